@@ -1,0 +1,54 @@
+# pcemu — the set-up and test commands the README promises.
+#
+#   make run  ARGS='-hda disk.vhd'   install what is missing, then run pcemu
+#   make test                        install what is missing, then the whole suite
+#   make bench                       the Go benchmarks (MIPS, MB/s)
+#   make fuzz  FUZZTIME=5m           long fuzzing of every fuzz target
+
+# Debian packages the build and the tests need. libsdl2-dev for the window,
+# qemu-utils for qemu-img (the VHD reference), nasm for the test programs,
+# mtools and dosfstools for files inside FAT images, xvfb for window tests.
+DEB_PACKAGES := gcc pkg-config libsdl2-dev qemu-utils nasm mtools dosfstools xvfb
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+GO ?= go
+ARGS ?=
+FUZZTIME ?= 2m
+
+.PHONY: deps run test bench fuzz build vet
+
+# Quiet and idempotent: apt-get runs only when a package is missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: deps
+	$(GO) run ./cmd/pcemu $(ARGS)
+
+build: deps
+	$(GO) build ./...
+
+vet:
+	$(GO) vet ./...
+
+# The whole suite: vet, then every package's tests (fuzz targets run their
+# seed corpus). scripts/gotest prints a closing "N passed, N failed" line.
+test: deps vet
+	./scripts/gotest ./...
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Long fuzzing, one target at a time (the normal suite runs only the seeds).
+fuzz: deps
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done

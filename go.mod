@@ -1,0 +1,8 @@
+module pcemu
+
+go 1.26
+
+require (
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/spf13/pflag v1.1.0 // indirect
+)
