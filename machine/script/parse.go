@@ -1,0 +1,382 @@
+// Package script runs the `pcemu --script FILE` language: a line-oriented
+// list of steps that wait for text on the emulated screen, type at the
+// keyboard, check the screen, take screen dumps, let virtual time pass and
+// power the machine off. It runs against a Target, a small view of the
+// machine, so that it can be tested without one.
+//
+// The language, one step per line (# starts a comment outside quotes):
+//
+//	wait "TEXT" [TIMEOUT]   run until TEXT is on the screen (default timeout 30s virtual)
+//	type "TEXT"             type TEXT; escapes \r \n (Enter) \e (Esc) \t (Tab) \b (Backspace)
+//	                        \\ \" and \{KEY} for any key or combination: \{F1} \{Ctrl-C} \{Alt-X}
+//	key KEY [KEY...]        press and release keys or combinations: key F1, key Ctrl-Alt-Del
+//	expect "TEXT"           fail unless TEXT is on the screen now
+//	reject "TEXT"           fail if TEXT is on the screen now
+//	screendump FILE         write the screen to FILE (.txt as text, .png as image)
+//	sleep DURATION          let DURATION of virtual time pass (500ms, 2s, 1m)
+//	poweroff                power the machine off and end the script
+package script
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Op is the kind of a step.
+type Op int
+
+const (
+	OpWait Op = iota + 1
+	OpType
+	OpKey
+	OpExpect
+	OpReject
+	OpScreendump
+	OpSleep
+	OpPowerOff
+)
+
+var opNames = map[string]Op{
+	"wait": OpWait, "type": OpType, "key": OpKey, "expect": OpExpect, "reject": OpReject,
+	"screendump": OpScreendump, "sleep": OpSleep, "poweroff": OpPowerOff,
+}
+
+// Step is one parsed line of a script.
+type Step struct {
+	Line    int           // 1-based line number in the script
+	Source  string        // the line as written, without its comment
+	Op      Op            // what the step does
+	Text    string        // wait, expect, reject: the text; screendump: the file name
+	Keys    []Combo       // type, key: the keys in order
+	Timeout time.Duration // wait: how long to wait (0 = the default); sleep: how long
+}
+
+// Script is a parsed script.
+type Script struct {
+	Name  string // file name, used in messages
+	Steps []Step
+}
+
+// ParseError is a syntax error in a script, naming the line.
+type ParseError struct {
+	Name string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.Name, e.Line, e.Msg)
+}
+
+// ParseFile reads and parses the script in the file at path.
+func ParseFile(path string) (*Script, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("script: %w", err)
+	}
+	return Parse(path, string(src))
+}
+
+// Parse parses the text of a script. name is used in error messages.
+func Parse(name, src string) (*Script, error) {
+	s := &Script{Name: name}
+	poweredOff := 0
+	for i, raw := range strings.Split(src, "\n") {
+		line := i + 1
+		raw = strings.TrimSuffix(raw, "\r")
+		toks, err := tokenize(raw)
+		if err != nil {
+			return nil, &ParseError{name, line, err.Error()}
+		}
+		if len(toks) == 0 {
+			continue
+		}
+		if poweredOff != 0 {
+			return nil, &ParseError{name, line, fmt.Sprintf("step after poweroff (line %d) would never run", poweredOff)}
+		}
+		st, err := parseStep(toks)
+		if err != nil {
+			return nil, &ParseError{name, line, err.Error()}
+		}
+		st.Line = line
+		st.Source = strings.TrimSpace(stripComment(raw))
+		if st.Op == OpPowerOff {
+			poweredOff = line
+		}
+		s.Steps = append(s.Steps, st)
+	}
+	return s, nil
+}
+
+// token is a word or a quoted string (with its escapes still in it).
+type token struct {
+	text   string
+	quoted bool
+}
+
+func tokenize(line string) ([]token, error) {
+	var toks []token
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '#':
+			return toks, nil
+		case c == '"':
+			j := i + 1
+			for j < len(line) && line[j] != '"' {
+				if line[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(line) {
+				return nil, fmt.Errorf("unterminated string %s", line[i:])
+			}
+			toks = append(toks, token{line[i+1 : j], true})
+			i = j + 1
+			if i < len(line) && line[i] != ' ' && line[i] != '\t' && line[i] != '#' {
+				return nil, fmt.Errorf("missing space after string %s", line[:i])
+			}
+		default:
+			j := i
+			for j < len(line) && line[j] != ' ' && line[j] != '\t' && line[j] != '#' {
+				if line[j] == '"' {
+					return nil, fmt.Errorf("quote inside word %q", line[i:])
+				}
+				j++
+			}
+			toks = append(toks, token{line[i:j], false})
+			i = j
+		}
+	}
+	return toks, nil
+}
+
+// stripComment returns line without a trailing # comment.
+func stripComment(line string) string {
+	in := false
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			if in {
+				i++
+			}
+		case '"':
+			in = !in
+		case '#':
+			if !in {
+				return line[:i]
+			}
+		}
+	}
+	return line
+}
+
+func parseStep(toks []token) (Step, error) {
+	cmd := toks[0]
+	op, ok := opNames[strings.ToLower(cmd.text)]
+	if cmd.quoted || !ok {
+		return Step{}, fmt.Errorf("unknown command %q (want wait, type, key, expect, reject, screendump, sleep or poweroff)", cmd.text)
+	}
+	args := toks[1:]
+	name := strings.ToLower(cmd.text)
+	nargs := func(min, max int, usage string) error {
+		if len(args) < min || len(args) > max {
+			return fmt.Errorf("%s takes %s, got %d argument(s)", name, usage, len(args))
+		}
+		return nil
+	}
+	st := Step{Op: op}
+	switch op {
+	case OpWait, OpExpect, OpReject:
+		usage := `"TEXT"`
+		max := 1
+		if op == OpWait {
+			usage, max = `"TEXT" [TIMEOUT]`, 2
+		}
+		if err := nargs(1, max, usage); err != nil {
+			return st, err
+		}
+		if !args[0].quoted {
+			return st, fmt.Errorf("%s: the text must be quoted: %s \"%s\"", name, name, args[0].text)
+		}
+		text, err := unescapeText(args[0].text)
+		if err != nil {
+			return st, fmt.Errorf("%s: %v", name, err)
+		}
+		if text == "" {
+			return st, fmt.Errorf("%s: empty text", name)
+		}
+		st.Text = text
+		if len(args) == 2 {
+			d, err := parseDuration(args[1])
+			if err != nil {
+				return st, fmt.Errorf("wait: timeout: %v", err)
+			}
+			st.Timeout = d
+		}
+	case OpType:
+		if err := nargs(1, 1, `"TEXT"`); err != nil {
+			return st, err
+		}
+		if !args[0].quoted {
+			return st, fmt.Errorf("type: the text must be quoted: type \"%s\"", args[0].text)
+		}
+		keys, err := parseTyped(args[0].text)
+		if err != nil {
+			return st, fmt.Errorf("type: %v", err)
+		}
+		if len(keys) == 0 {
+			return st, fmt.Errorf("type: empty text")
+		}
+		st.Keys = keys
+	case OpKey:
+		if len(args) == 0 {
+			return st, fmt.Errorf("key takes one or more KEY names (F1, Enter, Ctrl-Alt-Del), got none")
+		}
+		for _, a := range args {
+			c, err := ParseCombo(a.text)
+			if err != nil {
+				return st, fmt.Errorf("key: %v", err)
+			}
+			st.Keys = append(st.Keys, c)
+		}
+	case OpScreendump:
+		if err := nargs(1, 1, "FILE"); err != nil {
+			return st, err
+		}
+		f := args[0].text
+		if args[0].quoted {
+			var err error
+			if f, err = unescapeText(f); err != nil {
+				return st, fmt.Errorf("screendump: %v", err)
+			}
+		}
+		if f == "" {
+			return st, fmt.Errorf("screendump: empty file name")
+		}
+		st.Text = f
+	case OpSleep:
+		if err := nargs(1, 1, "DURATION"); err != nil {
+			return st, err
+		}
+		d, err := parseDuration(args[0])
+		if err != nil {
+			return st, fmt.Errorf("sleep: %v", err)
+		}
+		st.Timeout = d
+	case OpPowerOff:
+		if err := nargs(0, 0, "no arguments"); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// parseDuration accepts Go durations ("500ms", "1m30s") and a bare number
+// of seconds ("10", "2.5").
+func parseDuration(t token) (time.Duration, error) {
+	if t.quoted {
+		return 0, fmt.Errorf("duration %q must not be quoted", t.text)
+	}
+	d, err := time.ParseDuration(t.text)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(t.text, 64)
+		if ferr != nil {
+			return 0, fmt.Errorf("bad duration %q (want e.g. 500ms, 10s, 2m)", t.text)
+		}
+		d = time.Duration(f * float64(time.Second))
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("duration %q must be positive", t.text)
+	}
+	return d, nil
+}
+
+// unescapeText decodes the escapes of a text to look for on the screen:
+// \\ \" \n (line break), \t, \e; key escapes \{...} are not allowed.
+func unescapeText(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(s) {
+			return "", fmt.Errorf("lone backslash at the end of %q", s)
+		}
+		switch s[i] {
+		case '\\', '"':
+			b.WriteByte(s[i])
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'e':
+			b.WriteByte(0x1B)
+		default:
+			return "", fmt.Errorf("unknown escape \\%c in %q (screen text allows \\\\ \\\" \\n \\t)", s[i], s)
+		}
+	}
+	return b.String(), nil
+}
+
+// parseTyped turns the text of a type step into keys.
+func parseTyped(s string) ([]Combo, error) {
+	var keys []Combo
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return nil, fmt.Errorf("invalid UTF-8 in %q", s)
+		}
+		i += size
+		if r == '\\' {
+			if i >= len(s) {
+				return nil, fmt.Errorf("lone backslash at the end of %q", s)
+			}
+			e := s[i]
+			i++
+			switch e {
+			case 'r', 'n':
+				r = '\r'
+			case 'e':
+				r = 0x1B
+			case 't':
+				r = '\t'
+			case 'b':
+				r = '\b'
+			case '\\', '"':
+				r = rune(e)
+			case '{':
+				end := strings.IndexByte(s[i:], '}')
+				if end < 0 {
+					return nil, fmt.Errorf("unterminated key escape \\{%s", s[i:])
+				}
+				c, err := ParseCombo(s[i : i+end])
+				if err != nil {
+					return nil, err
+				}
+				keys = append(keys, c)
+				i += end + 1
+				continue
+			default:
+				return nil, fmt.Errorf("unknown escape \\%c (use \\r \\n \\e \\t \\b \\\\ \\\" or \\{KEY})", e)
+			}
+		}
+		c, ok := CharCombo(r)
+		if !ok {
+			return nil, fmt.Errorf("character %q has no key on the US keyboard", r)
+		}
+		keys = append(keys, c)
+	}
+	return keys, nil
+}

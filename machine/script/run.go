@@ -1,0 +1,225 @@
+package script
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Target is the machine a script drives. All durations are virtual time:
+// the same script on the same images gives the same screens.
+type Target interface {
+	// ScreenText returns the screen as text: one line per text row,
+	// trailing blanks removed, rows joined by "\n".
+	ScreenText() string
+	// SendScancodes hands bytes of scancode set 1 to the keyboard, as one
+	// key transition (a make or break code with its prefixes).
+	SendScancodes(codes []byte)
+	// RunFor runs the machine for d of virtual time. stopped is true when
+	// the machine stopped (power-off, exit port, halt with nothing to wake
+	// it) before or during that time.
+	RunFor(d time.Duration) (stopped bool, err error)
+	// Screendump writes the screen to path: text for .txt, PNG for .png.
+	Screendump(path string) error
+	// PowerOff turns the machine off.
+	PowerOff() error
+}
+
+// Options tune how a script runs. The zero value gives the defaults.
+type Options struct {
+	// WaitTimeout is the timeout of a wait step that names none (default 30s).
+	WaitTimeout time.Duration
+	// Poll is how much virtual time passes between two looks at the screen
+	// while waiting (default 10ms).
+	Poll time.Duration
+	// KeyDelay is the virtual time after each key transition, so that the
+	// guest's keyboard interrupt handler takes every key (default 10ms: a
+	// key held 10ms, 10ms between keys, 50 keys a second).
+	KeyDelay time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.WaitTimeout <= 0 {
+		o.WaitTimeout = 30 * time.Second
+	}
+	if o.Poll <= 0 {
+		o.Poll = 10 * time.Millisecond
+	}
+	if o.KeyDelay <= 0 {
+		o.KeyDelay = 10 * time.Millisecond
+	}
+	return o
+}
+
+// Kind says how a step went wrong.
+type Kind int
+
+const (
+	// Failed: a step's check failed or the machine stopped (exit status 1).
+	Failed Kind = iota + 1
+	// TimedOut: a wait ran out of time, or the run's context hit its
+	// deadline (exit status 124).
+	TimedOut
+)
+
+// Error is a failed run: which line and step, why, and the screen text at
+// that moment.
+type Error struct {
+	Name   string // script name
+	Line   int    // 1-based line of the step
+	Step   string // the step as written
+	Kind   Kind
+	Reason string
+	Screen string
+	Err    error // the underlying error (target or context), if any
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", e.Name, e.Line, e.Step, e.Reason)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Report is the message for stderr: the error line followed by the screen.
+func (e *Error) Report() string {
+	var b strings.Builder
+	b.WriteString(e.Error())
+	b.WriteString("\n--- screen ---\n")
+	b.WriteString(e.Screen)
+	if !strings.HasSuffix(e.Screen, "\n") {
+		b.WriteString("\n")
+	}
+	b.WriteString("--------------\n")
+	return b.String()
+}
+
+// ExitStatus is the process exit status for the error: 1 for a failure, 124
+// for a timeout.
+func (e *Error) ExitStatus() int {
+	if e.Kind == TimedOut {
+		return 124
+	}
+	return 1
+}
+
+// ExitStatus returns the exit status pcemu uses for the result of Run or
+// Parse: 0 for nil, 124 for a timeout, 1 for anything else.
+func ExitStatus(err error) int {
+	if err == nil {
+		return 0
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.ExitStatus()
+	}
+	return 1
+}
+
+// Run executes the script against t. It returns nil when every step passed,
+// or an *Error naming the step that failed or timed out. When ctx ends (the
+// host-time --timeout, an interrupt), Run stops between two slices of
+// virtual time and reports a timeout.
+func (s *Script) Run(ctx context.Context, t Target, opt Options) error {
+	r := runner{ctx: ctx, t: t, opt: opt.withDefaults(), name: s.Name}
+	for i := range s.Steps {
+		if err := r.step(&s.Steps[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type runner struct {
+	ctx  context.Context
+	t    Target
+	opt  Options
+	name string
+}
+
+func (r *runner) fail(st *Step, kind Kind, err error, format string, a ...any) *Error {
+	return &Error{
+		Name: r.name, Line: st.Line, Step: st.Source, Kind: kind,
+		Reason: fmt.Sprintf(format, a...), Screen: r.t.ScreenText(), Err: err,
+	}
+}
+
+// run lets d of virtual time pass in slices, checking the context between
+// them. It reports an error when the machine stopped or failed.
+func (r *runner) run(st *Step, d time.Duration) error {
+	for d > 0 {
+		if err := r.ctx.Err(); err != nil {
+			return r.fail(st, TimedOut, err, "stopped by the host: %v", err)
+		}
+		slice := min(d, r.opt.Poll)
+		stopped, err := r.t.RunFor(slice)
+		if err != nil {
+			return r.fail(st, Failed, err, "machine error: %v", err)
+		}
+		if stopped {
+			return r.fail(st, Failed, nil, "the machine stopped")
+		}
+		d -= slice
+	}
+	return nil
+}
+
+func (r *runner) step(st *Step) error {
+	if err := r.ctx.Err(); err != nil {
+		return r.fail(st, TimedOut, err, "stopped by the host: %v", err)
+	}
+	switch st.Op {
+	case OpWait:
+		timeout := st.Timeout
+		if timeout == 0 {
+			timeout = r.opt.WaitTimeout
+		}
+		var waited time.Duration
+		for !strings.Contains(r.t.ScreenText(), st.Text) {
+			if waited >= timeout {
+				return r.fail(st, TimedOut, nil, "%q did not appear within %v", st.Text, timeout)
+			}
+			if err := r.ctx.Err(); err != nil {
+				return r.fail(st, TimedOut, err, "stopped by the host while waiting for %q: %v", st.Text, err)
+			}
+			slice := min(r.opt.Poll, timeout-waited)
+			stopped, err := r.t.RunFor(slice)
+			if err != nil {
+				return r.fail(st, Failed, err, "machine error while waiting for %q: %v", st.Text, err)
+			}
+			waited += slice
+			if stopped && !strings.Contains(r.t.ScreenText(), st.Text) {
+				return r.fail(st, Failed, nil, "the machine stopped before %q appeared", st.Text)
+			}
+		}
+	case OpType, OpKey:
+		for _, c := range st.Keys {
+			for _, codes := range c.Strokes() {
+				r.t.SendScancodes(codes)
+				if err := r.run(st, r.opt.KeyDelay); err != nil {
+					return err
+				}
+			}
+		}
+	case OpExpect:
+		if !strings.Contains(r.t.ScreenText(), st.Text) {
+			return r.fail(st, Failed, nil, "%q is not on the screen", st.Text)
+		}
+	case OpReject:
+		if strings.Contains(r.t.ScreenText(), st.Text) {
+			return r.fail(st, Failed, nil, "%q is on the screen", st.Text)
+		}
+	case OpScreendump:
+		if err := r.t.Screendump(st.Text); err != nil {
+			return r.fail(st, Failed, err, "screendump: %v", err)
+		}
+	case OpSleep:
+		return r.run(st, st.Timeout)
+	case OpPowerOff:
+		if err := r.t.PowerOff(); err != nil {
+			return r.fail(st, Failed, err, "power off: %v", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,423 @@
+package script
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakePC is a Target whose screen is a timeline: each entry shows from its
+// virtual time on. It records keys, dumps and power-off.
+type fakePC struct {
+	now      time.Duration
+	timeline []frame
+	stopAt   time.Duration // the machine stops at this time (0 = never)
+	runErr   error
+	keys     [][]byte
+	keyTimes []time.Duration
+	dumps    []string
+	off      bool
+	dumpErr  error
+	runs     int
+	onRun    func()
+}
+
+type frame struct {
+	at   time.Duration
+	text string
+}
+
+func (f *fakePC) ScreenText() string {
+	s := ""
+	for _, fr := range f.timeline {
+		if fr.at <= f.now {
+			s = fr.text
+		}
+	}
+	return s
+}
+
+func (f *fakePC) SendScancodes(c []byte) {
+	f.keys = append(f.keys, append([]byte(nil), c...))
+	f.keyTimes = append(f.keyTimes, f.now)
+}
+
+func (f *fakePC) RunFor(d time.Duration) (bool, error) {
+	f.runs++
+	if f.onRun != nil {
+		f.onRun()
+	}
+	if f.runErr != nil {
+		return false, f.runErr
+	}
+	if f.stopAt > 0 && f.now+d >= f.stopAt {
+		f.now = f.stopAt
+		return true, nil
+	}
+	f.now += d
+	return false, nil
+}
+
+func (f *fakePC) Screendump(p string) error {
+	if f.dumpErr != nil {
+		return f.dumpErr
+	}
+	f.dumps = append(f.dumps, p)
+	return nil
+}
+
+func (f *fakePC) PowerOff() error { f.off = true; return nil }
+
+func mustParse(t *testing.T, src string) *Script {
+	t.Helper()
+	s, err := Parse("t.script", src)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return s
+}
+
+func flat(k [][]byte) []byte { return bytes.Join(k, nil) }
+
+func TestWaitSucceedsWhenTextAppears(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "booting"}, {2 * time.Second, "Starting...\nC:\\>"}}}
+	s := mustParse(t, `wait "C:\\>" 5s`)
+	if err := s.Run(context.Background(), pc, Options{}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if pc.now < 2*time.Second || pc.now > 2*time.Second+10*time.Millisecond {
+		t.Errorf("wait returned at %v, want just after 2s", pc.now)
+	}
+}
+
+func TestWaitTimeoutIs124(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "booting"}, {10 * time.Second, "C:\\>"}}}
+	s := mustParse(t, "# boot\n\nwait \"C:\\\\>\" 3s\n")
+	err := s.Run(context.Background(), pc, Options{})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != TimedOut || e.Line != 3 {
+		t.Fatalf("Run = %v, want a timeout on line 3", err)
+	}
+	if ExitStatus(err) != 124 {
+		t.Errorf("ExitStatus = %d, want 124", ExitStatus(err))
+	}
+	if pc.now != 3*time.Second {
+		t.Errorf("virtual time at timeout %v, want 3s", pc.now)
+	}
+	if e.Screen != "booting" || !strings.Contains(e.Report(), "booting") || !strings.Contains(e.Report(), "t.script:3") {
+		t.Errorf("report lacks the screen or the line:\n%s", e.Report())
+	}
+	if e.Step != `wait "C:\\>" 3s` {
+		t.Errorf("Step = %q", e.Step)
+	}
+}
+
+func TestWaitDefaultTimeout(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "x"}}}
+	err := mustParse(t, `wait "never"`).Run(context.Background(), pc, Options{WaitTimeout: 700 * time.Millisecond})
+	if ExitStatus(err) != 124 || pc.now != 700*time.Millisecond {
+		t.Fatalf("err %v at %v, want timeout at 700ms", err, pc.now)
+	}
+	pc = &fakePC{timeline: []frame{{0, "x"}}}
+	err = mustParse(t, `wait "never"`).Run(context.Background(), pc, Options{})
+	if ExitStatus(err) != 124 || pc.now != 30*time.Second {
+		t.Fatalf("err %v at %v, want timeout at the default 30s", err, pc.now)
+	}
+}
+
+func TestWaitMachineStops(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "x"}}, stopAt: time.Second}
+	err := mustParse(t, `wait "C:\\>" 10s`).Run(context.Background(), pc, Options{})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != Failed || !strings.Contains(e.Reason, "stopped") {
+		t.Fatalf("Run = %v, want a failure because the machine stopped", err)
+	}
+	// Text shown in the last frame before the stop still counts.
+	pc = &fakePC{timeline: []frame{{0, "x"}, {time.Second, "bye"}}, stopAt: time.Second}
+	if err := mustParse(t, `wait "bye" 10s`).Run(context.Background(), pc, Options{}); err != nil {
+		t.Fatalf("Run = %v, want success", err)
+	}
+}
+
+func TestWaitMultiLine(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "A\nB"}}}
+	if err := mustParse(t, `wait "A\nB"`).Run(context.Background(), pc, Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTypeSendsScancodes(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, ""}}}
+	s := mustParse(t, `type "dA\r"`)
+	if err := s.Run(context.Background(), pc, Options{KeyDelay: 5 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]byte{
+		{0x20}, {0xA0}, // d
+		{0x2A}, {0x1E}, {0x9E}, {0xAA}, // Shift-A
+		{0x1C}, {0x9C}, // Enter
+	}
+	if !bytes.Equal(flat(pc.keys), flat(want)) || len(pc.keys) != len(want) {
+		t.Fatalf("keys % X, want % X", pc.keys, want)
+	}
+	for i, at := range pc.keyTimes {
+		if at != time.Duration(i)*5*time.Millisecond {
+			t.Errorf("key %d sent at %v, want %v", i, at, time.Duration(i)*5*time.Millisecond)
+		}
+	}
+	if pc.now != 8*5*time.Millisecond {
+		t.Errorf("typing took %v, want 40ms", pc.now)
+	}
+}
+
+func TestTypeEscapes(t *testing.T) {
+	cases := []struct {
+		src  string
+		want []byte
+	}{
+		{`type "\n"`, []byte{0x1C, 0x9C}},
+		{`type "\e"`, []byte{0x01, 0x81}},
+		{`type "\t"`, []byte{0x0F, 0x8F}},
+		{`type "\b"`, []byte{0x0E, 0x8E}},
+		{`type "\\"`, []byte{0x2B, 0xAB}},
+		{`type "\""`, []byte{0x2A, 0x28, 0xA8, 0xAA}},
+		{`type " "`, []byte{0x39, 0xB9}},
+		{`type "\{F1}"`, []byte{0x3B, 0xBB}},
+		{`type "\{f12}"`, []byte{0x58, 0xD8}},
+		{`type "\{Ctrl-C}"`, []byte{0x1D, 0x2E, 0xAE, 0x9D}},
+		{`type "\{Alt-X}"`, []byte{0x38, 0x2D, 0xAD, 0xB8}},
+		{`type "\{Shift-Tab}"`, []byte{0x2A, 0x0F, 0x8F, 0xAA}},
+		{`type "\{Up}"`, []byte{0xE0, 0x48, 0xE0, 0xC8}},
+		{`type "\{RCtrl+Del}"`, []byte{0xE0, 0x1D, 0xE0, 0x53, 0xE0, 0xD3, 0xE0, 0x9D}},
+		{`type "\{KP-}"`, []byte{0x4A, 0xCA}},
+		{`type "\{Ctrl--}"`, []byte{0x1D, 0x0C, 0x8C, 0x9D}},
+		{`type "\{PrintScreen}"`, []byte{0xE0, 0x2A, 0xE0, 0x37, 0xE0, 0xB7, 0xE0, 0xAA}},
+		{`type "\{Pause}"`, []byte{0xE1, 0x1D, 0x45, 0xE1, 0x9D, 0xC5}},
+		{`type "~|"`, []byte{0x2A, 0x29, 0xA9, 0xAA, 0x2A, 0x2B, 0xAB, 0xAA}},
+		{`type "a#b" # comment with "quotes"`, []byte{0x1E, 0x9E, 0x2A, 0x04, 0x84, 0xAA, 0x30, 0xB0}},
+		{`key Ctrl-Alt-Del`, []byte{0x1D, 0x38, 0xE0, 0x53, 0xE0, 0xD3, 0xB8, 0x9D}},
+		{`key Ctrl-Alt-KPDel`, []byte{0x1D, 0x38, 0x53, 0xD3, 0xB8, 0x9D}},
+		{`key F1 enter`, []byte{0x3B, 0xBB, 0x1C, 0x9C}},
+		{`KEY kpenter`, []byte{0xE0, 0x1C, 0xE0, 0x9C}},
+	}
+	for _, c := range cases {
+		pc := &fakePC{}
+		s, err := Parse("t", c.src)
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if err := s.Run(context.Background(), pc, Options{}); err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got := flat(pc.keys); !bytes.Equal(got, c.want) {
+			t.Errorf("%s: scancodes % X, want % X", c.src, got, c.want)
+		}
+	}
+}
+
+func TestAllPrintableASCIIHasAKey(t *testing.T) {
+	for r := rune(' '); r < 0x7F; r++ {
+		c, ok := CharCombo(r)
+		if !ok {
+			t.Errorf("no key for %q", r)
+			continue
+		}
+		// Letters and digits land where the set-1 table puts them.
+		if r >= 'a' && r <= 'z' {
+			rows := map[rune]byte{'q': 0x10, 'a': 0x1E, 'z': 0x2C, 'p': 0x19, 'l': 0x26, 'm': 0x32}
+			if want, ok := rows[r]; ok && c.Key.Code != want {
+				t.Errorf("%q: code %02X want %02X", r, c.Key.Code, want)
+			}
+		}
+		shift := len(c.Mods) == 1 && c.Mods[0] == KeyLeftShift
+		wantShift := (r >= 'A' && r <= 'Z') || strings.ContainsRune(`!@#$%^&*()_+{}|:"~<>?`, r)
+		if shift != wantShift {
+			t.Errorf("%q: shift %v, want %v", r, shift, wantShift)
+		}
+	}
+	if _, ok := CharCombo('é'); ok {
+		t.Error("é should have no key on the US keyboard")
+	}
+}
+
+func TestExpectAndReject(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "Volume in drive C\n 3 file(s)"}}}
+	if err := mustParse(t, "expect \"file(s)\"\nreject \"Abort, Retry\"").Run(context.Background(), pc, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	err := mustParse(t, "expect \"file(s)\"\nexpect \"bytes free\"").Run(context.Background(), pc, Options{})
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 2 || e.Kind != Failed || ExitStatus(err) != 1 || !strings.Contains(e.Screen, "Volume") {
+		t.Fatalf("expect failure = %#v", err)
+	}
+	err = mustParse(t, `reject "Volume"`).Run(context.Background(), pc, Options{})
+	if !errors.As(err, &e) || e.Line != 1 || ExitStatus(err) != 1 || !strings.Contains(e.Error(), `"Volume" is on the screen`) {
+		t.Fatalf("reject failure = %v", err)
+	}
+}
+
+func TestScreendumpSleepPowerOff(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "x"}}}
+	src := "sleep 1.5s\nscreendump out.png\nscreendump \"my dump.txt\"\nsleep 2\npoweroff # done\n"
+	if err := mustParse(t, src).Run(context.Background(), pc, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if pc.now != 3500*time.Millisecond {
+		t.Errorf("slept %v, want 3.5s", pc.now)
+	}
+	if len(pc.dumps) != 2 || pc.dumps[0] != "out.png" || pc.dumps[1] != "my dump.txt" {
+		t.Errorf("dumps %q", pc.dumps)
+	}
+	if !pc.off {
+		t.Error("poweroff did not power off")
+	}
+	pc = &fakePC{dumpErr: errors.New("disk full")}
+	err := mustParse(t, "screendump x.png").Run(context.Background(), pc, Options{})
+	if ExitStatus(err) != 1 || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("screendump error = %v", err)
+	}
+}
+
+func TestSleepMachineStopsOrFails(t *testing.T) {
+	pc := &fakePC{stopAt: 500 * time.Millisecond}
+	err := mustParse(t, "sleep 1s").Run(context.Background(), pc, Options{})
+	if ExitStatus(err) != 1 || !strings.Contains(err.Error(), "stopped") {
+		t.Errorf("sleep past a stop = %v", err)
+	}
+	boom := errors.New("unknown opcode 0F FF at F000:1234")
+	pc = &fakePC{runErr: boom}
+	err = mustParse(t, "type \"x\"").Run(context.Background(), pc, Options{})
+	if ExitStatus(err) != 1 || !errors.Is(err, boom) {
+		t.Errorf("machine error = %v", err)
+	}
+}
+
+func TestContextDeadlineIsTimeout(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pc := &fakePC{timeline: []frame{{0, "x"}}}
+	pc.onRun = func() {
+		if pc.runs == 3 {
+			cancel()
+		}
+	}
+	err := mustParse(t, "sleep 1s\nwait \"y\" 100s").Run(ctx, pc, Options{})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != TimedOut || e.Line != 1 || ExitStatus(err) != 124 || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run after cancel = %v", err)
+	}
+	if pc.runs != 3 {
+		t.Errorf("ran %d slices after the cancel, want it to stop at once", pc.runs)
+	}
+}
+
+func TestParseErrorsNameTheLine(t *testing.T) {
+	cases := []struct{ src, msg string }{
+		{"frobnicate", "unknown command"},
+		{"\"wait\" \"x\"", "unknown command"},
+		{"wait", "wait takes"},
+		{"wait x", "must be quoted"},
+		{`wait "x" soon`, "bad duration"},
+		{`wait "x" -1s`, "must be positive"},
+		{`wait "x" 1s 2s`, "wait takes"},
+		{`wait ""`, "empty text"},
+		{`wait "unterminated`, "unterminated string"},
+		{`wait "a"b`, "missing space"},
+		{`wait "a\q"`, `unknown escape \q`},
+		{`wait "a\{F1}"`, `unknown escape \{`},
+		{`type "\{F13}"`, `unknown key "F13"`},
+		{`type "\{Ctrl-Q-X}"`, `"Q" in key "Ctrl-Q-X" is not a modifier`},
+		{`type "\{F1"`, "unterminated key escape"},
+		{`type "é"`, "no key on the US keyboard"},
+		{`type "abc\"`, "unterminated string"},
+		{`type "\z"`, `unknown escape \z`},
+		{`type ""`, "empty text"},
+		{`type abc`, "must be quoted"},
+		{"key", "key takes"},
+		{"key Hyper-X", "not a modifier"},
+		{"key Enterprise", "unknown key"},
+		{"expect", "expect takes"},
+		{`reject "a" "b"`, "reject takes"},
+		{"screendump", "screendump takes"},
+		{"screendump a b", "screendump takes"},
+		{"sleep", "sleep takes"},
+		{"sleep forever", "bad duration"},
+		{"sleep \"1s\"", "must not be quoted"},
+		{"poweroff now", "poweroff takes"},
+		{"poweroff\nwait \"x\"", "step after poweroff (line 3)"},
+		{"type a\"b", "quote inside word"},
+	}
+	for _, c := range cases {
+		src := "# header\n\n" + c.src
+		_, err := Parse("boot.script", src)
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("%q: err = %v, want a ParseError", c.src, err)
+			continue
+		}
+		wantLine := 3 + strings.Count(c.src, "\n")
+		if pe.Line != wantLine || !strings.Contains(err.Error(), c.msg) || !strings.HasPrefix(err.Error(), "boot.script:") {
+			t.Errorf("%q: err = %q (line %d), want line %d and %q", c.src, err, pe.Line, wantLine, c.msg)
+		}
+		if ExitStatus(err) != 1 {
+			t.Errorf("%q: exit status %d, want 1", c.src, ExitStatus(err))
+		}
+	}
+}
+
+func TestParseFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "boot.script")
+	if err := os.WriteFile(p, []byte("wait \"C:\\\\>\" 60s\r\ntype \"ver\\r\"\r\nexpect \"FreeDOS\"\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ParseFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Steps) != 3 || s.Steps[0].Text != `C:\>` || s.Steps[0].Timeout != time.Minute || s.Steps[2].Line != 3 {
+		t.Fatalf("steps %+v", s.Steps)
+	}
+	if _, err := ParseFile(filepath.Join(dir, "missing.script")); err == nil || !strings.Contains(err.Error(), "missing.script") {
+		t.Errorf("missing file error = %v", err)
+	}
+}
+
+func TestExitStatusOfPlainErrors(t *testing.T) {
+	if ExitStatus(nil) != 0 || ExitStatus(errors.New("x")) != 1 {
+		t.Error("ExitStatus of nil/plain error")
+	}
+}
+
+// A complete session in the style of the README example.
+func TestFreeDOSStyleSession(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "Starting FreeDOS..."}, {3 * time.Second, "C:\\>"}}}
+	pc.onRun = func() {
+		// The "guest" prints a directory listing once Enter has been typed.
+		for _, k := range pc.keys {
+			if bytes.Equal(k, []byte{0x1C}) && len(pc.timeline) == 2 {
+				pc.timeline = append(pc.timeline, frame{pc.now + 200*time.Millisecond, "C:\\>dir\n  5 file(s)\nC:\\>"})
+			}
+		}
+	}
+	src := `# boot and list the root directory
+wait "C:\\>" 10s
+type "dir\r"
+wait "file(s)" 5s   # output of DIR
+reject "Bad command"
+screendump dir.txt
+poweroff
+`
+	if err := mustParse(t, src).Run(context.Background(), pc, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !pc.off || len(pc.dumps) != 1 {
+		t.Errorf("off %v dumps %v", pc.off, pc.dumps)
+	}
+}
