@@ -76,3 +76,141 @@ type BulkPortIO interface {
 type InterruptController interface {
 	Acknowledge() uint8
 }
+
+// CPU is one processor: the programmer-visible registers plus the little
+// internal state the interpreter needs between instructions.
+type CPU struct {
+	Regs         [8]uint16 // AX, CX, DX, BX, SP, BP, SI, DI (ModRM order)
+	Segs         [4]uint16 // ES, CS, SS, DS
+	IP           uint16
+	Instructions uint64 // instructions executed since New (a REP iteration counts as one)
+
+	model Model
+	flags uint16 // CF..OF as defined; the model's fixed bits are added by Flags()
+	ram   []byte
+	bus   Bus
+	bulk  BulkPortIO // bus as BulkPortIO, or nil
+	ic    InterruptController
+
+	addrMask uint32 // 0xFFFFF, or 0x1FFFFF on a 286 with A20 enabled
+	ramEnd   uint32 // min(len(ram), addrMask+1): linear addresses below are plain RAM
+
+	// Interrupt and control state between instructions.
+	intr       bool // INTR line from the interrupt controller
+	nmi        bool // NMI latched, not yet serviced
+	trap       bool // single-step trap owed after the last instruction
+	shadow     bool // the last instruction was MOV SS / POP SS / STI
+	halted     bool
+	stopReq    bool
+	repPending bool // a REP string instruction rewound IP to run again
+
+	// Per-instruction decode state (Intel 8086 Family User's Manual, 2-68).
+	opStart uint16 // IP of the first prefix byte: where REP resumes and faults point
+	segOvr  int    // segment override prefix, or -1
+	rep     byte   // 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
+	mod     byte   // ModRM fields of the current instruction
+	reg     byte
+	rm      byte
+	eaSeg   int // segment and offset of the memory operand (mod != 3)
+	eaOff   uint16
+
+	// 80286 real-mode system state (80286 PRM, chapter 10).
+	msw      uint16
+	idtBase  uint32
+	idtLimit uint16
+	gdtBase  uint32
+	gdtLimit uint16
+
+	scratch []byte // reused buffer for backward bulk string I/O
+}
+
+// New returns a CPU of the given model after reset. ram is the memory from
+// linear address 0 that the CPU reads and writes directly; every address at
+// or above len(ram) goes to bus.
+func New(model Model, ram []byte, bus Bus) *CPU {
+	c := &CPU{model: model, ram: ram, bus: bus}
+	if b, ok := bus.(BulkPortIO); ok {
+		c.bulk = b
+	}
+	c.addrMask = 0xFFFFF
+	c.setRAMEnd()
+	c.Reset()
+	return c
+}
+
+func (c *CPU) setRAMEnd() {
+	c.ramEnd = uint32(len(c.ram))
+	if c.ramEnd > c.addrMask+1 {
+		c.ramEnd = c.addrMask + 1
+	}
+}
+
+// Model returns the processor model chosen at New.
+func (c *CPU) Model() Model { return c.model }
+
+// Reset puts the CPU in its power-on state: 8086/80186 start at FFFF:0000,
+// the 80286 at F000:FFF0 (its CS base is FF0000 until the first far jump;
+// in real mode below 1 MiB both reach FFFF0). Flags are clear.
+func (c *CPU) Reset() {
+	c.Regs = [8]uint16{}
+	c.Segs = [4]uint16{}
+	if c.model == Model80286 {
+		c.Segs[CS] = 0xF000
+		c.IP = 0xFFF0
+	} else {
+		c.Segs[CS] = 0xFFFF
+		c.IP = 0
+	}
+	c.flags = 0
+	c.nmi, c.trap, c.shadow, c.halted, c.stopReq, c.repPending = false, false, false, false, false, false
+	c.msw = 0
+	c.idtBase, c.idtLimit = 0, 0x3FF
+	c.gdtBase, c.gdtLimit = 0, 0
+}
+
+// Flags returns FLAGS as PUSHF would store it: on the 8086/80186 bits 12-15
+// read as 1; on the 80286 in real mode they read as 0 (the classic CPU
+// detection test). Bit 1 is always 1.
+func (c *CPU) Flags() uint16 {
+	if c.model == Model80286 {
+		return c.flags | 0x0002
+	}
+	return c.flags | 0xF002
+}
+
+// flagsMask are the FLAGS bits that exist as state.
+const flagsMask = FlagCF | FlagPF | FlagAF | FlagZF | FlagSF | FlagTF | FlagIF | FlagDF | FlagOF
+
+// SetFlags loads FLAGS as POPF does (reserved bits are ignored).
+func (c *CPU) SetFlags(f uint16) { c.flags = f & flagsMask }
+
+// SetInterruptController sets who answers the interrupt acknowledge cycle.
+func (c *CPU) SetInterruptController(ic InterruptController) { c.ic = ic }
+
+// SetINTR sets the level of the maskable interrupt request line.
+func (c *CPU) SetINTR(level bool) { c.intr = level }
+
+// NMI latches a non-maskable interrupt request (INT 2).
+func (c *CPU) NMI() { c.nmi = true }
+
+// SetA20 enables or disables address line 20 (80286 only). With A20 off,
+// addresses wrap at 1 MiB as on the 8086; with it on, FFFF:0010-FFFF:FFFF
+// reach the high memory area.
+func (c *CPU) SetA20(on bool) {
+	if c.model != Model80286 {
+		return
+	}
+	if on {
+		c.addrMask = 0x1FFFFF
+	} else {
+		c.addrMask = 0xFFFFF
+	}
+	c.setRAMEnd()
+}
+
+// Halted reports whether the CPU executed HLT and waits for an interrupt.
+func (c *CPU) Halted() bool { return c.halted }
+
+// Stop makes Run return after the current instruction. Call it from a bus
+// callback.
+func (c *CPU) Stop() { c.stopReq = true }

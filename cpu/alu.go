@@ -1,0 +1,192 @@
+package cpu
+
+// Arithmetic and logic with their flags (Intel 8086 Family User's Manual,
+// 2-33 ff.). Flags are computed eagerly: the interpreter's hot loop showed
+// no gain from deferring them that would pay for the extra state.
+
+const arithFlags = FlagCF | FlagPF | FlagAF | FlagZF | FlagSF | FlagOF
+
+// szp8 holds SF, ZF and PF for every byte result. PF is the parity of the
+// low byte only, also for word results.
+var szp8 [256]uint16
+
+func init() {
+	for i := 0; i < 256; i++ {
+		var f uint16
+		if i == 0 {
+			f |= FlagZF
+		}
+		if i&0x80 != 0 {
+			f |= FlagSF
+		}
+		p := 0
+		for b := i; b != 0; b >>= 1 {
+			p ^= b & 1
+		}
+		if p == 0 {
+			f |= FlagPF
+		}
+		szp8[i] = f
+	}
+}
+
+func szp16(r uint16) uint16 {
+	f := szp8[uint8(r)] &^ (FlagZF | FlagSF)
+	if r == 0 {
+		f |= FlagZF
+	}
+	return f | (r>>8)&FlagSF
+}
+
+func (c *CPU) add8(a, b, carry uint8) uint8 {
+	r := uint16(a) + uint16(b) + uint16(carry)
+	res := uint8(r)
+	c.flags = c.flags&^arithFlags | (r>>8)&FlagCF | szp8[res] |
+		uint16((a^b^res)&0x10) | uint16((a^res)&(b^res)&0x80)<<4
+	return res
+}
+
+func (c *CPU) add16(a, b, carry uint16) uint16 {
+	r := uint32(a) + uint32(b) + uint32(carry)
+	res := uint16(r)
+	c.flags = c.flags&^arithFlags | uint16(r>>16)&FlagCF | szp16(res) |
+		(a^b^res)&0x10 | ((a^res)&(b^res)&0x8000)>>4
+	return res
+}
+
+func (c *CPU) sub8(a, b, borrow uint8) uint8 {
+	r := uint16(a) - uint16(b) - uint16(borrow)
+	res := uint8(r)
+	c.flags = c.flags&^arithFlags | (r>>8)&FlagCF | szp8[res] |
+		uint16((a^b^res)&0x10) | uint16((a^b)&(a^res)&0x80)<<4
+	return res
+}
+
+func (c *CPU) sub16(a, b, borrow uint16) uint16 {
+	r := uint32(a) - uint32(b) - uint32(borrow)
+	res := uint16(r)
+	c.flags = c.flags&^arithFlags | uint16(r>>16)&FlagCF | szp16(res) |
+		(a^b^res)&0x10 | ((a^b)&(a^res)&0x8000)>>4
+	return res
+}
+
+// logic8/16 set flags for AND, OR, XOR, TEST: CF = OF = 0 (AF undefined;
+// the 8086 clears it).
+func (c *CPU) logic8(r uint8) uint8 {
+	c.flags = c.flags&^arithFlags | szp8[r]
+	return r
+}
+
+func (c *CPU) logic16(r uint16) uint16 {
+	c.flags = c.flags&^arithFlags | szp16(r)
+	return r
+}
+
+// alu8 performs the operation selected by bits 5-3 of opcodes 00-3F and of
+// the reg field of group 1 (80-83): ADD OR ADC SBB AND SUB XOR CMP.
+func (c *CPU) alu8(op byte, a, b uint8) uint8 {
+	switch op {
+	case 0:
+		return c.add8(a, b, 0)
+	case 1:
+		return c.logic8(a | b)
+	case 2:
+		return c.add8(a, b, uint8(c.flags&FlagCF))
+	case 3:
+		return c.sub8(a, b, uint8(c.flags&FlagCF))
+	case 4:
+		return c.logic8(a & b)
+	case 5:
+		return c.sub8(a, b, 0)
+	case 6:
+		return c.logic8(a ^ b)
+	default:
+		c.sub8(a, b, 0)
+		return a
+	}
+}
+
+func (c *CPU) alu16(op byte, a, b uint16) uint16 {
+	switch op {
+	case 0:
+		return c.add16(a, b, 0)
+	case 1:
+		return c.logic16(a | b)
+	case 2:
+		return c.add16(a, b, c.flags&FlagCF)
+	case 3:
+		return c.sub16(a, b, c.flags&FlagCF)
+	case 4:
+		return c.logic16(a & b)
+	case 5:
+		return c.sub16(a, b, 0)
+	case 6:
+		return c.logic16(a ^ b)
+	default:
+		c.sub16(a, b, 0)
+		return a
+	}
+}
+
+// INC and DEC leave CF alone.
+func (c *CPU) inc8(a uint8) uint8 {
+	cf := c.flags & FlagCF
+	r := c.add8(a, 1, 0)
+	c.flags = c.flags&^FlagCF | cf
+	return r
+}
+
+func (c *CPU) dec8(a uint8) uint8 {
+	cf := c.flags & FlagCF
+	r := c.sub8(a, 1, 0)
+	c.flags = c.flags&^FlagCF | cf
+	return r
+}
+
+func (c *CPU) inc16(a uint16) uint16 {
+	cf := c.flags & FlagCF
+	r := c.add16(a, 1, 0)
+	c.flags = c.flags&^FlagCF | cf
+	return r
+}
+
+func (c *CPU) dec16(a uint16) uint16 {
+	cf := c.flags & FlagCF
+	r := c.sub16(a, 1, 0)
+	c.flags = c.flags&^FlagCF | cf
+	return r
+}
+
+func (c *CPU) setFlag(f uint16, on bool) {
+	if on {
+		c.flags |= f
+	} else {
+		c.flags &^= f
+	}
+}
+
+// cond evaluates the condition of Jcc opcode 70h+cc (Intel SDM Vol. 2,
+// Jcc condition table).
+func (c *CPU) cond(cc byte) bool {
+	f := c.flags
+	var r bool
+	switch cc >> 1 {
+	case 0: // O
+		r = f&FlagOF != 0
+	case 1: // B/C
+		r = f&FlagCF != 0
+	case 2: // Z
+		r = f&FlagZF != 0
+	case 3: // BE
+		r = f&(FlagCF|FlagZF) != 0
+	case 4: // S
+		r = f&FlagSF != 0
+	case 5: // P
+		r = f&FlagPF != 0
+	case 6: // L: SF != OF
+		r = (f&FlagSF != 0) != (f&FlagOF != 0)
+	case 7: // LE
+		r = f&FlagZF != 0 || (f&FlagSF != 0) != (f&FlagOF != 0)
+	}
+	return r != (cc&1 != 0)
+}

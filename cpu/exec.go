@@ -1,0 +1,536 @@
+package cpu
+
+// The instruction decoder, laid out as the one-byte opcode map (Intel 8086
+// Family User's Manual, Table 4-12; 80286 PRM, Appendix A). One Step runs
+// exec once: prefixes, then one instruction (or one REP iteration).
+
+// maxPrefixes bounds a run of prefix bytes in one Step: memory filled with
+// prefixes must not hang the host. The 8086 accepts any number; past the
+// bound the Step ends and decoding continues in the next one.
+const maxPrefixes = 64
+
+func (c *CPU) exec() error {
+	c.opStart = c.IP
+	c.segOvr = -1
+	c.rep = 0
+	c.repPending = false
+	tf := c.flags&FlagTF != 0
+	c.shadow = false
+	prefixes := 0
+next:
+	op := c.fetch8()
+	switch op {
+	// 00-3F: ALU ops in the pattern op rm,r / r,rm / acc,imm; segment
+	// pushes/pops, prefixes and decimal adjusts in the gaps.
+	case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38: // op rm8, r8
+		c.decodeModRM()
+		r := c.alu8(op>>3, c.rm8(), c.reg8(c.reg))
+		if op != 0x38 {
+			c.setRM8(r)
+		}
+	case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op rm16, r16
+		c.decodeModRM()
+		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg])
+		if op != 0x39 {
+			c.setRM16(r)
+		}
+	case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A: // op r8, rm8
+		c.decodeModRM()
+		r := c.alu8(op>>3, c.reg8(c.reg), c.rm8())
+		if op != 0x3A {
+			c.setReg8(c.reg, r)
+		}
+	case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, rm16
+		c.decodeModRM()
+		r := c.alu16(op>>3, c.Regs[c.reg], c.rm16())
+		if op != 0x3B {
+			c.Regs[c.reg] = r
+		}
+	case 0x04, 0x0C, 0x14, 0x1C, 0x24, 0x2C, 0x34, 0x3C: // op AL, imm8
+		r := c.alu8(op>>3, uint8(c.Regs[AX]), c.fetch8())
+		if op != 0x3C {
+			c.setReg8(AX, r)
+		}
+	case 0x05, 0x0D, 0x15, 0x1D, 0x25, 0x2D, 0x35, 0x3D: // op AX, imm16
+		r := c.alu16(op>>3, c.Regs[AX], c.fetch16())
+		if op != 0x3D {
+			c.Regs[AX] = r
+		}
+	case 0x06, 0x0E, 0x16, 0x1E: // PUSH sreg
+		c.push16(c.Segs[op>>3])
+	case 0x07, 0x17, 0x1F: // POP sreg
+		c.Segs[op>>3] = c.pop16()
+		if op == 0x17 {
+			c.shadow = true
+		}
+	case 0x0F:
+		switch c.model {
+		case Model8086: // POP CS (undocumented; removed from later CPUs)
+			c.Segs[CS] = c.pop16()
+		case Model80186:
+			c.undefined()
+		default:
+			if err := c.exec0F(); err != nil {
+				return err
+			}
+		}
+	case 0x26, 0x2E, 0x36, 0x3E: // segment override prefix
+		c.segOvr = int(op>>3) & 3
+		if prefixes++; prefixes < maxPrefixes {
+			goto next
+		}
+	case 0x27:
+		c.daa()
+	case 0x2F:
+		c.das()
+	case 0x37:
+		c.aaa()
+	case 0x3F:
+		c.aas()
+
+	// 40-5F: one-byte register forms.
+	case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47:
+		c.Regs[op&7] = c.inc16(c.Regs[op&7])
+	case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F:
+		c.Regs[op&7] = c.dec16(c.Regs[op&7])
+	case 0x50, 0x51, 0x52, 0x53, 0x55, 0x56, 0x57:
+		c.push16(c.Regs[op&7])
+	case 0x54: // PUSH SP: the 8086 pushes the decremented value, the 286 the old one
+		if c.model == Model8086 || c.model == Model80186 {
+			c.Regs[SP] -= 2
+			c.write16(SS, c.Regs[SP], c.Regs[SP])
+		} else {
+			c.push16(c.Regs[SP])
+		}
+	case 0x58, 0x59, 0x5A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F:
+		v := c.pop16()
+		c.Regs[op&7] = v
+
+	// 60-6F: on the 8086 an undocumented mirror of 70-7F; 80186 additions.
+	case 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67,
+		0x68, 0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x6F:
+		if c.model == Model8086 {
+			c.jcc(op & 0xF)
+		} else {
+			c.exec186(op)
+		}
+
+	case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
+		0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F: // Jcc rel8
+		c.jcc(op & 0xF)
+
+	// 80-8F
+	case 0x80, 0x82: // group 1 rm8, imm8 (82 is an alias of 80)
+		c.decodeModRM()
+		a := c.rm8()
+		r := c.alu8(c.reg, a, c.fetch8())
+		if c.reg != 7 {
+			c.setRM8(r)
+		}
+	case 0x81: // group 1 rm16, imm16
+		c.decodeModRM()
+		a := c.rm16()
+		r := c.alu16(c.reg, a, c.fetch16())
+		if c.reg != 7 {
+			c.setRM16(r)
+		}
+	case 0x83: // group 1 rm16, sign-extended imm8
+		c.decodeModRM()
+		a := c.rm16()
+		r := c.alu16(c.reg, a, uint16(int8(c.fetch8())))
+		if c.reg != 7 {
+			c.setRM16(r)
+		}
+	case 0x84: // TEST rm8, r8
+		c.decodeModRM()
+		c.logic8(c.rm8() & c.reg8(c.reg))
+	case 0x85:
+		c.decodeModRM()
+		c.logic16(c.rm16() & c.Regs[c.reg])
+	case 0x86: // XCHG rm8, r8
+		c.decodeModRM()
+		v := c.rm8()
+		c.setRM8(c.reg8(c.reg))
+		c.setReg8(c.reg, v)
+	case 0x87:
+		c.decodeModRM()
+		v := c.rm16()
+		c.setRM16(c.Regs[c.reg])
+		c.Regs[c.reg] = v
+	case 0x88: // MOV rm8, r8
+		c.decodeModRM()
+		c.setRM8(c.reg8(c.reg))
+	case 0x89:
+		c.decodeModRM()
+		c.setRM16(c.Regs[c.reg])
+	case 0x8A:
+		c.decodeModRM()
+		c.setReg8(c.reg, c.rm8())
+	case 0x8B:
+		c.decodeModRM()
+		c.Regs[c.reg] = c.rm16()
+	case 0x8C: // MOV rm16, sreg
+		c.decodeModRM()
+		if c.reg > 3 && c.model == Model80286 {
+			c.undefined()
+			break
+		}
+		c.setRM16(c.Segs[c.reg&3])
+	case 0x8D: // LEA
+		c.decodeModRM()
+		if c.mod == 3 && c.model != Model8086 {
+			c.undefined()
+			break
+		}
+		c.Regs[c.reg] = c.eaOff // 8086 with a register operand: the last EA
+	case 0x8E: // MOV sreg, rm16
+		c.decodeModRM()
+		s := c.reg & 3
+		if c.model == Model80286 && (c.reg > 3 || s == CS) {
+			c.undefined()
+			break
+		}
+		c.Segs[s] = c.rm16()
+		if s == SS {
+			c.shadow = true
+		}
+	case 0x8F: // POP rm16 (the 8086 ignores the reg field)
+		c.decodeModRM()
+		v := c.pop16()
+		c.setRM16(v)
+
+	// 90-9F
+	case 0x90: // NOP (XCHG AX, AX)
+	case 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97: // XCHG AX, r16
+		c.Regs[AX], c.Regs[op&7] = c.Regs[op&7], c.Regs[AX]
+	case 0x98: // CBW
+		c.Regs[AX] = uint16(int8(c.Regs[AX]))
+	case 0x99: // CWD
+		c.Regs[DX] = uint16(int16(c.Regs[AX]) >> 15)
+	case 0x9A: // CALL ptr16:16
+		off := c.fetch16()
+		seg := c.fetch16()
+		c.push16(c.Segs[CS])
+		c.push16(c.IP)
+		c.Segs[CS], c.IP = seg, off
+	case 0x9B: // WAIT: no coprocessor, TEST# is inactive
+	case 0x9C: // PUSHF
+		c.push16(c.Flags())
+	case 0x9D: // POPF
+		c.SetFlags(c.pop16())
+	case 0x9E: // SAHF
+		m := FlagSF | FlagZF | FlagAF | FlagPF | FlagCF
+		c.flags = c.flags&^m | c.Regs[AX]>>8&m
+	case 0x9F: // LAHF
+		c.setReg8(4, uint8(c.Flags()))
+
+	// A0-AF
+	case 0xA0: // MOV AL, moffs8
+		c.setReg8(AX, c.read8(c.dataSeg(), c.fetch16()))
+	case 0xA1:
+		c.Regs[AX] = c.read16(c.dataSeg(), c.fetch16())
+	case 0xA2:
+		c.write8(c.dataSeg(), c.fetch16(), uint8(c.Regs[AX]))
+	case 0xA3:
+		c.write16(c.dataSeg(), c.fetch16(), c.Regs[AX])
+	case 0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF:
+		c.stringOp(op)
+	case 0xA8: // TEST AL, imm8
+		c.logic8(uint8(c.Regs[AX]) & c.fetch8())
+	case 0xA9:
+		c.logic16(c.Regs[AX] & c.fetch16())
+
+	// B0-BF: MOV r, imm
+	case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7:
+		c.setReg8(op&7, c.fetch8())
+	case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF:
+		c.Regs[op&7] = c.fetch16()
+
+	// C0-CF
+	case 0xC0, 0xC1:
+		if c.model == Model8086 { // undocumented aliases of C2/C3
+			c.retNear(op == 0xC0)
+			break
+		}
+		c.decodeModRM() // 80186: group 2 rm, imm8
+		if op == 0xC0 {
+			v := c.rm8()
+			c.setRM8(uint8(c.shift(c.reg, uint32(v), c.shiftCount(c.fetch8()), 8)))
+		} else {
+			v := c.rm16()
+			c.setRM16(uint16(c.shift(c.reg, uint32(v), c.shiftCount(c.fetch8()), 16)))
+		}
+	case 0xC2, 0xC3: // RET [imm16]
+		c.retNear(op == 0xC2)
+	case 0xC4, 0xC5: // LES, LDS
+		c.decodeModRM()
+		if c.mod == 3 && c.model != Model8086 {
+			c.undefined()
+			break
+		}
+		off := c.read16(c.eaSeg, c.eaOff)
+		seg := c.read16(c.eaSeg, c.eaOff+2)
+		c.Regs[c.reg] = off
+		if op == 0xC4 {
+			c.Segs[ES] = seg
+		} else {
+			c.Segs[DS] = seg
+		}
+	case 0xC6: // MOV rm8, imm8 (the 8086 ignores the reg field)
+		c.decodeModRM()
+		c.setRM8(c.fetch8())
+	case 0xC7:
+		c.decodeModRM()
+		c.setRM16(c.fetch16())
+	case 0xC8:
+		if c.model == Model8086 { // alias of CA
+			c.retFar(true)
+			break
+		}
+		c.enter()
+	case 0xC9:
+		if c.model == Model8086 { // alias of CB
+			c.retFar(false)
+			break
+		}
+		c.Regs[SP] = c.Regs[BP] // LEAVE
+		c.Regs[BP] = c.pop16()
+	case 0xCA, 0xCB: // RETF [imm16]
+		c.retFar(op == 0xCA)
+	case 0xCC: // INT 3
+		c.interrupt(3, c.IP)
+	case 0xCD: // INT imm8
+		v := c.fetch8()
+		c.interrupt(v, c.IP)
+	case 0xCE: // INTO
+		if c.flags&FlagOF != 0 {
+			c.interrupt(4, c.IP)
+		}
+	case 0xCF: // IRET
+		c.IP = c.pop16()
+		c.Segs[CS] = c.pop16()
+		c.SetFlags(c.pop16())
+
+	// D0-DF
+	case 0xD0: // group 2 rm8, 1
+		c.decodeModRM()
+		c.setRM8(uint8(c.shift(c.reg, uint32(c.rm8()), 1, 8)))
+	case 0xD1:
+		c.decodeModRM()
+		c.setRM16(uint16(c.shift(c.reg, uint32(c.rm16()), 1, 16)))
+	case 0xD2: // group 2 rm8, CL
+		c.decodeModRM()
+		v := c.rm8()
+		c.setRM8(uint8(c.shift(c.reg, uint32(v), c.shiftCount(uint8(c.Regs[CX])), 8)))
+	case 0xD3:
+		c.decodeModRM()
+		v := c.rm16()
+		c.setRM16(uint16(c.shift(c.reg, uint32(v), c.shiftCount(uint8(c.Regs[CX])), 16)))
+	case 0xD4:
+		c.aam(c.fetch8())
+	case 0xD5:
+		c.aad(c.fetch8())
+	case 0xD6: // SALC (undocumented): AL = CF ? FF : 00
+		if c.flags&FlagCF != 0 {
+			c.setReg8(AX, 0xFF)
+		} else {
+			c.setReg8(AX, 0)
+		}
+	case 0xD7: // XLAT
+		c.setReg8(AX, c.read8(c.dataSeg(), c.Regs[BX]+c.Regs[AX]&0xFF))
+	case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF:
+		// ESC: with no coprocessor the CPU decodes the operand and moves on.
+		c.decodeModRM()
+		if c.model == Model80286 && c.msw&0x4 != 0 { // MSW.EM: emulate
+			c.interrupt(7, c.opStart)
+		}
+
+	// E0-EF
+	case 0xE0, 0xE1, 0xE2: // LOOPNZ, LOOPZ, LOOP
+		d := uint16(int8(c.fetch8()))
+		c.Regs[CX]--
+		if c.Regs[CX] != 0 && (op == 0xE2 || (c.flags&FlagZF != 0) == (op == 0xE1)) {
+			c.IP += d
+		}
+	case 0xE3: // JCXZ
+		d := uint16(int8(c.fetch8()))
+		if c.Regs[CX] == 0 {
+			c.IP += d
+		}
+	// Port I/O: IP is already past the instruction, and nothing is held
+	// in locals across the bus call (a Go BIOS may change registers there).
+	case 0xE4:
+		port := uint16(c.fetch8())
+		v := c.bus.In8(port)
+		c.setReg8(AX, v)
+	case 0xE5:
+		port := uint16(c.fetch8())
+		v := c.bus.In16(port)
+		c.Regs[AX] = v
+	case 0xE6:
+		port := uint16(c.fetch8())
+		c.bus.Out8(port, uint8(c.Regs[AX]))
+	case 0xE7:
+		port := uint16(c.fetch8())
+		c.bus.Out16(port, c.Regs[AX])
+	case 0xE8: // CALL rel16
+		d := c.fetch16()
+		c.push16(c.IP)
+		c.IP += d
+	case 0xE9: // JMP rel16
+		d := c.fetch16()
+		c.IP += d
+	case 0xEA: // JMP ptr16:16
+		off := c.fetch16()
+		c.Segs[CS] = c.fetch16()
+		c.IP = off
+	case 0xEB: // JMP rel8
+		d := uint16(int8(c.fetch8()))
+		c.IP += d
+	case 0xEC:
+		v := c.bus.In8(c.Regs[DX])
+		c.setReg8(AX, v)
+	case 0xED:
+		v := c.bus.In16(c.Regs[DX])
+		c.Regs[AX] = v
+	case 0xEE:
+		c.bus.Out8(c.Regs[DX], uint8(c.Regs[AX]))
+	case 0xEF:
+		c.bus.Out16(c.Regs[DX], c.Regs[AX])
+
+	// F0-FF
+	case 0xF0, 0xF1: // LOCK (F1 is an undocumented alias)
+		if prefixes++; prefixes < maxPrefixes {
+			goto next
+		}
+	case 0xF2, 0xF3: // REPNE, REP/REPE
+		c.rep = op
+		if prefixes++; prefixes < maxPrefixes {
+			goto next
+		}
+	case 0xF4: // HLT
+		c.halted = true
+	case 0xF5: // CMC
+		c.flags ^= FlagCF
+	case 0xF6:
+		c.decodeModRM()
+		c.group3Byte()
+	case 0xF7:
+		c.decodeModRM()
+		c.group3Word()
+	case 0xF8:
+		c.flags &^= FlagCF
+	case 0xF9:
+		c.flags |= FlagCF
+	case 0xFA:
+		c.flags &^= FlagIF
+	case 0xFB: // STI: interrupts resume after the next instruction
+		c.flags |= FlagIF
+		c.shadow = true
+	case 0xFC:
+		c.flags &^= FlagDF
+	case 0xFD:
+		c.flags |= FlagDF
+	case 0xFE:
+		c.decodeModRM()
+		c.group4()
+	case 0xFF:
+		c.decodeModRM()
+		c.group5()
+	}
+	if tf && !c.shadow {
+		c.trap = true
+	}
+	return nil
+}
+
+func (c *CPU) jcc(cc byte) {
+	d := uint16(int8(c.fetch8()))
+	if c.cond(cc) {
+		c.IP += d
+	}
+}
+
+func (c *CPU) retNear(imm bool) {
+	var n uint16
+	if imm {
+		n = c.fetch16()
+	}
+	c.IP = c.pop16()
+	c.Regs[SP] += n
+}
+
+func (c *CPU) retFar(imm bool) {
+	var n uint16
+	if imm {
+		n = c.fetch16()
+	}
+	c.IP = c.pop16()
+	c.Segs[CS] = c.pop16()
+	c.Regs[SP] += n
+}
+
+// undefined raises interrupt 6 (invalid opcode) on the 80186 and later,
+// pointing at the faulting instruction (80286 PRM, 9.5).
+func (c *CPU) undefined() {
+	c.interrupt(6, c.opStart)
+}
+
+// group4 is FE: INC/DEC rm8. The 8086 runs /2-/7 as the FF forms on a
+// byte operand (undocumented); later CPUs raise #UD.
+func (c *CPU) group4() {
+	switch c.reg {
+	case 0:
+		c.setRM8(c.inc8(c.rm8()))
+	case 1:
+		c.setRM8(c.dec8(c.rm8()))
+	default:
+		if c.model != Model8086 {
+			c.undefined()
+			return
+		}
+		c.group5()
+	}
+}
+
+// group5 is FF: INC DEC CALL CALLF JMP JMPF PUSH (and /7, an alias of PUSH).
+func (c *CPU) group5() {
+	switch c.reg {
+	case 0:
+		c.setRM16(c.inc16(c.rm16()))
+	case 1:
+		c.setRM16(c.dec16(c.rm16()))
+	case 2: // CALL rm16
+		t := c.rm16()
+		c.push16(c.IP)
+		c.IP = t
+	case 3: // CALL m16:16
+		if c.mod == 3 && c.model != Model8086 {
+			c.undefined()
+			return
+		}
+		off := c.read16(c.eaSeg, c.eaOff)
+		seg := c.read16(c.eaSeg, c.eaOff+2)
+		c.push16(c.Segs[CS])
+		c.push16(c.IP)
+		c.Segs[CS], c.IP = seg, off
+	case 4: // JMP rm16
+		c.IP = c.rm16()
+	case 5: // JMP m16:16
+		if c.mod == 3 && c.model != Model8086 {
+			c.undefined()
+			return
+		}
+		off := c.read16(c.eaSeg, c.eaOff)
+		c.Segs[CS] = c.read16(c.eaSeg, c.eaOff+2)
+		c.IP = off
+	case 6, 7: // PUSH rm16
+		if c.mod == 3 && c.rm == SP && c.model != Model80286 {
+			c.Regs[SP] -= 2
+			c.write16(SS, c.Regs[SP], c.Regs[SP])
+			return
+		}
+		v := c.rm16()
+		c.push16(v)
+	}
+}

@@ -1,0 +1,99 @@
+package cpu
+
+// ModRM decoding (Intel 8086 Family User's Manual, Table 4-10): mod selects
+// register or memory with 0/8/16-bit displacement, rm the base/index pair.
+// BP-based forms default to SS, the rest to DS; a prefix overrides either.
+
+func (c *CPU) decodeModRM() {
+	m := c.fetch8()
+	c.mod = m >> 6
+	c.reg = (m >> 3) & 7
+	c.rm = m & 7
+	if c.mod == 3 {
+		return
+	}
+	var off uint16
+	seg := DS
+	switch c.rm {
+	case 0:
+		off = c.Regs[BX] + c.Regs[SI]
+	case 1:
+		off = c.Regs[BX] + c.Regs[DI]
+	case 2:
+		off = c.Regs[BP] + c.Regs[SI]
+		seg = SS
+	case 3:
+		off = c.Regs[BP] + c.Regs[DI]
+		seg = SS
+	case 4:
+		off = c.Regs[SI]
+	case 5:
+		off = c.Regs[DI]
+	case 6:
+		if c.mod == 0 {
+			off = c.fetch16()
+		} else {
+			off = c.Regs[BP]
+			seg = SS
+		}
+	case 7:
+		off = c.Regs[BX]
+	}
+	switch c.mod {
+	case 1:
+		off += uint16(int8(c.fetch8()))
+	case 2:
+		off += c.fetch16()
+	}
+	if c.segOvr >= 0 {
+		seg = c.segOvr
+	}
+	c.eaSeg = seg
+	c.eaOff = off
+}
+
+// reg8 reads byte register r: 0-3 are AL CL DL BL, 4-7 AH CH DH BH.
+func (c *CPU) reg8(r byte) uint8 {
+	if r < 4 {
+		return uint8(c.Regs[r])
+	}
+	return uint8(c.Regs[r-4] >> 8)
+}
+
+func (c *CPU) setReg8(r byte, v uint8) {
+	if r < 4 {
+		c.Regs[r] = c.Regs[r]&0xFF00 | uint16(v)
+	} else {
+		c.Regs[r-4] = c.Regs[r-4]&0x00FF | uint16(v)<<8
+	}
+}
+
+func (c *CPU) rm8() uint8 {
+	if c.mod == 3 {
+		return c.reg8(c.rm)
+	}
+	return c.read8(c.eaSeg, c.eaOff)
+}
+
+func (c *CPU) setRM8(v uint8) {
+	if c.mod == 3 {
+		c.setReg8(c.rm, v)
+		return
+	}
+	c.write8(c.eaSeg, c.eaOff, v)
+}
+
+func (c *CPU) rm16() uint16 {
+	if c.mod == 3 {
+		return c.Regs[c.rm]
+	}
+	return c.read16(c.eaSeg, c.eaOff)
+}
+
+func (c *CPU) setRM16(v uint16) {
+	if c.mod == 3 {
+		c.Regs[c.rm] = v
+		return
+	}
+	c.write16(c.eaSeg, c.eaOff, v)
+}

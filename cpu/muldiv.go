@@ -1,0 +1,238 @@
+package cpu
+
+// Group 3 (F6/F7): TEST NOT NEG MUL IMUL DIV IDIV, and the decimal adjusts.
+// MUL/IMUL set CF = OF when the upper half of the product is significant;
+// SF ZF AF PF are undefined (the vectors mask them). A quotient that does
+// not fit raises interrupt 0 (Intel 8086 Family User's Manual, 2-51).
+
+// divideError raises interrupt 0. The 8086 pushes the address of the next
+// instruction; the 80186 and later that of the faulting one, so the handler
+// can restart it (80286 PRM, 9.5).
+func (c *CPU) divideError() {
+	ret := c.IP
+	if c.model != Model8086 {
+		ret = c.opStart
+	}
+	c.interrupt(0, ret)
+}
+
+func (c *CPU) group3Byte() {
+	v := c.rm8()
+	switch c.reg {
+	case 0, 1: // TEST rm8, imm8 (/1 is an undocumented alias)
+		c.logic8(v & c.fetch8())
+	case 2: // NOT
+		c.setRM8(^v)
+	case 3: // NEG
+		c.setRM8(c.sub8(0, v, 0))
+	case 4: // MUL
+		r := uint16(uint8(c.Regs[AX])) * uint16(v)
+		c.Regs[AX] = r
+		c.mulFlags(r>>8 != 0, uint16(uint8(r)), 8)
+	case 5: // IMUL
+		r := int16(int8(uint8(c.Regs[AX]))) * int16(int8(v))
+		if c.model == Model8086 && c.rep != 0 {
+			r = -r // undocumented: a REP prefix negates the 8086's product
+		}
+		c.Regs[AX] = uint16(r)
+		c.mulFlags(r != int16(int8(r)), uint16(uint8(r)), 8)
+	case 6: // DIV
+		a := c.Regs[AX]
+		if v == 0 || a/uint16(v) > 0xFF {
+			c.divideError()
+			return
+		}
+		c.Regs[AX] = (a%uint16(v))<<8 | a/uint16(v)
+	case 7: // IDIV
+		a := int32(int16(c.Regs[AX]))
+		b := int32(int8(v))
+		if b == 0 {
+			c.divideError()
+			return
+		}
+		q, r := a/b, a%b
+		if c.model == Model8086 && c.rep != 0 {
+			q = -q // undocumented: a REP prefix negates the 8086's quotient
+		}
+		if q > 0x7F || q < c.idivMin(0x80) {
+			c.divideError()
+			return
+		}
+		c.Regs[AX] = uint16(uint8(r))<<8 | uint16(uint8(q))
+	}
+}
+
+func (c *CPU) group3Word() {
+	v := c.rm16()
+	switch c.reg {
+	case 0, 1: // TEST rm16, imm16
+		c.logic16(v & c.fetch16())
+	case 2:
+		c.setRM16(^v)
+	case 3:
+		c.setRM16(c.sub16(0, v, 0))
+	case 4: // MUL
+		r := uint32(c.Regs[AX]) * uint32(v)
+		c.Regs[AX] = uint16(r)
+		c.Regs[DX] = uint16(r >> 16)
+		c.mulFlags(r>>16 != 0, uint16(r), 16)
+	case 5: // IMUL
+		r := int32(int16(c.Regs[AX])) * int32(int16(v))
+		if c.model == Model8086 && c.rep != 0 {
+			r = -r
+		}
+		c.Regs[AX] = uint16(r)
+		c.Regs[DX] = uint16(uint32(r) >> 16)
+		c.mulFlags(r != int32(int16(r)), uint16(r), 16)
+	case 6: // DIV
+		a := uint32(c.Regs[DX])<<16 | uint32(c.Regs[AX])
+		if v == 0 || a/uint32(v) > 0xFFFF {
+			c.divideError()
+			return
+		}
+		c.Regs[AX] = uint16(a / uint32(v))
+		c.Regs[DX] = uint16(a % uint32(v))
+	case 7: // IDIV
+		a := int64(int32(uint32(c.Regs[DX])<<16 | uint32(c.Regs[AX])))
+		b := int64(int16(v))
+		if b == 0 {
+			c.divideError()
+			return
+		}
+		q, r := a/b, a%b
+		if c.model == Model8086 && c.rep != 0 {
+			q = -q
+		}
+		if q > 0x7FFF || q < int64(c.idivMin(0x8000)) {
+			c.divideError()
+			return
+		}
+		c.Regs[AX] = uint16(q)
+		c.Regs[DX] = uint16(r)
+	}
+}
+
+// idivMin is the most negative quotient IDIV accepts: the 8086 microcode
+// checks the magnitude against 7FFFh/7Fh before negating, so -80h/-8000h
+// fault there; the 80186 and later accept them.
+func (c *CPU) idivMin(lim int32) int32 {
+	if c.model == Model8086 {
+		return -(lim - 1)
+	}
+	return -lim
+}
+
+// mulFlags sets CF and OF for MUL/IMUL and SF ZF PF from the low half of
+// the result (undefined by Intel; masked by the vectors).
+func (c *CPU) mulFlags(upper bool, low uint16, bits int) {
+	f := c.flags &^ arithFlags
+	if bits == 8 {
+		f |= szp8[uint8(low)]
+	} else {
+		f |= szp16(low)
+	}
+	if upper {
+		f |= FlagCF | FlagOF
+	}
+	c.flags = f
+}
+
+// IMUL r16, rm16, imm (69/6B, 80186+).
+func (c *CPU) imul3(a, b uint16) uint16 {
+	r := int32(int16(a)) * int32(int16(b))
+	c.mulFlags(r != int32(int16(r)), uint16(r), 16)
+	return uint16(r)
+}
+
+// Decimal adjusts (Intel SDM Vol. 2, DAA/DAS/AAA/AAS/AAM/AAD).
+
+func (c *CPU) daa() {
+	al := uint8(c.Regs[AX])
+	oldAL, oldCF := al, c.flags&FlagCF != 0
+	f := c.flags &^ (FlagCF | FlagAF)
+	if al&0x0F > 9 || c.flags&FlagAF != 0 {
+		if al > 0xF9 {
+			f |= FlagCF
+		}
+		al += 6
+		f |= FlagAF
+	}
+	if oldAL > 0x99 || oldCF {
+		al += 0x60
+		f |= FlagCF
+	} else {
+		f &^= FlagCF
+	}
+	c.flags = f&^(FlagSF|FlagZF|FlagPF) | szp8[al]
+	c.setReg8(AX, al)
+}
+
+func (c *CPU) das() {
+	al := uint8(c.Regs[AX])
+	oldAL, oldCF := al, c.flags&FlagCF != 0
+	f := c.flags &^ (FlagCF | FlagAF)
+	if al&0x0F > 9 || c.flags&FlagAF != 0 {
+		if al < 6 || oldCF {
+			f |= FlagCF
+		}
+		al -= 6
+		f |= FlagAF
+	}
+	if oldAL > 0x99 || oldCF {
+		al -= 0x60
+		f |= FlagCF
+	}
+	c.flags = f&^(FlagSF|FlagZF|FlagPF) | szp8[al]
+	c.setReg8(AX, al)
+}
+
+func (c *CPU) aaa() {
+	f := c.flags &^ (FlagCF | FlagAF)
+	ax := c.Regs[AX]
+	if ax&0x0F > 9 || c.flags&FlagAF != 0 {
+		if c.model == Model8086 {
+			// The 8086 adjusts AL and AH separately: no carry into AH from AL.
+			ax = (ax+0x100)&0xFF00 | (ax+6)&0x00FF
+		} else {
+			ax += 0x106
+		}
+		f |= FlagCF | FlagAF
+	}
+	ax &= 0xFF0F
+	c.Regs[AX] = ax
+	c.flags = f&^(FlagSF|FlagZF|FlagPF|FlagOF) | szp8[uint8(ax)]
+}
+
+func (c *CPU) aas() {
+	f := c.flags &^ (FlagCF | FlagAF)
+	ax := c.Regs[AX]
+	if ax&0x0F > 9 || c.flags&FlagAF != 0 {
+		if c.model == Model8086 {
+			ax = (ax-0x100)&0xFF00 | (ax-6)&0x00FF
+		} else {
+			ax -= 6
+			ax -= 0x100
+		}
+		f |= FlagCF | FlagAF
+	}
+	ax &= 0xFF0F
+	c.Regs[AX] = ax
+	c.flags = f&^(FlagSF|FlagZF|FlagPF|FlagOF) | szp8[uint8(ax)]
+}
+
+func (c *CPU) aam(base uint8) {
+	if base == 0 {
+		c.divideError()
+		return
+	}
+	al := uint8(c.Regs[AX])
+	c.Regs[AX] = uint16(al/base)<<8 | uint16(al%base)
+	c.flags = c.flags&^arithFlags | szp8[al%base]
+}
+
+func (c *CPU) aad(base uint8) {
+	ax := c.Regs[AX]
+	// The 8086 forms AL + AH*base with its adder; OF AF CF are undefined.
+	r := c.add8(uint8(ax), uint8(ax>>8)*base, 0)
+	c.Regs[AX] = uint16(r)
+}
