@@ -1,0 +1,126 @@
+package machine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// floppyImage is a raw diskette image file (-fda, -fdb). The BIOS serves
+// floppies itself (this PC has no floppy controller), so the image only has
+// to read and write bytes. With a snapshot, or when the file cannot be
+// written (a read-only file is a write-protected diskette), writes land in a
+// private copy in memory or fail as on a write-protected disk.
+type floppyImage struct {
+	name     string
+	f        *os.File // nil for an in-memory snapshot
+	mem      []byte
+	readOnly bool
+}
+
+// ErrWriteProtected is returned for writes to a read-only floppy image.
+var ErrWriteProtected = errors.New("diskette is write-protected")
+
+// Standard diskette sizes the BIOS knows (INT 13h AH=08h drive types).
+var floppySizes = map[int64]bool{
+	163840: true, 184320: true, 327680: true, 368640: true, // 160K-360K
+	737280: true, 1228800: true, 1474560: true, 2949120: true, // 720K, 1.2M, 1.44M, 2.88M
+}
+
+func openFloppy(name string, snapshot bool) (*floppyImage, error) {
+	var f *os.File
+	var err error
+	readOnly := snapshot
+	if !snapshot {
+		f, err = os.OpenFile(name, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrPermission) {
+			readOnly = true
+		}
+	}
+	if readOnly {
+		f, err = os.Open(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("floppy image: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("floppy image: %w", err)
+	}
+	if !st.Mode().IsRegular() || !floppySizes[st.Size()] {
+		f.Close()
+		return nil, fmt.Errorf("floppy image %s: size %d bytes is not a standard diskette (360K, 720K, 1.2M, 1.44M, 2.88M)", name, st.Size())
+	}
+	img := &floppyImage{name: name, f: f, readOnly: readOnly}
+	if snapshot {
+		img.mem = make([]byte, st.Size())
+		_, err := f.ReadAt(img.mem, 0)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("floppy image: %w", err)
+		}
+		img.f, img.readOnly = nil, false
+	}
+	return img, nil
+}
+
+func (d *floppyImage) Size() int64 {
+	if d.f == nil {
+		return int64(len(d.mem))
+	}
+	st, err := d.f.Stat()
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+func (d *floppyImage) ReadAt(p []byte, off int64) (int, error) {
+	if d.f != nil {
+		return d.f.ReadAt(p, off)
+	}
+	if off < 0 || off >= int64(len(d.mem)) {
+		return 0, io.EOF
+	}
+	n := copy(p, d.mem[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func (d *floppyImage) WriteAt(p []byte, off int64) (int, error) {
+	if d.readOnly {
+		return 0, fmt.Errorf("floppy image %s: %w", d.name, ErrWriteProtected)
+	}
+	if d.f != nil {
+		if off+int64(len(p)) > d.Size() {
+			return 0, fmt.Errorf("floppy image %s: write past the end of the diskette", d.name)
+		}
+		return d.f.WriteAt(p, off)
+	}
+	if off < 0 || off+int64(len(p)) > int64(len(d.mem)) {
+		return 0, fmt.Errorf("floppy image %s: write past the end of the diskette", d.name)
+	}
+	return copy(d.mem[off:], p), nil
+}
+
+// Close flushes the image to stable storage and closes it.
+func (d *floppyImage) Close() error {
+	if d.f == nil {
+		return nil
+	}
+	f := d.f
+	d.f = nil
+	var err error
+	if !d.readOnly {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
