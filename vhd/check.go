@@ -123,7 +123,7 @@ func examine(name string, im *image, rep *Report) {
 		}
 		pd, err := Open(p, &OpenOptions{ReadOnly: true})
 		if err != nil {
-			rep.Errors = append(rep.Errors, fmt.Sprintf("vhd: %s: parent: %v", name, err))
+			rep.Errors = append(rep.Errors, (&ParentError{Child: name, Err: err}).Error())
 			return
 		}
 		defer pd.Close()

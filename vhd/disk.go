@@ -368,7 +368,7 @@ func (d *Disk) load(o *OpenOptions) error {
 		if !o.noParent {
 			pd, err := Open(p, &OpenOptions{ReadOnly: true, depth: o.depth + 1})
 			if err != nil {
-				return fmt.Errorf("vhd: %s: parent: %w", d.name, err)
+				return &ParentError{Child: d.name, Err: err}
 			}
 			d.parent = pd
 			if pd.footer.UniqueID != h.ParentUniqueID {

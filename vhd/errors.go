@@ -3,6 +3,7 @@ package vhd
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors, testable with errors.Is.
@@ -57,3 +58,15 @@ func (e *PathError) Error() string {
 }
 
 func (e *PathError) Unwrap() error { return e.Err }
+
+// ParentError: the parent of a differencing disk failed to open.
+type ParentError struct {
+	Child string
+	Err   error
+}
+
+func (e *ParentError) Error() string {
+	return fmt.Sprintf("vhd: %s: parent %s", e.Child, strings.TrimPrefix(e.Err.Error(), "vhd: "))
+}
+
+func (e *ParentError) Unwrap() error { return e.Err }

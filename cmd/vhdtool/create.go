@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"pcemu/vhd"
+)
+
+func cmdCreate(args []string, stdout io.Writer) error {
+	fs := flags("create")
+	typ := fs.String("type", "dynamic", "image type: fixed or dynamic")
+	sizeS := fs.String("size", "", "virtual disk size (bytes, or K/M/G/T)")
+	force := fs.Bool("force-size", false, "keep the exact size instead of rounding up to a CHS geometry")
+	bsS := fs.String("block-size", "", "dynamic block size (default 2M)")
+	parent := fs.String("parent", "", "make a differencing child of this VHD")
+	a, err := parse(fs, args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	file := a[0]
+	var d *vhd.Disk
+	if *parent != "" {
+		for _, f := range []string{"type", "size", "force-size", "block-size"} {
+			if fs.Changed(f) {
+				return usageError{fmt.Sprintf("create: --%s cannot be used with --parent (the child takes the parent's size)", f)}
+			}
+		}
+		d, err = vhd.CreateDifferencing(file, *parent)
+		if err != nil {
+			return fileError{file, err}
+		}
+	} else {
+		opt := vhd.CreateOptions{ForceSize: *force}
+		switch *typ {
+		case "fixed":
+			opt.Type = vhd.Fixed
+		case "dynamic":
+			opt.Type = vhd.Dynamic
+		default:
+			return usageError{fmt.Sprintf("create: --type %q: want fixed or dynamic", *typ)}
+		}
+		if *sizeS == "" {
+			return usageError{"create: --size is required (or --parent)"}
+		}
+		if opt.Size, err = parseSize(*sizeS); err != nil {
+			return usageError{"create: --size: " + err.Error()}
+		}
+		if *bsS != "" {
+			if opt.Type == vhd.Fixed {
+				return usageError{"create: --block-size applies to dynamic images only"}
+			}
+			bs, err := parseSize(*bsS)
+			if err != nil || bs <= 0 || bs > 1<<31 {
+				return usageError{fmt.Sprintf("create: --block-size %q: invalid", *bsS)}
+			}
+			opt.BlockSize = uint32(bs)
+		}
+		d, err = vhd.Create(file, opt)
+		if err != nil {
+			return fileError{file, err}
+		}
+	}
+	g := d.Geometry()
+	fmt.Fprintf(stdout, "Created %s: %v, %d bytes, CHS %d/%d/%d\n", file, d.Type(), d.Size(), g.Cylinders, g.Heads, g.SectorsPerTrack)
+	if err := d.Close(); err != nil {
+		return fileError{file, err}
+	}
+	return nil
+}
+
+func cmdCommit(args []string, stdout io.Writer) error {
+	fs := flags("commit")
+	a, err := parse(fs, args, 1, "CHILD")
+	if err != nil {
+		return err
+	}
+	if err := vhd.Commit(a[0], nil); err != nil {
+		return fileError{a[0], err}
+	}
+	fmt.Fprintf(stdout, "Committed %s into its parent.\n", a[0])
+	return nil
+}

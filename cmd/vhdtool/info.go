@@ -1,0 +1,156 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"pcemu/vhd"
+)
+
+// infoJSON is the --json object.
+type infoJSON struct {
+	File            string   `json:"file"`
+	Type            string   `json:"type"`
+	VirtualSize     int64    `json:"virtual_size"`
+	CurrentSize     uint64   `json:"current_size"`
+	OriginalSize    uint64   `json:"original_size"`
+	Cylinders       int      `json:"cylinders"`
+	Heads           int      `json:"heads"`
+	SectorsPerTrack int      `json:"sectors_per_track"`
+	ATACylinders    int      `json:"ata_cylinders"`
+	ATAHeads        int      `json:"ata_heads"`
+	ATASectors      int      `json:"ata_sectors_per_track"`
+	CreatorApp      string   `json:"creator_app"`
+	CreatorVersion  string   `json:"creator_version"`
+	CreatorHostOS   string   `json:"creator_host_os"`
+	Created         string   `json:"created"`
+	UUID            string   `json:"uuid"`
+	BlockSize       *int64   `json:"block_size,omitempty"`
+	AllocatedBlocks *int     `json:"allocated_blocks,omitempty"`
+	TotalBlocks     *int     `json:"total_blocks,omitempty"`
+	Parent          *string  `json:"parent,omitempty"`
+	ParentUUID      *string  `json:"parent_uuid,omitempty"`
+	FileSize        int64    `json:"file_size"`
+	Warnings        []string `json:"warnings,omitempty"`
+}
+
+func cmdInfo(args []string, stdout io.Writer) error {
+	fs := flags("info")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	a, err := parse(fs, args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	file := a[0]
+	d, err := vhd.Open(file, &vhd.OpenOptions{ReadOnly: true})
+	if err != nil {
+		return fileError{file, err}
+	}
+	defer d.Close()
+	fi, err := os.Stat(file)
+	if err != nil {
+		return fileError{file, err}
+	}
+	ft := d.Footer()
+	g, ata := d.Geometry(), d.ATAGeometry()
+	in := infoJSON{
+		File: file, Type: d.Type().String(), VirtualSize: d.Size(),
+		CurrentSize: ft.CurrentSize, OriginalSize: ft.OriginalSize,
+		Cylinders: g.Cylinders, Heads: g.Heads, SectorsPerTrack: g.SectorsPerTrack,
+		ATACylinders: ata.Cylinders, ATAHeads: ata.Heads, ATASectors: ata.SectorsPerTrack,
+		CreatorApp:     strings.TrimRight(string(ft.CreatorApp[:]), "\x00"),
+		CreatorVersion: fmt.Sprintf("%d.%d", ft.CreatorVersion>>16, ft.CreatorVersion&0xFFFF),
+		CreatorHostOS:  strings.TrimRight(string(ft.CreatorHostOS[:]), "\x00"),
+		Created:        ft.Time().UTC().Format("2006-01-02T15:04:05Z"),
+		UUID:           ft.UniqueID.String(),
+		FileSize:       fi.Size(),
+		Warnings:       d.Warnings(),
+	}
+	if h, ok := d.Header(); ok {
+		bs, alloc, total := d.BlockSize(), d.AllocatedBlocks(), int(h.MaxTableEntries)
+		in.BlockSize, in.AllocatedBlocks, in.TotalBlocks = &bs, &alloc, &total
+		if d.Type() == vhd.Differencing {
+			p, pu := d.ParentPath(), h.ParentUniqueID.String()
+			in.Parent, in.ParentUUID = &p, &pu
+		}
+	}
+	if *asJSON {
+		e := json.NewEncoder(stdout)
+		e.SetIndent("", "  ")
+		return e.Encode(in)
+	}
+	w := func(k, f string, v ...any) { fmt.Fprintf(stdout, "%-18s "+f+"\n", append([]any{k + ":"}, v...)...) }
+	w("image", "%s", file)
+	w("type", "%s", in.Type)
+	w("virtual size", "%s (%d bytes)", human(in.VirtualSize), in.VirtualSize)
+	w("current size", "%d bytes", in.CurrentSize)
+	w("original size", "%d bytes", in.OriginalSize)
+	w("geometry (CHS)", "%d/%d/%d", g.Cylinders, g.Heads, g.SectorsPerTrack)
+	w("ATA geometry", "%d/%d/%d", ata.Cylinders, ata.Heads, ata.SectorsPerTrack)
+	w("creator", "%q %s on %q", in.CreatorApp, in.CreatorVersion, in.CreatorHostOS)
+	w("created", "%s", in.Created)
+	w("uuid", "%s", in.UUID)
+	if in.BlockSize != nil {
+		w("block size", "%s", human(*in.BlockSize))
+		w("allocated blocks", "%d of %d", *in.AllocatedBlocks, *in.TotalBlocks)
+	}
+	if in.Parent != nil {
+		w("parent", "%s", *in.Parent)
+		w("parent uuid", "%s", *in.ParentUUID)
+	}
+	w("file size", "%s (%d bytes)", human(in.FileSize), in.FileSize)
+	for _, m := range in.Warnings {
+		w("warning", "%s", m)
+	}
+	return nil
+}
+
+func human(n int64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	f := float64(n)
+	i := 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.4g %s", f, units[i])
+}
+
+func cmdCheck(args []string, stdout io.Writer) error {
+	fs := flags("check")
+	repair := fs.Bool("repair", false, "fix what can be fixed")
+	a, err := parse(fs, args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	file := a[0]
+	check := vhd.Check
+	if *repair {
+		check = vhd.Repair
+	}
+	rep, err := check(file)
+	if err != nil {
+		return fileError{file, err}
+	}
+	strip := func(s string) string { return strings.TrimPrefix(s, "vhd: ") }
+	for _, r := range rep.Repaired {
+		fmt.Fprintf(stdout, "%s: repaired: %s\n", file, r)
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stdout, "error: %s\n", strip(e))
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", strip(w))
+	}
+	if !rep.OK() {
+		return fileError{file, fmt.Errorf("%d error(s) found", len(rep.Errors))}
+	}
+	fmt.Fprintf(stdout, "%s: no errors found (%d warning(s))\n", file, len(rep.Warnings))
+	return nil
+}

@@ -1,0 +1,172 @@
+// Command vhdtool creates, inspects, checks, converts and commits VHD disk
+// images (fixed, dynamic and differencing), interoperating with qemu-img.
+//
+//	vhdtool create [--type fixed|dynamic] [--size SIZE] [--force-size] [--block-size SIZE] FILE
+//	vhdtool create --parent BASE.vhd FILE
+//	vhdtool info [--json] FILE
+//	vhdtool check [--repair] FILE
+//	vhdtool convert [-O raw|fixed|dynamic] [--progress] SRC DST
+//	vhdtool commit CHILD
+//
+// Errors are printed as "vhdtool: FILE: reason" with exit status 1; usage
+// errors exit with status 2.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+const usageText = `usage: vhdtool COMMAND [options] FILE...
+
+commands:
+  create [--type fixed|dynamic] [--size SIZE] [--force-size] [--block-size SIZE] FILE
+  create --parent BASE.vhd FILE        make a differencing child of BASE.vhd
+  info [--json] FILE                   show the footer, header and sizes
+  check [--repair] FILE                verify the image; --repair fixes what it can
+  convert [-O raw|fixed|dynamic] [--progress] SRC DST
+                                       copy raw or any VHD (chains flattened)
+  commit CHILD                         merge a differencing child into its parent
+
+SIZE is in bytes or with a K, M, G or T (binary) suffix.
+`
+
+// usageError is a bad command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// fileError is a failure on a named file: "vhdtool: FILE: reason".
+type fileError struct {
+	file string
+	err  error
+}
+
+func (e fileError) Error() string {
+	msg := e.err.Error()
+	// Errors of package vhd already read "vhd: FILE: reason".
+	if rest, ok := strings.CutPrefix(msg, "vhd: "); ok {
+		return rest
+	}
+	return e.file + ": " + msg
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole program, testable: it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	err := dispatch(args, stdout, stderr)
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "vhdtool: %s\n", ue.msg)
+		fmt.Fprint(stderr, usageText)
+		return 2
+	}
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(stdout, usageText)
+		return 0
+	}
+	if errors.Is(err, errReported) {
+		return 1
+	}
+	fmt.Fprintf(stderr, "vhdtool: %v\n", err)
+	return 1
+}
+
+var (
+	errHelp     = errors.New("help")
+	errReported = errors.New("problems already reported")
+)
+
+func dispatch(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "create":
+		return cmdCreate(rest, stdout)
+	case "info":
+		return cmdInfo(rest, stdout)
+	case "check":
+		return cmdCheck(rest, stdout)
+	case "convert":
+		return cmdConvert(rest, stdout, stderr)
+	case "commit":
+		return cmdCommit(rest, stdout)
+	case "help", "-h", "--help":
+		return errHelp
+	}
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// flags makes a flag set whose errors are usage errors.
+func flags(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	return fs
+}
+
+func parse(fs *pflag.FlagSet, args []string, nargs int, what string) ([]string, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil, errHelp
+		}
+		return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+	}
+	if fs.NArg() != nargs {
+		return nil, usageError{fmt.Sprintf("%s: expected %s, got %d argument(s)", fs.Name(), what, fs.NArg())}
+	}
+	return fs.Args(), nil
+}
+
+// parseSize reads "1048576", "64K", "32M", "1G", "2T" (binary units; an
+// optional trailing "B" or "iB" is accepted).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
+	mult := int64(1)
+	if t != "" {
+		switch t[len(t)-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		case 'T':
+			mult = 1 << 40
+		}
+		if mult != 1 {
+			t = t[:len(t)-1]
+		}
+	}
+	var n int64
+	if t == "" {
+		return 0, fmt.Errorf("invalid size %q", s)
+	}
+	for _, c := range t {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("invalid size %q", s)
+		}
+		if n > (1<<62)/10 {
+			return 0, fmt.Errorf("size %q is too large", s)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if n > (1<<62)/mult {
+		return 0, fmt.Errorf("size %q is too large", s)
+	}
+	return n * mult, nil
+}
