@@ -96,13 +96,16 @@ type CPU struct {
 	ramEnd   uint32 // min(len(ram), addrMask+1): linear addresses below are plain RAM
 
 	// Interrupt and control state between instructions.
-	intr       bool // INTR line from the interrupt controller
-	nmi        bool // NMI latched, not yet serviced
-	trap       bool // single-step trap owed after the last instruction
-	shadow     bool // the last instruction was MOV SS / POP SS / STI
-	halted     bool
-	stopReq    bool
-	repPending bool // a REP string instruction rewound IP to run again
+	intr           bool // INTR line from the interrupt controller
+	nmi            bool // NMI latched, not yet serviced
+	trap           bool // single-step trap owed after the last instruction
+	shadow         bool // the last instruction was MOV SS / POP SS / STI
+	halted         bool
+	stopReq        bool
+	repPending     bool // a REP string instruction rewound IP to run again
+	noOverrun      bool // pushing an interrupt frame (no nested overrun fault)
+	deferOverrun   bool // in a string instruction: fault after the iteration
+	overrunPending bool
 
 	// Per-instruction decode state (Intel 8086 Family User's Manual, 2-68).
 	opStart uint16 // IP of the first prefix byte: where REP resumes and faults point

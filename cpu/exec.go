@@ -77,6 +77,9 @@ next:
 	case 0x26, 0x2E, 0x36, 0x3E: // segment override prefix
 		c.segOvr = int(op>>3) & 3
 		if prefixes++; prefixes < maxPrefixes {
+			if prefixes >= 4 && c.model == Model80286 {
+				c.checkLength()
+			}
 			goto next
 		}
 	case 0x27:
@@ -196,6 +199,10 @@ next:
 		}
 	case 0x8F: // POP rm16 (the 8086 ignores the reg field)
 		c.decodeModRM()
+		if c.reg != 0 && c.model == Model80286 {
+			c.undefined()
+			break
+		}
 		v := c.pop16()
 		c.setRM16(v)
 
@@ -268,6 +275,7 @@ next:
 			c.undefined()
 			break
 		}
+		c.checkSpan(c.eaOff, 4)
 		off := c.read16(c.eaSeg, c.eaOff)
 		seg := c.read16(c.eaSeg, c.eaOff+2)
 		c.Regs[c.reg] = off
@@ -278,9 +286,17 @@ next:
 		}
 	case 0xC6: // MOV rm8, imm8 (the 8086 ignores the reg field)
 		c.decodeModRM()
+		if c.reg != 0 && c.model == Model80286 {
+			c.undefined()
+			break
+		}
 		c.setRM8(c.fetch8())
 	case 0xC7:
 		c.decodeModRM()
+		if c.reg != 0 && c.model == Model80286 {
+			c.undefined()
+			break
+		}
 		c.setRM16(c.fetch16())
 	case 0xC8:
 		if c.model == Model8086 { // alias of CA
@@ -292,6 +308,9 @@ next:
 		if c.model == Model8086 { // alias of CB
 			c.retFar(false)
 			break
+		}
+		if c.Regs[BP] == 0xFFFF {
+			c.overrun() // LEAVE faults before SP changes
 		}
 		c.Regs[SP] = c.Regs[BP] // LEAVE
 		c.Regs[BP] = c.pop16()
@@ -341,6 +360,9 @@ next:
 	case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF:
 		// ESC: with no coprocessor the CPU decodes the operand and moves on.
 		c.decodeModRM()
+		if c.model == Model80286 && c.mod != 3 && c.eaOff == 0xFFFF {
+			c.overrun() // the 286 still transfers the memory operand
+		}
 		if c.model == Model80286 && c.msw&0x4 != 0 { // MSW.EM: emulate
 			c.interrupt(7, c.opStart)
 		}
@@ -401,11 +423,17 @@ next:
 	// F0-FF
 	case 0xF0, 0xF1: // LOCK (F1 is an undocumented alias)
 		if prefixes++; prefixes < maxPrefixes {
+			if prefixes >= 4 && c.model == Model80286 {
+				c.checkLength()
+			}
 			goto next
 		}
 	case 0xF2, 0xF3: // REPNE, REP/REPE
 		c.rep = op
 		if prefixes++; prefixes < maxPrefixes {
+			if prefixes >= 4 && c.model == Model80286 {
+				c.checkLength()
+			}
 			goto next
 		}
 	case 0xF4: // HLT
@@ -509,6 +537,7 @@ func (c *CPU) group5() {
 			c.undefined()
 			return
 		}
+		c.checkSpan(c.eaOff, 4)
 		off := c.read16(c.eaSeg, c.eaOff)
 		seg := c.read16(c.eaSeg, c.eaOff+2)
 		c.push16(c.Segs[CS])
@@ -521,6 +550,7 @@ func (c *CPU) group5() {
 			c.undefined()
 			return
 		}
+		c.checkSpan(c.eaOff, 4)
 		off := c.read16(c.eaSeg, c.eaOff)
 		c.Segs[CS] = c.read16(c.eaSeg, c.eaOff+2)
 		c.IP = off

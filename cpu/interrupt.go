@@ -13,6 +13,8 @@ import "fmt"
 // or at the IDTR base on an 80286 after LIDT).
 func (c *CPU) interrupt(vec uint8, retIP uint16) {
 	base := c.idtBase + uint32(vec)*4
+	c.noOverrun = true
+	defer func() { c.noOverrun = false }()
 	c.push16(c.Flags())
 	c.flags &^= FlagIF | FlagTF
 	c.push16(c.Segs[CS])
@@ -59,7 +61,7 @@ func (c *CPU) serviceEvent() bool {
 
 // Step executes one instruction (one iteration of a REP string
 // instruction), or enters one pending interrupt.
-func (c *CPU) Step() error {
+func (c *CPU) Step() (err error) {
 	if c.pendingEvent() {
 		if c.serviceEvent() {
 			c.shadow = false
@@ -69,8 +71,26 @@ func (c *CPU) Step() error {
 			return nil
 		}
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			c.deliverFault(r)
+		}
+	}()
 	c.Instructions++
 	return c.exec()
+}
+
+// deliverFault enters the interrupt of an instruction aborted by a fault,
+// pointing at the instruction so that it can be restarted.
+func (c *CPU) deliverFault(r any) {
+	f, ok := r.(fault)
+	if !ok {
+		panic(r)
+	}
+	c.repPending = false
+	c.shadow = false
+	c.trap = false
+	c.interrupt(f.vector, c.opStart)
 }
 
 // Run executes up to n instructions and returns how many it executed. It
@@ -79,6 +99,25 @@ func (c *CPU) Step() error {
 func (c *CPU) Run(n int) (int, error) {
 	c.stopReq = false
 	done := 0
+	for {
+		k, again, err := c.run(n - done)
+		done += k
+		if !again || err != nil {
+			return done, err
+		}
+	}
+}
+
+// run is the loop of Run. A fault unwinds out of it; the deferred handler
+// enters the exception and asks Run to call it again.
+func (c *CPU) run(n int) (done int, again bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.deliverFault(r)
+			again = done < n && !c.stopReq
+			c.stopReq = false
+		}
+	}()
 	for done < n {
 		if c.pendingEvent() {
 			if c.serviceEvent() {
@@ -86,20 +125,20 @@ func (c *CPU) Run(n int) (int, error) {
 				continue
 			}
 			if c.halted {
-				return done, nil
+				return done, false, nil
 			}
 		}
 		done++
 		c.Instructions++
 		if err := c.exec(); err != nil {
-			return done, err
+			return done, false, err
 		}
 		if c.stopReq {
 			c.stopReq = false
 			break
 		}
 	}
-	return done, nil
+	return done, false, nil
 }
 
 // unsupported is the error for what the interpreter cannot do.

@@ -52,6 +52,9 @@ func (c *CPU) read16(seg int, off uint16) uint16 {
 	if off != 0xFFFF && a+1 < c.ramEnd {
 		return uint16(c.ram[a]) | uint16(c.ram[a+1])<<8
 	}
+	if off == 0xFFFF {
+		c.overrun() // a deferred string fault still reads, wrapping
+	}
 	return uint16(c.read8(seg, off)) | uint16(c.read8(seg, off+1))<<8
 }
 
@@ -60,6 +63,9 @@ func (c *CPU) write16(seg int, off uint16, v uint16) {
 	if off != 0xFFFF && a+1 < c.ramEnd {
 		c.ram[a] = uint8(v)
 		c.ram[a+1] = uint8(v >> 8)
+		return
+	}
+	if off == 0xFFFF && c.overrun() {
 		return
 	}
 	c.write8(seg, off, uint8(v))
@@ -88,6 +94,9 @@ func (c *CPU) fetch16() uint16 {
 }
 
 func (c *CPU) push16(v uint16) {
+	if c.Regs[SP] == 1 {
+		c.overrun() // before SP changes: the 286 fault is restartable
+	}
 	c.Regs[SP] -= 2
 	c.write16(SS, c.Regs[SP], v)
 }
@@ -104,4 +113,42 @@ func (c *CPU) dataSeg() int {
 		return c.segOvr
 	}
 	return DS
+}
+
+// fault is the panic value that aborts an instruction with an exception;
+// Step and Run recover it and enter the interrupt.
+type fault struct{ vector uint8 }
+
+// overrun handles a word operand at segment offset FFFFh. The 8086 wraps to
+// offset 0; the 80286 raises interrupt 13 before changing any state
+// (80286 PRM, 10.6: segment overrun exception). While an interrupt frame is
+// being pushed the access wraps instead (the 286 would shut down).
+// It returns true when the access is to be skipped (string instructions
+// finish their iteration and fault afterwards).
+func (c *CPU) overrun() bool {
+	if c.model != Model80286 || c.noOverrun {
+		return false
+	}
+	if c.deferOverrun {
+		c.overrunPending = true
+		return true
+	}
+	panic(fault{13})
+}
+
+// raiseOverrun delivers a segment overrun deferred by a string instruction.
+func (c *CPU) raiseOverrun() {
+	if c.overrunPending {
+		c.overrunPending = false
+		c.deferOverrun = false
+		panic(fault{13})
+	}
+}
+
+// checkSpan raises the 286's segment overrun when an operand of n bytes at
+// off would pass the end of its segment.
+func (c *CPU) checkSpan(off uint16, n int) {
+	if int(off)+n > 0x10000 {
+		c.overrun()
+	}
 }

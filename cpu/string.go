@@ -18,6 +18,23 @@ func (c *CPU) stringOp(op byte) {
 			}
 		}
 	}
+	// On the 286 a string word at offset FFFFh is skipped; the iteration
+	// completes (pointers and CX updated) and then faults, as the vectors
+	// record.
+	if c.model == Model80286 {
+		c.deferOverrun = true
+		c.stringElement(op)
+		c.stringRepeat(op)
+		c.deferOverrun = false
+		c.raiseOverrun()
+		return
+	}
+	c.stringElement(op)
+	c.stringRepeat(op)
+}
+
+// stringElement moves or compares one element and steps the pointers.
+func (c *CPU) stringElement(op byte) {
 	var d uint16 = 1
 	if op&1 != 0 {
 		d = 2
@@ -31,8 +48,10 @@ func (c *CPU) stringOp(op byte) {
 		c.Regs[SI] += d
 		c.Regs[DI] += d
 	case 0xA5: // MOVSW
-		c.write16(ES, c.Regs[DI], c.read16(c.dataSeg(), c.Regs[SI]))
+		v := c.read16(c.dataSeg(), c.Regs[SI])
 		c.Regs[SI] += d
+		c.raiseOverrun() // 286: the read faults before the write
+		c.write16(ES, c.Regs[DI], v)
 		c.Regs[DI] += d
 	case 0xA6: // CMPSB
 		a := c.read8(c.dataSeg(), c.Regs[SI])
@@ -40,12 +59,14 @@ func (c *CPU) stringOp(op byte) {
 		c.sub8(a, b, 0)
 		c.Regs[SI] += d
 		c.Regs[DI] += d
-	case 0xA7: // CMPSW
-		a := c.read16(c.dataSeg(), c.Regs[SI])
+	case 0xA7: // CMPSW (the 286 reads ES:DI first: see its overrun order)
 		b := c.read16(ES, c.Regs[DI])
-		c.sub16(a, b, 0)
-		c.Regs[SI] += d
 		c.Regs[DI] += d
+		c.raiseOverrun()
+		a := c.read16(c.dataSeg(), c.Regs[SI])
+		c.Regs[SI] += d
+		c.raiseOverrun()
+		c.sub16(a, b, 0)
 	case 0xAA: // STOSB
 		c.write8(ES, c.Regs[DI], uint8(c.Regs[AX]))
 		c.Regs[DI] += d
@@ -56,8 +77,10 @@ func (c *CPU) stringOp(op byte) {
 		c.setReg8(AX, c.read8(c.dataSeg(), c.Regs[SI]))
 		c.Regs[SI] += d
 	case 0xAD: // LODSW
-		c.Regs[AX] = c.read16(c.dataSeg(), c.Regs[SI])
+		v := c.read16(c.dataSeg(), c.Regs[SI])
 		c.Regs[SI] += d
+		c.raiseOverrun()
+		c.Regs[AX] = v
 	case 0xAE: // SCASB
 		c.sub8(uint8(c.Regs[AX]), c.read8(ES, c.Regs[DI]), 0)
 		c.Regs[DI] += d
@@ -82,6 +105,10 @@ func (c *CPU) stringOp(op byte) {
 		c.Regs[SI] += d
 		c.bus.Out16(c.Regs[DX], v)
 	}
+}
+
+// stringRepeat counts a REP iteration and rewinds IP when more remain.
+func (c *CPU) stringRepeat(op byte) {
 	if c.rep == 0 {
 		return
 	}
