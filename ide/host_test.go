@@ -46,12 +46,12 @@ type host struct {
 	bulk bool // move data with InsBulk/OutsBulk instead of In16/Out16
 }
 
-func (h *host) reg(off uint16) uint8      { return h.io.In8(h.base + off) }
+func (h *host) reg(off uint16) uint8       { return h.io.In8(h.base + off) }
 func (h *host) setReg(off uint16, v uint8) { h.io.Out8(h.base+off, v) }
-func (h *host) status() uint8             { return h.reg(regStatus) }
-func (h *host) altStatus() uint8          { return h.io.In8(h.ctrl) }
-func (h *host) errReg() uint8             { return h.reg(regError) }
-func (h *host) control(v uint8)           { h.io.Out8(h.ctrl, v) }
+func (h *host) status() uint8              { return h.reg(regStatus) }
+func (h *host) altStatus() uint8           { return h.io.In8(h.ctrl) }
+func (h *host) errReg() uint8              { return h.reg(regError) }
+func (h *host) control(v uint8)            { h.io.Out8(h.ctrl, v) }
 
 // waitNotBusy polls Alternate Status until BSY clears, as a BIOS does with
 // a timeout; a synchronous controller must never need more than one read.

@@ -93,10 +93,10 @@ func TestReadWriteCHS(t *testing.T) {
 		last := g.Cylinders*g.Heads*g.SectorsPerTrack - 1
 		for _, tc := range []struct{ c, hd, s, count int }{
 			{0, 0, 1, 1},
-			{0, 0, g.SectorsPerTrack, 2},                             // crosses to the next head
-			{0, g.Heads - 1, g.SectorsPerTrack, 3},                   // crosses to the next cylinder
-			{g.Cylinders - 1, g.Heads - 1, g.SectorsPerTrack, 1},     // last CHS sector
-			{3, 1, 5, 256},                                           // count 0
+			{0, 0, g.SectorsPerTrack, 2},                         // crosses to the next head
+			{0, g.Heads - 1, g.SectorsPerTrack, 3},               // crosses to the next cylinder
+			{g.Cylinders - 1, g.Heads - 1, g.SectorsPerTrack, 1}, // last CHS sector
+			{3, 1, 5, 256},                                       // count 0
 		} {
 			lba := (tc.c*g.Heads+tc.hd)*g.SectorsPerTrack + tc.s - 1
 			data := pattern(uint64(lba), tc.count, 2)
