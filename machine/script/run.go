@@ -14,9 +14,14 @@ type Target interface {
 	// ScreenText returns the screen as text: one line per text row,
 	// trailing blanks removed, rows joined by "\n".
 	ScreenText() string
-	// SendScancodes hands bytes of scancode set 1 to the keyboard, as one
-	// key transition (a make or break code with its prefixes).
-	SendScancodes(codes []byte)
+	// SendKeys queues key transitions for the keyboard, in order; each is
+	// the bytes of scancode set 1 one key sends going down or up (a make
+	// or break code with its E0h/E1h prefixes). The machine feeds them to
+	// the keyboard controller at its own pace as virtual time runs.
+	SendKeys(transitions [][]byte) error
+	// KeysPending reports whether queued transitions have not all been
+	// handed to the guest yet.
+	KeysPending() bool
 	// RunFor runs the machine for d of virtual time. stopped is true when
 	// the machine stopped (power-off, exit port, halt with nothing to wake
 	// it) before or during that time.
@@ -34,10 +39,9 @@ type Options struct {
 	// Poll is how much virtual time passes between two looks at the screen
 	// while waiting (default 10ms).
 	Poll time.Duration
-	// KeyDelay is the virtual time after each key transition, so that the
-	// guest's keyboard interrupt handler takes every key (default 10ms: a
-	// key held 10ms, 10ms between keys, 50 keys a second).
-	KeyDelay time.Duration
+	// KeyTimeout is how long a type or key step may wait for the guest to
+	// take its keys (default 30s).
+	KeyTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -47,8 +51,8 @@ func (o Options) withDefaults() Options {
 	if o.Poll <= 0 {
 		o.Poll = 10 * time.Millisecond
 	}
-	if o.KeyDelay <= 0 {
-		o.KeyDelay = 10 * time.Millisecond
+	if o.KeyTimeout <= 0 {
+		o.KeyTimeout = 30 * time.Second
 	}
 	return o
 }
@@ -194,13 +198,23 @@ func (r *runner) step(st *Step) error {
 			}
 		}
 	case OpType, OpKey:
+		var strokes [][]byte
 		for _, c := range st.Keys {
-			for _, codes := range c.Strokes() {
-				r.t.SendScancodes(codes)
-				if err := r.run(st, r.opt.KeyDelay); err != nil {
-					return err
-				}
+			strokes = append(strokes, c.Strokes()...)
+		}
+		if err := r.t.SendKeys(strokes); err != nil {
+			return r.fail(st, Failed, err, "keyboard: %v", err)
+		}
+		// The step is done when the guest has taken every key.
+		var waited time.Duration
+		for r.t.KeysPending() {
+			if waited >= r.opt.KeyTimeout {
+				return r.fail(st, TimedOut, nil, "the guest did not take the keys within %v", r.opt.KeyTimeout)
 			}
+			if err := r.run(st, r.opt.Poll); err != nil {
+				return err
+			}
+			waited += r.opt.Poll
 		}
 	case OpExpect:
 		if !strings.Contains(r.t.ScreenText(), st.Text) {

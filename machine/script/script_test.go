@@ -19,7 +19,9 @@ type fakePC struct {
 	stopAt   time.Duration // the machine stops at this time (0 = never)
 	runErr   error
 	keys     [][]byte
-	keyTimes []time.Duration
+	queue    int           // transitions not yet taken by the "guest"
+	perKey   time.Duration // virtual time the guest needs per transition
+	keyErr   error
 	dumps    []string
 	off      bool
 	dumpErr  error
@@ -42,10 +44,18 @@ func (f *fakePC) ScreenText() string {
 	return s
 }
 
-func (f *fakePC) SendScancodes(c []byte) {
-	f.keys = append(f.keys, append([]byte(nil), c...))
-	f.keyTimes = append(f.keyTimes, f.now)
+func (f *fakePC) SendKeys(t [][]byte) error {
+	if f.keyErr != nil {
+		return f.keyErr
+	}
+	for _, c := range t {
+		f.keys = append(f.keys, append([]byte(nil), c...))
+	}
+	f.queue += len(t)
+	return nil
 }
+
+func (f *fakePC) KeysPending() bool { return f.queue > 0 }
 
 func (f *fakePC) RunFor(d time.Duration) (bool, error) {
 	f.runs++
@@ -60,6 +70,11 @@ func (f *fakePC) RunFor(d time.Duration) (bool, error) {
 		return true, nil
 	}
 	f.now += d
+	if f.perKey > 0 {
+		f.queue -= min(f.queue, int(d/f.perKey))
+	} else {
+		f.queue = 0
+	}
 	return false, nil
 }
 
@@ -152,9 +167,9 @@ func TestWaitMultiLine(t *testing.T) {
 }
 
 func TestTypeSendsScancodes(t *testing.T) {
-	pc := &fakePC{timeline: []frame{{0, ""}}}
+	pc := &fakePC{timeline: []frame{{0, ""}}, perKey: 5 * time.Millisecond}
 	s := mustParse(t, `type "dA\r"`)
-	if err := s.Run(context.Background(), pc, Options{KeyDelay: 5 * time.Millisecond}); err != nil {
+	if err := s.Run(context.Background(), pc, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := [][]byte{
@@ -165,13 +180,24 @@ func TestTypeSendsScancodes(t *testing.T) {
 	if !bytes.Equal(flat(pc.keys), flat(want)) || len(pc.keys) != len(want) {
 		t.Fatalf("keys % X, want % X", pc.keys, want)
 	}
-	for i, at := range pc.keyTimes {
-		if at != time.Duration(i)*5*time.Millisecond {
-			t.Errorf("key %d sent at %v, want %v", i, at, time.Duration(i)*5*time.Millisecond)
-		}
-	}
-	if pc.now != 8*5*time.Millisecond {
+	// The step lasts until the guest has taken all 8 transitions
+	// (5ms each here), polled every 10ms.
+	if pc.now != 40*time.Millisecond {
 		t.Errorf("typing took %v, want 40ms", pc.now)
+	}
+}
+
+func TestKeysNotTakenTimeOut(t *testing.T) {
+	pc := &fakePC{perKey: time.Hour}
+	err := mustParse(t, "\ntype \"x\"").Run(context.Background(), pc, Options{KeyTimeout: time.Second})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != TimedOut || e.Line != 2 || !strings.Contains(e.Reason, "did not take the keys") {
+		t.Fatalf("Run = %v, want a timeout on line 2", err)
+	}
+	pc = &fakePC{keyErr: errors.New("keyboard queue full")}
+	err = mustParse(t, "key F1").Run(context.Background(), pc, Options{})
+	if ExitStatus(err) != 1 || !strings.Contains(err.Error(), "keyboard queue full") {
+		t.Fatalf("Run = %v, want the keyboard error", err)
 	}
 }
 
