@@ -36,30 +36,43 @@ func (c *CPU) group3Byte() {
 		}
 		c.Regs[AX] = uint16(r)
 		c.mulFlags(r != int16(int8(r)), uint16(uint8(r)), 8)
-	case 6: // DIV
+	case 6, 7: // DIV, IDIV
+		if c.model == Model8086 {
+			a := c.Regs[AX]
+			q, r, ok := c.div8086(uint32(a>>8), uint32(a&0xFF), uint32(v), 8, c.reg == 7)
+			if !ok {
+				c.divideError()
+				return
+			}
+			c.Regs[AX] = uint16(r)<<8 | uint16(q)
+			return
+		}
+		if c.reg == 7 {
+			c.idiv8(v)
+			return
+		}
 		a := c.Regs[AX]
 		if v == 0 || a/uint16(v) > 0xFF {
 			c.divideError()
 			return
 		}
 		c.Regs[AX] = (a%uint16(v))<<8 | a/uint16(v)
-	case 7: // IDIV
-		a := int32(int16(c.Regs[AX]))
-		b := int32(int8(v))
-		if b == 0 {
-			c.divideError()
-			return
-		}
-		q, r := a/b, a%b
-		if c.model == Model8086 && c.rep != 0 {
-			q = -q // undocumented: a REP prefix negates the 8086's quotient
-		}
-		if q > 0x7F || q < c.idivMin(0x80) {
-			c.divideError()
-			return
-		}
-		c.Regs[AX] = uint16(uint8(r))<<8 | uint16(uint8(q))
 	}
+}
+
+func (c *CPU) idiv8(v uint8) {
+	a := int32(int16(c.Regs[AX]))
+	b := int32(int8(v))
+	if b == 0 {
+		c.divideError()
+		return
+	}
+	q, r := a/b, a%b
+	if q > 0x7F || q < -0x80 {
+		c.divideError()
+		return
+	}
+	c.Regs[AX] = uint16(uint8(r))<<8 | uint16(uint8(q))
 }
 
 func (c *CPU) group3Word() {
@@ -84,7 +97,20 @@ func (c *CPU) group3Word() {
 		c.Regs[AX] = uint16(r)
 		c.Regs[DX] = uint16(uint32(r) >> 16)
 		c.mulFlags(r != int32(int16(r)), uint16(r), 16)
-	case 6: // DIV
+	case 6, 7: // DIV, IDIV
+		if c.model == Model8086 {
+			q, r, ok := c.div8086(uint32(c.Regs[DX]), uint32(c.Regs[AX]), uint32(v), 16, c.reg == 7)
+			if !ok {
+				c.divideError()
+				return
+			}
+			c.Regs[AX], c.Regs[DX] = uint16(q), uint16(r)
+			return
+		}
+		if c.reg == 7 {
+			c.idiv16(v)
+			return
+		}
 		a := uint32(c.Regs[DX])<<16 | uint32(c.Regs[AX])
 		if v == 0 || a/uint32(v) > 0xFFFF {
 			c.divideError()
@@ -92,34 +118,23 @@ func (c *CPU) group3Word() {
 		}
 		c.Regs[AX] = uint16(a / uint32(v))
 		c.Regs[DX] = uint16(a % uint32(v))
-	case 7: // IDIV
-		a := int64(int32(uint32(c.Regs[DX])<<16 | uint32(c.Regs[AX])))
-		b := int64(int16(v))
-		if b == 0 {
-			c.divideError()
-			return
-		}
-		q, r := a/b, a%b
-		if c.model == Model8086 && c.rep != 0 {
-			q = -q
-		}
-		if q > 0x7FFF || q < int64(c.idivMin(0x8000)) {
-			c.divideError()
-			return
-		}
-		c.Regs[AX] = uint16(q)
-		c.Regs[DX] = uint16(r)
 	}
 }
 
-// idivMin is the most negative quotient IDIV accepts: the 8086 microcode
-// checks the magnitude against 7FFFh/7Fh before negating, so -80h/-8000h
-// fault there; the 80186 and later accept them.
-func (c *CPU) idivMin(lim int32) int32 {
-	if c.model == Model8086 {
-		return -(lim - 1)
+func (c *CPU) idiv16(v uint16) {
+	a := int64(int32(uint32(c.Regs[DX])<<16 | uint32(c.Regs[AX])))
+	b := int64(int16(v))
+	if b == 0 {
+		c.divideError()
+		return
 	}
-	return -lim
+	q, r := a/b, a%b
+	if q > 0x7FFF || q < -0x8000 {
+		c.divideError()
+		return
+	}
+	c.Regs[AX] = uint16(q)
+	c.Regs[DX] = uint16(r)
 }
 
 // mulFlags sets CF and OF for MUL/IMUL and SF ZF PF from the low half of
