@@ -187,7 +187,9 @@ func (c *CPU) das() {
 	oldAL, oldCF := al, c.flags&FlagCF != 0
 	f := c.flags &^ (FlagCF | FlagAF)
 	if al&0x0F > 9 || c.flags&FlagAF != 0 {
-		if al < 6 || oldCF {
+		// The 8086 takes no borrow from this step into CF (a vector
+		// with AL=00h, AF=1 shows CF=0 after it).
+		if (al < 6 || oldCF) && c.model != Model8086 {
 			f |= FlagCF
 		}
 		al -= 6
