@@ -1,0 +1,391 @@
+package bios
+
+import (
+	"strings"
+
+	"pcemu/cpu"
+)
+
+// The BIOS side of the ATA/IDE interface (ATA/ATAPI-6, sections 6 and 8):
+// task file programming, PIO data moves, status polling. Everything goes
+// through the I/O ports, as on a real AT.
+
+// Command block (base) and control block (ctrl) ports of the two channels.
+var (
+	ataBase = [2]uint16{0x1F0, 0x170}
+	ataCtrl = [2]uint16{0x3F6, 0x376}
+)
+
+// Task file register offsets from the command block base.
+const (
+	ataData    = 0
+	ataError   = 1
+	ataCount   = 2
+	ataLBALow  = 3
+	ataLBAMid  = 4
+	ataLBAHigh = 5
+	ataDevice  = 6
+	ataStatus  = 7 // read: status; write: command
+)
+
+// Status register bits.
+const (
+	ataERR  = 0x01
+	ataDRQ  = 0x08
+	ataDF   = 0x20
+	ataDRDY = 0x40
+	ataBSY  = 0x80
+)
+
+// Commands used by the BIOS.
+const (
+	cmdReadSectors      = 0x20
+	cmdReadSectorsExt   = 0x24
+	cmdWriteSectors     = 0x30
+	cmdWriteSectorsExt  = 0x34
+	cmdReadVerify       = 0x40
+	cmdReadVerifyExt    = 0x42
+	cmdIdentifyDevice   = 0xEC
+	lba28Limit          = 1 << 28
+	ataPollsBeforePause = 8
+	ataPauseLimit       = 200000 // pauses (~10 instructions each) before a drive counts as hung
+)
+
+// ataDrive is a drive POST found with IDENTIFY DEVICE.
+type ataDrive struct {
+	channel int
+	slave   bool
+	model   string
+
+	cyls, heads, spt    int // the drive's default CHS (IDENTIFY words 1, 3, 6)
+	lcyls, lheads, lspt int // the geometry INT 13h reports (translated when cyls > 1024)
+	sectors             uint64
+	lba, lba48          bool
+}
+
+func (d *ataDrive) base() uint16 { return ataBase[d.channel] }
+func (d *ataDrive) ctrl() uint16 { return ataCtrl[d.channel] }
+func (d *ataDrive) dev() uint8 {
+	if d.slave {
+		return 0xB0
+	}
+	return 0xA0
+}
+
+// chsSectors is how much of the disk the logical CHS geometry addresses.
+func (d *ataDrive) chsSectors() uint64 {
+	return uint64(d.lcyls) * uint64(d.lheads) * uint64(d.lspt)
+}
+
+// ataWait polls the channel's status until BSY clears and calls k with it.
+// A drive that stays busy is waited for in the ROM's pause loop; one that
+// stays busy too long gets k(status, false).
+func (b *BIOS) ataWait(base uint16, k func(st uint8, ok bool)) {
+	pauses := 0
+	var poll service
+	poll = func(b *BIOS) {
+		var st uint8
+		for i := 0; i < ataPollsBeforePause; i++ {
+			st = b.bus.In8(base + ataStatus)
+			if st&ataBSY == 0 {
+				k(st, true)
+				return
+			}
+		}
+		if pauses++; pauses > ataPauseLimit {
+			k(st, false)
+			return
+		}
+		b.waitBriefly(poll)
+	}
+	poll(b)
+}
+
+// detect probes IDE position i (0: primary master ... 3: secondary slave)
+// with IDENTIFY DEVICE and goes on with the next; after the last it
+// finishes POST.
+func (b *BIOS) detect(i int) {
+	if i == 4 {
+		b.postFinish()
+		return
+	}
+	d := &ataDrive{channel: i / 2, slave: i%2 == 1}
+	base := d.base()
+	next := func() { b.detect(i + 1) }
+	b.bus.Out8(base+ataDevice, d.dev())
+	st := b.bus.In8(base + ataStatus)
+	if st == 0xFF || st == 0x00 { // floating bus (no channel) or no device answering
+		next()
+		return
+	}
+	b.ataWait(base, func(st uint8, ok bool) {
+		if !ok {
+			next()
+			return
+		}
+		b.bus.Out8(base+ataDevice, d.dev())
+		b.bus.Out8(base+ataStatus, cmdIdentifyDevice)
+		b.ataWait(base, func(st uint8, ok bool) {
+			if !ok || st&ataERR != 0 || st&ataDRQ == 0 { // absent, or a packet device that aborts IDENTIFY
+				next()
+				return
+			}
+			var id [512]byte
+			b.ataReadData(base, id[:])
+			if d.identify(id[:]) {
+				b.hd = append(b.hd, d)
+			}
+			next()
+		})
+	})
+}
+
+// identify takes the drive's geometry and capacity from IDENTIFY DEVICE
+// data (ATA/ATAPI-6, Table 27) and chooses the INT 13h geometry.
+func (d *ataDrive) identify(id []byte) bool {
+	w := func(n int) uint16 { return uint16(id[2*n]) | uint16(id[2*n+1])<<8 }
+	if w(0)&0x8000 != 0 { // not an ATA device
+		return false
+	}
+	d.cyls, d.heads, d.spt = int(w(1)), int(w(3)), int(w(6))
+	d.lba = w(49)&(1<<9) != 0
+	if d.lba {
+		d.sectors = uint64(w(60)) | uint64(w(61))<<16
+		if w(83)&(1<<10) != 0 {
+			d.lba48 = true
+			d.sectors = uint64(w(100)) | uint64(w(101))<<16 | uint64(w(102))<<32 | uint64(w(103))<<48
+		}
+	} else {
+		d.sectors = uint64(d.cyls) * uint64(d.heads) * uint64(d.spt)
+	}
+	if d.cyls == 0 || d.heads == 0 || d.spt == 0 || d.heads > 16 || d.spt > 255 || d.sectors == 0 {
+		return false
+	}
+	var m []byte
+	for n := 27; n <= 46; n++ { // model: words 27-46, bytes swapped within each word
+		m = append(m, id[2*n+1], id[2*n])
+	}
+	d.model = strings.TrimSpace(string(m))
+	d.lcyls, d.lheads, d.lspt = translate(d.cyls, d.heads, d.spt)
+	return true
+}
+
+// translate returns the geometry INT 13h reports for a drive whose own CHS
+// is c/h/s: the same when c <= 1024, else the bit-shift ("large", ECHS)
+// translation of the Phoenix/IBM BIOSes: cylinders halved and heads doubled
+// until the cylinders fit in INT 13h's 10 bits, with a 16-head drive
+// treated as 15 heads first when doubling would reach 256 heads.
+func translate(c, h, s int) (int, int, int) {
+	if c <= 1024 {
+		return c, h, s
+	}
+	if h == 16 && c > 8192 {
+		c, h = c*16/15, 15
+	}
+	for c > 1024 && h*2 <= 255 {
+		c, h = c/2, h*2
+	}
+	return min(c, 1024), h, s
+}
+
+// ataReadData moves one sector (or IDENTIFY block) from the data port into
+// dst, in one bulk transfer when the bus offers it.
+func (b *BIOS) ataReadData(base uint16, dst []byte) {
+	n := 0
+	if bulk, ok := b.bus.(cpu.BulkPortIO); ok {
+		n = bulk.InsBulk(base+ataData, 2, dst) &^ 1
+	}
+	for ; n < len(dst); n += 2 {
+		v := b.bus.In16(base + ataData)
+		dst[n], dst[n+1] = byte(v), byte(v>>8)
+	}
+}
+
+// ataWriteData moves one sector from src to the data port.
+func (b *BIOS) ataWriteData(base uint16, src []byte) {
+	n := 0
+	if bulk, ok := b.bus.(cpu.BulkPortIO); ok {
+		n = bulk.OutsBulk(base+ataData, 2, src) &^ 1
+	}
+	for ; n < len(src); n += 2 {
+		b.bus.Out16(base+ataData, uint16(src[n])|uint16(src[n+1])<<8)
+	}
+}
+
+// ataStatusCode maps a failed command's status and error registers to an
+// INT 13h status (Ralf Brown's Table 00234).
+func ataStatusCode(st, er uint8, write bool) uint8 {
+	switch {
+	case st&ataDF != 0:
+		return 0xCC // write fault / device fault
+	case er&0x80 != 0:
+		return 0x0A // bad sector flag (BBK)
+	case er&0x40 != 0:
+		return 0x10 // uncorrectable data error (UNC)
+	case er&0x10 != 0:
+		return 0x04 // sector not found (IDNF)
+	case er&0x02 != 0:
+		return 0x40 // seek failed (TK0NF)
+	case er&0x01 != 0:
+		return 0x02 // address mark not found (AMNF)
+	case er&0x04 != 0 && write:
+		return 0x03 // aborted write: the medium refuses writes
+	case er&0x04 != 0:
+		return 0x01 // aborted: the drive rejected the command
+	}
+	return 0xBB // undefined error
+}
+
+// xfer is one INT 13h transfer in progress on a hard disk.
+type xfer struct {
+	d      *ataDrive
+	op     int // xferRead, xferWrite, xferVerify
+	lba    uint64
+	count  int
+	done   int
+	addr   func(byteIndex int) uint32 // guest address of the buffer's byte
+	finish func(status uint8, done int)
+}
+
+const (
+	xferRead = iota
+	xferWrite
+	xferVerify
+)
+
+// ataTransfer runs x in chunks of at most 256 sectors (65536 with LBA48),
+// waiting for the drive in the ROM when it is busy, and calls x.finish.
+func (b *BIOS) ataTransfer(x *xfer) {
+	if x.done == x.count {
+		x.finish(0, x.done)
+		return
+	}
+	d := x.d
+	base := d.base()
+	b.ataWait(base, func(st uint8, ok bool) {
+		if !ok {
+			x.finish(0xAA, x.done) // drive not ready
+			return
+		}
+		lba := x.lba + uint64(x.done)
+		ext := d.lba48 && lba+uint64(x.count-x.done) > lba28Limit
+		n := min(x.count-x.done, 256)
+		if ext {
+			n = min(x.count-x.done, 65536)
+		}
+		var cmd uint8
+		switch x.op {
+		case xferRead:
+			cmd = cmdReadSectors
+		case xferWrite:
+			cmd = cmdWriteSectors
+		default:
+			cmd = cmdReadVerify
+		}
+		switch {
+		case ext:
+			cmd += 4 // the EXT forms: 24h, 34h, 42h (42h = 40h + 2)
+			if x.op == xferVerify {
+				cmd = cmdReadVerifyExt
+			}
+			b.bus.Out8(base+ataDevice, 0x40|d.dev()&0x10)
+			b.bus.Out8(base+ataCount, uint8(n>>8)) // "previous" contents first (ATA/ATAPI-6 6.20)
+			b.bus.Out8(base+ataLBALow, uint8(lba>>24))
+			b.bus.Out8(base+ataLBAMid, uint8(lba>>32))
+			b.bus.Out8(base+ataLBAHigh, uint8(lba>>40))
+			b.bus.Out8(base+ataCount, uint8(n))
+			b.bus.Out8(base+ataLBALow, uint8(lba))
+			b.bus.Out8(base+ataLBAMid, uint8(lba>>8))
+			b.bus.Out8(base+ataLBAHigh, uint8(lba>>16))
+		case d.lba:
+			b.bus.Out8(base+ataDevice, 0x40|d.dev()|uint8(lba>>24)&0x0F)
+			b.bus.Out8(base+ataCount, uint8(n))
+			b.bus.Out8(base+ataLBALow, uint8(lba))
+			b.bus.Out8(base+ataLBAMid, uint8(lba>>8))
+			b.bus.Out8(base+ataLBAHigh, uint8(lba>>16))
+		default: // a CHS-only drive: its own default geometry
+			c := lba / uint64(d.heads*d.spt)
+			h := lba / uint64(d.spt) % uint64(d.heads)
+			s := lba%uint64(d.spt) + 1
+			b.bus.Out8(base+ataDevice, d.dev()|uint8(h))
+			b.bus.Out8(base+ataCount, uint8(n))
+			b.bus.Out8(base+ataLBALow, uint8(s))
+			b.bus.Out8(base+ataLBAMid, uint8(c))
+			b.bus.Out8(base+ataLBAHigh, uint8(c>>8))
+		}
+		b.bus.Out8(base+ataStatus, cmd)
+		b.ataSectors(x, n)
+	})
+}
+
+// ataSectors moves the n sectors of the command just issued, one DRQ block
+// at a time.
+func (b *BIOS) ataSectors(x *xfer, n int) {
+	base := x.d.base()
+	left := n
+	var step func(st uint8, ok bool)
+	step = func(st uint8, ok bool) {
+		if !ok {
+			x.finish(0x80, x.done) // timeout
+			return
+		}
+		if st&(ataERR|ataDF) != 0 {
+			x.finish(ataStatusCode(st, b.bus.In8(base+ataError), x.op == xferWrite), x.done)
+			return
+		}
+		if x.op == xferVerify { // one completion for the whole command
+			x.done += n
+			b.ataTransfer(x)
+			return
+		}
+		if left == 0 { // write: the last sector is on the medium
+			b.ataTransfer(x)
+			return
+		}
+		if st&ataDRQ == 0 {
+			x.finish(0x20, x.done) // controller failure: no data phase
+			return
+		}
+		var buf [512]byte
+		off := x.done * 512
+		dst := b.guestSector(x.addr, off)
+		if x.op == xferRead {
+			if dst != nil {
+				b.ataReadData(base, dst)
+			} else {
+				b.ataReadData(base, buf[:])
+				for i, v := range buf {
+					b.wr8(x.addr(off+i), v)
+				}
+			}
+			x.done++
+			left--
+			if left == 0 {
+				b.ataTransfer(x)
+				return
+			}
+		} else {
+			if dst == nil {
+				for i := range buf {
+					buf[i] = b.rd8(x.addr(off + i))
+				}
+				dst = buf[:]
+			}
+			b.ataWriteData(base, dst)
+			x.done++
+			left--
+		}
+		b.ataWait(base, step)
+	}
+	b.ataWait(base, step)
+}
+
+// guestSector returns the 512 bytes of guest RAM the buffer has at byte
+// off when they are contiguous in the RAM slice, else nil.
+func (b *BIOS) guestSector(addr func(int) uint32, off int) []byte {
+	a := addr(off)
+	if addr(off+511) != a+511 {
+		return nil
+	}
+	return b.ramSlice(a, 512)
+}

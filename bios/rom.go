@@ -1,0 +1,98 @@
+package bios
+
+// The ROM image: F000:0000-F000:FFFF. Entry points sit at the offsets of the
+// IBM PC/AT BIOS (IBM AT Technical Reference, "BIOS listing") because some
+// software jumps to them directly; the free space below E000h holds the wait
+// loops and tables of our own.
+
+const (
+	romSeg  = 0xF000
+	romBase = 0xF0000
+	romSize = 0x10000
+)
+
+// Fixed offsets in the ROM segment.
+const (
+	offPOST        = 0xE05B // cold/warm start after the reset jump
+	offNMI         = 0xE2C3
+	offInt13       = 0xE3FE
+	offFDPT        = 0xE401 // fixed disk parameter tables for INT 41h/46h (ours: one per drive)
+	offInt19       = 0xE6F2
+	offConfigTable = 0xE6F5 // INT 15h AH=C0h system configuration table
+	offInt14       = 0xE739
+	offInt16       = 0xE82E
+	offInt09       = 0xE987
+	offInt40       = 0xEC59 // diskette services when INT 13h is taken by a fixed disk BIOS
+	offInt0E       = 0xEF57
+	offDisketteTab = 0xEFC7 // INT 1Eh diskette parameter table
+	offInt17       = 0xEFD2
+	offInt10       = 0xF065
+	offVideoParms  = 0xF0A4 // INT 1Dh video parameter table
+	offInt12       = 0xF841
+	offInt11       = 0xF84D
+	offInt15       = 0xF859
+	offFont8Low    = 0xFA6E // 8x8 font, characters 00h-7Fh, as on the PC
+	offInt1A       = 0xFE6E
+	offInt08       = 0xFEA5
+	offDummyIRET   = 0xFF53
+	offInt05       = 0xFF54
+	offReset       = 0xFFF0
+	offDate        = 0xFFF5 // "MM/DD/YY"
+	offModel       = 0xFFFE
+)
+
+// Offsets of our own, in the free space at the start of the segment.
+const (
+	offFont8Full = 0x0100 // 2048 bytes: the whole 8x8 font for INT 43h, INT 1Fh points at its upper half
+	offFont14    = 0x0900 // 3584 bytes: 8x14 font
+	offFont16    = 0x1700 // 4096 bytes: 8x16 font
+	offCode      = 0x2800 // stubs and loops that have no fixed address
+)
+
+// asm is a tiny emitter of the few 8086 instructions the stubs need.
+type asm struct {
+	rom []byte
+	pc  uint16
+}
+
+func (a *asm) org(off uint16) { a.pc = off }
+func (a *asm) here() uint16   { return a.pc }
+func (a *asm) db(bs ...byte) {
+	for _, v := range bs {
+		a.rom[a.pc] = v
+		a.pc++
+	}
+}
+func (a *asm) dw(ws ...uint16) {
+	for _, w := range ws {
+		a.db(byte(w), byte(w>>8))
+	}
+}
+func (a *asm) out() uint16            { a.db(0xE6, byte(ServicePort)); return a.pc } // OUT imm8, AL; returns the IP the handler sees
+func (a *asm) iret()                  { a.db(0xCF) }
+func (a *asm) sti()                   { a.db(0xFB) }
+func (a *asm) cli()                   { a.db(0xFA) }
+func (a *asm) cld()                   { a.db(0xFC) }
+func (a *asm) hlt()                   { a.db(0xF4) }
+func (a *asm) nop()                   { a.db(0x90) }
+func (a *asm) pushAX()                { a.db(0x50) }
+func (a *asm) popAX()                 { a.db(0x58) }
+func (a *asm) intN(n uint8)           { a.db(0xCD, n) }
+func (a *asm) jmpFar(seg, off uint16) { a.db(0xEA); a.dw(off, seg) }
+
+// jmp emits a near JMP to target (E9 rel16: works for any distance in the segment).
+func (a *asm) jmp(target uint16) {
+	a.db(0xE9)
+	a.dw(target - (a.pc + 2))
+}
+
+// service is a handler entered from a stub's OUT.
+type service func(b *BIOS)
+
+// on registers h for the OUT just emitted.
+func (b *BIOS) on(ip uint16, h service) {
+	if _, dup := b.svc[ip]; dup {
+		panic("bios: two services at one ROM address") // a layout bug, found by every test
+	}
+	b.svc[ip] = h
+}
