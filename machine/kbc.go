@@ -1,0 +1,536 @@
+package machine
+
+import (
+	"math"
+	"sync"
+)
+
+// The 8042 keyboard controller of the PC/AT and the MF2 keyboard behind it.
+//
+// The CPU sees the controller at 60h (data: the output buffer when read, the
+// input buffer when written) and 64h (status when read, controller command
+// when written). Commands and bits follow the IBM PC/AT Technical
+// Reference's "Keyboard Controller" section as summarised on the OSDev wiki
+// ("8042 PS/2 Controller", "PS/2 Keyboard").
+//
+// The keyboard sends its bytes one at a time over a serial link: the next
+// byte arrives kbdByteNs after the output buffer was emptied, so that a
+// handler reading port 60h twice sees the same byte, and each byte comes
+// with its own IRQ 1. Host key input is given as scancode set 1 bytes, the
+// codes a DOS program sees through the controller's default translation.
+//
+// No PS/2 mouse is attached: the auxiliary port commands behave as on a
+// controller with an empty mouse port.
+
+// KBC port numbers.
+const (
+	PortKBCData   = 0x60
+	PortKBCStatus = 0x64 // read: status; write: command
+)
+
+// Status register bits (port 64h read).
+const (
+	kbcStatOBF     = 0x01 // output buffer full
+	kbcStatIBF     = 0x02 // input buffer full (never: commands complete at once)
+	kbcStatSYS     = 0x04 // system flag: self-test passed / set by the command byte
+	kbcStatA2      = 0x08 // last write was a command (64h)
+	kbcStatUnlock  = 0x10 // keyboard not inhibited by the key lock
+	kbcStatAuxOBF  = 0x20 // output buffer holds auxiliary (mouse) data
+	kbcStatTimeout = 0x40 // general time-out
+)
+
+// Command byte bits (controller RAM byte 0).
+const (
+	kbcCmdIRQ1      = 0x01
+	kbcCmdIRQ12     = 0x02
+	kbcCmdSYS       = 0x04
+	kbcCmdNoKbd     = 0x10 // keyboard clock disabled
+	kbcCmdNoAux     = 0x20
+	kbcCmdTranslate = 0x40
+)
+
+// Output port (P2) bits.
+const (
+	kbcOutReset = 0x01 // 0 holds the CPU in reset
+	kbcOutA20   = 0x02
+	kbcOutIRQ1  = 0x10
+	kbcOutIRQ12 = 0x20
+)
+
+// kbcInputPort is what command C0h reads: keyboard not inhibited (bit 7),
+// no manufacturing jumper (bit 5), colour display (bit 6 clear).
+const kbcInputPort = 0xA0
+
+// kbdByteNs is the time one byte takes from the keyboard to the
+// controller: 11 bits at a clock of about 12 kHz.
+const kbdByteNs = 1_000_000
+
+// kbdQueueMax bounds the bytes waiting in the keyboard (the real one holds
+// 16; host type-ahead is allowed more).
+const kbdQueueMax = 4096
+
+// Keyboard responses.
+const (
+	kbdACK    = 0xFA
+	kbdResend = 0xFE
+	kbdBATOK  = 0xAA
+	kbdEcho   = 0xEE
+)
+
+// KBCConfig wires the controller into the machine.
+type KBCConfig struct {
+	Clock Clock
+	IRQ1  IRQLine // keyboard output buffer full
+	IRQ12 IRQLine // auxiliary output buffer full; may be nil
+	// A20 is called with output port bit 1 whenever the output port is
+	// written (D1h, DDh, DFh), changed or not. May be nil.
+	A20 func(enabled bool)
+	// Reset is called when the controller pulses the CPU's reset line
+	// (FEh, or D1h with bit 0 clear). May be nil.
+	Reset func()
+}
+
+// keyboard is the MF2 keyboard at the end of the cable.
+type keyboard struct {
+	q         []byte // bytes to send, first first
+	scanning  bool   // F4h/F5h
+	expect    uint8  // command waiting for its parameter byte (EDh, F0h, F3h)
+	last      byte   // last byte sent, for FEh resend
+	set       uint8  // scan code set 1-3 as selected with F0h
+	leds      uint8
+	typematic uint8
+}
+
+func (k *keyboard) defaults() {
+	k.set = 2
+	k.typematic = 0x2B // 10.9 characters/s, 500 ms delay
+	k.expect = 0
+}
+
+// respond puts command responses ahead of any queued scancodes.
+func (k *keyboard) respond(b ...byte) {
+	k.q = append(append([]byte(nil), b...), k.q...)
+}
+
+// KBC is the 8042 with its keyboard. It implements PortDevice for 60h and
+// 64h and Timed for the run loop.
+type KBC struct {
+	cfg KBCConfig
+
+	ram     [32]byte // RAM[0] is the command byte
+	outPort uint8
+	sys     bool // status bit 2
+	a2      bool // status bit 3
+	timeout bool // status bit 6
+	pollIn  int  // C1h/C2h: input port nibble shown in status bits 4-7 (1 low, 2 high)
+
+	ob     uint8 // output buffer
+	obf    bool
+	obAux  bool
+	ctrlQ  []kbcByte // controller responses waiting for the output buffer
+	cmd    uint8     // command waiting for its data byte on 60h, 0 for none
+	kbd    keyboard
+	kbdAt  int64 // the link is free for the next keyboard byte from this time
+	irq1   bool
+	irq12  bool
+	inMu   sync.Mutex
+	inbox  []byte // host key input not yet in the keyboard
+	inWait bool
+}
+
+type kbcByte struct {
+	b   byte
+	aux bool
+}
+
+// NewKBC returns the controller in its power-on state: translation and
+// IRQ 1 enabled, system flag clear (a cold boot), A20 off.
+func NewKBC(cfg KBCConfig) *KBC {
+	k := &KBC{cfg: cfg}
+	k.Reset()
+	return k
+}
+
+// Reset restores the power-on state. A CPU reset through the controller
+// does not reset the controller itself (the system flag is how the BIOS
+// tells a warm start), so the machine calls this only on power-on.
+func (k *KBC) Reset() {
+	setLine(k.cfg.IRQ1, &k.irq1, false)
+	setLine(k.cfg.IRQ12, &k.irq12, false)
+	k.inMu.Lock()
+	k.inbox, k.inWait = nil, false
+	k.inMu.Unlock()
+	k.ram = [32]byte{}
+	k.sys, k.a2, k.timeout, k.pollIn = false, false, false, 0
+	k.ob, k.obf, k.obAux = 0, false, false
+	k.ctrlQ, k.cmd, k.kbdAt = nil, 0, 0
+	k.kbd = keyboard{}
+	k.ram[0] = kbcCmdTranslate | kbcCmdIRQ1
+	k.outPort = 0xDD // A20 off, reset inactive
+	k.kbd.scanning = true
+	k.kbd.defaults()
+	k.drive()
+}
+
+// KeyScancodes queues host key input: scancode set 1 bytes (make codes,
+// break codes with bit 7, E0h prefixes) as the keyboard sends them. Safe to
+// call from any goroutine; the bytes enter the keyboard at the next port
+// access or AdvanceTo. Bytes sent while the keyboard is disabled (F5h) are
+// lost, as keys pressed then are on the real one.
+func (k *KBC) KeyScancodes(b ...byte) {
+	k.inMu.Lock()
+	k.inbox = append(k.inbox, b...)
+	k.inWait = true
+	k.inMu.Unlock()
+}
+
+// Pending returns the number of host key bytes not yet read by the guest.
+func (k *KBC) Pending() int {
+	k.inMu.Lock()
+	n := len(k.inbox)
+	k.inMu.Unlock()
+	return n + len(k.kbd.q)
+}
+
+func (k *KBC) now() int64 { return k.cfg.Clock.Now() }
+
+// takeInbox moves host input into the keyboard's buffer.
+func (k *KBC) takeInbox() {
+	k.inMu.Lock()
+	if !k.inWait {
+		k.inMu.Unlock()
+		return
+	}
+	in := k.inbox
+	k.inbox, k.inWait = nil, false
+	k.inMu.Unlock()
+	if !k.kbd.scanning {
+		return
+	}
+	room := kbdQueueMax - len(k.kbd.q)
+	if room < len(in) {
+		in = in[:max(room, 0)]
+	}
+	k.kbd.q = append(k.kbd.q, in...)
+}
+
+// service fills an empty output buffer: controller responses first, then
+// the keyboard's next byte once the link has carried it.
+func (k *KBC) service(now int64) {
+	k.takeInbox()
+	if k.obf {
+		return
+	}
+	switch {
+	case len(k.ctrlQ) > 0:
+		b := k.ctrlQ[0]
+		k.ctrlQ = k.ctrlQ[1:]
+		k.ob, k.obAux, k.obf = b.b, b.aux, true
+	case len(k.kbd.q) > 0 && k.ram[0]&kbcCmdNoKbd == 0 && now >= k.kbdAt:
+		b := k.kbd.q[0]
+		k.kbd.q = k.kbd.q[1:]
+		k.kbd.last = b
+		k.ob, k.obAux, k.obf = b, false, true
+	}
+	k.drive()
+}
+
+// drive sets IRQ 1 and IRQ 12 from the output buffer and command byte.
+func (k *KBC) drive() {
+	irq1 := k.obf && !k.obAux && k.ram[0]&kbcCmdIRQ1 != 0
+	irq12 := k.obf && k.obAux && k.ram[0]&kbcCmdIRQ12 != 0
+	setLine(k.cfg.IRQ1, &k.irq1, irq1)
+	setLine(k.cfg.IRQ12, &k.irq12, irq12)
+}
+
+func setLine(l IRQLine, cur *bool, v bool) {
+	if *cur == v {
+		return
+	}
+	*cur = v
+	if l == nil {
+		return
+	}
+	if v {
+		l.Raise()
+	} else {
+		l.Lower()
+	}
+}
+
+// AdvanceTo delivers the keyboard's next byte if it has arrived by now.
+func (k *KBC) AdvanceTo(now int64) { k.service(now) }
+
+// NextEvent is when the next keyboard byte will arrive, or math.MaxInt64
+// when none can (output buffer full, nothing queued, keyboard disabled).
+func (k *KBC) NextEvent() int64 {
+	k.takeInbox()
+	if k.obf || k.ram[0]&kbcCmdNoKbd != 0 || len(k.kbd.q) == 0 {
+		if !k.obf && len(k.ctrlQ) > 0 {
+			return k.now()
+		}
+		return math.MaxInt64
+	}
+	return k.kbdAt
+}
+
+// status composes the status register.
+func (k *KBC) status() uint8 {
+	s := uint8(kbcStatUnlock)
+	if k.obf {
+		s |= kbcStatOBF
+		if k.obAux {
+			s |= kbcStatAuxOBF
+		}
+	}
+	if k.sys {
+		s |= kbcStatSYS
+	}
+	if k.a2 {
+		s |= kbcStatA2
+	}
+	if k.timeout {
+		s |= kbcStatTimeout
+	}
+	switch k.pollIn {
+	case 1:
+		s = s&0x0F | kbcInputPort&0x0F<<4
+	case 2:
+		s = s&0x0F | kbcInputPort&0xF0
+	}
+	return s
+}
+
+// In8 reads the output buffer (60h) or the status register (64h).
+func (k *KBC) In8(port uint16) uint8 {
+	now := k.now()
+	if port == PortKBCStatus {
+		k.service(now)
+		return k.status()
+	}
+	k.service(now)
+	v := k.ob
+	if k.obf {
+		k.obf = false
+		if !k.obAux {
+			k.kbdAt = now + kbdByteNs
+		}
+		k.drive()
+		k.service(now)
+	}
+	return v
+}
+
+// Out8 writes a controller command (64h) or data (60h).
+func (k *KBC) Out8(port uint16, v uint8) {
+	now := k.now()
+	k.service(now)
+	if port == PortKBCStatus {
+		k.a2 = true
+		k.pollIn = 0
+		k.command(v)
+	} else {
+		k.a2 = false
+		k.data(v)
+	}
+	k.service(now)
+}
+
+// reply queues a controller response for the output buffer.
+func (k *KBC) reply(b ...byte) {
+	for _, x := range b {
+		k.ctrlQ = append(k.ctrlQ, kbcByte{b: x})
+	}
+}
+
+// command executes a byte written to 64h.
+func (k *KBC) command(v uint8) {
+	k.cmd = 0
+	switch {
+	case v >= 0x20 && v <= 0x3F: // read controller RAM
+		k.reply(k.ram[v&0x1F])
+	case v >= 0x60 && v <= 0x7F: // write controller RAM: data follows
+		k.cmd = v
+	case v == 0xA7: // disable auxiliary port
+		k.ram[0] |= kbcCmdNoAux
+	case v == 0xA8: // enable auxiliary port
+		k.ram[0] &^= kbcCmdNoAux
+	case v == 0xA9: // auxiliary interface test: lines OK
+		k.reply(0x00)
+	case v == 0xAA: // self-test
+		k.sys = true
+		k.reply(0x55)
+	case v == 0xAB: // keyboard interface test: lines OK
+		k.reply(0x00)
+	case v == 0xAC: // diagnostic dump: RAM 0-15, input port, output port, status
+		k.reply(k.ram[:16]...)
+		k.reply(kbcInputPort, k.outputPort(), k.status())
+	case v == 0xAD: // disable keyboard
+		k.ram[0] |= kbcCmdNoKbd
+	case v == 0xAE: // enable keyboard
+		k.ram[0] &^= kbcCmdNoKbd
+	case v == 0xC0: // read input port
+		k.reply(kbcInputPort)
+	case v == 0xC1: // poll input port low nibble into status bits 4-7
+		k.pollIn = 1
+	case v == 0xC2: // poll input port high nibble into status bits 4-7
+		k.pollIn = 2
+	case v == 0xD0: // read output port
+		k.reply(k.outputPort())
+	case v == 0xD1, v == 0xD2, v == 0xD3, v == 0xD4: // data follows
+		k.cmd = v
+	case v == 0xDD: // A20 off (HP Vectra command set)
+		k.writeOutputPort(k.outPort &^ kbcOutA20)
+	case v == 0xDF: // A20 on
+		k.writeOutputPort(k.outPort | kbcOutA20)
+	case v == 0xE0: // read test inputs T0/T1: keyboard clock and data idle high
+		k.reply(0x03)
+	case v >= 0xF0: // pulse output port bits 0-3 low where v has a 0
+		if v&kbcOutReset == 0 && k.cfg.Reset != nil {
+			k.cfg.Reset()
+		}
+	}
+	// Other codes are not commands of this controller and are ignored, as
+	// the 8042 firmware does.
+}
+
+// outputPort returns P2 with its IRQ bits showing the output buffer.
+func (k *KBC) outputPort() uint8 {
+	p := k.outPort &^ (kbcOutIRQ1 | kbcOutIRQ12)
+	if k.irq1 {
+		p |= kbcOutIRQ1
+	}
+	if k.irq12 {
+		p |= kbcOutIRQ12
+	}
+	return p
+}
+
+func (k *KBC) writeOutputPort(v uint8) {
+	k.outPort = v | kbcOutReset // the reset line is pulsed, not held
+	if k.cfg.A20 != nil {
+		k.cfg.A20(v&kbcOutA20 != 0)
+	}
+	if v&kbcOutReset == 0 && k.cfg.Reset != nil {
+		k.cfg.Reset()
+	}
+}
+
+// A20 reports output port bit 1.
+func (k *KBC) A20() bool { return k.outPort&kbcOutA20 != 0 }
+
+// data handles a byte written to 60h: a command's data, or a byte for the
+// keyboard.
+func (k *KBC) data(v uint8) {
+	cmd := k.cmd
+	k.cmd = 0
+	switch {
+	case cmd >= 0x60 && cmd <= 0x7F:
+		k.ram[cmd&0x1F] = v
+		if cmd == 0x60 {
+			k.ram[0] &= 0x7F
+			k.sys = v&kbcCmdSYS != 0
+		}
+	case cmd == 0xD1:
+		k.writeOutputPort(v)
+	case cmd == 0xD2: // as if from the keyboard
+		k.ctrlQ = append(k.ctrlQ, kbcByte{b: v})
+	case cmd == 0xD3: // as if from the mouse
+		k.ctrlQ = append(k.ctrlQ, kbcByte{b: v, aux: true})
+	case cmd == 0xD4:
+		// To the mouse: nothing is attached, the transmission times out.
+		k.timeout = true
+	default:
+		// Sending to the keyboard enables its interface again.
+		k.ram[0] &^= kbcCmdNoKbd
+		k.timeout = false
+		k.keyboardCommand(v)
+	}
+}
+
+// keyboardCommand is the keyboard's command set (OSDev "PS/2 Keyboard",
+// IBM PC/AT Technical Reference "Keyboard Commands from the System").
+func (k *KBC) keyboardCommand(v uint8) {
+	kb := &k.kbd
+	if kb.expect != 0 && v < 0x80 {
+		cmd := kb.expect
+		kb.expect = 0
+		switch cmd {
+		case 0xED: // set LEDs
+			kb.leds = v & 7
+			kb.respond(kbdACK)
+		case 0xF3: // set typematic rate and delay
+			kb.typematic = v & 0x7F
+			kb.respond(kbdACK)
+		case 0xF0: // get/set scan code set
+			switch v {
+			case 0:
+				kb.respond(kbdACK, k.translated(kb.set))
+			case 1, 2, 3:
+				kb.set = v
+				kb.respond(kbdACK)
+			default:
+				kb.respond(kbdResend)
+			}
+		}
+		return
+	}
+	kb.expect = 0
+	switch v {
+	case 0xED, 0xF3, 0xF0:
+		kb.expect = v
+		kb.respond(kbdACK)
+	case 0xEE: // echo
+		kb.respond(kbdEcho)
+	case 0xF2: // identify: MF2 keyboard
+		kb.respond(kbdACK, 0xAB, k.translated(0x83))
+	case 0xF4: // enable scanning
+		kb.q = kb.q[:0]
+		kb.scanning = true
+		kb.respond(kbdACK)
+	case 0xF5: // disable scanning and restore defaults
+		kb.q = kb.q[:0]
+		kb.scanning = false
+		kb.defaults()
+		kb.respond(kbdACK)
+	case 0xF6: // restore defaults
+		kb.q = kb.q[:0]
+		kb.defaults()
+		kb.respond(kbdACK)
+	case 0xF7, 0xF8, 0xF9, 0xFA, 0xFB, 0xFC, 0xFD: // scan code set 3 key types
+		kb.respond(kbdACK)
+	case 0xFE: // resend
+		kb.respond(kb.last)
+	case 0xFF: // reset and basic assurance test
+		kb.q = kb.q[:0]
+		kb.scanning = true
+		kb.defaults()
+		kb.leds = 0
+		kb.respond(kbdACK, kbdBATOK)
+	default:
+		kb.respond(kbdResend)
+	}
+}
+
+// translated applies the controller's set 2 to set 1 translation to a byte
+// that is not a scancode (the ID and scan code set numbers), when on.
+func (k *KBC) translated(b byte) byte {
+	if k.ram[0]&kbcCmdTranslate == 0 {
+		return b
+	}
+	switch b {
+	case 0x83:
+		return 0x41
+	case 1:
+		return 0x43
+	case 2:
+		return 0x41
+	case 3:
+		return 0x3F
+	}
+	return b
+}
+
+// LEDs returns the keyboard LEDs as last set by the guest (bit 0 Scroll
+// Lock, bit 1 Num Lock, bit 2 Caps Lock).
+func (k *KBC) LEDs() uint8 { return k.kbd.leds }
