@@ -171,14 +171,15 @@ func (c *CPU) Reset() {
 	c.gdtBase, c.gdtLimit = 0, 0
 }
 
-// Flags returns FLAGS as PUSHF would store it: on the 8086/80186 bits 12-15
-// read as 1; on the 80286 in real mode they read as 0 (the classic CPU
-// detection test). Bit 1 is always 1.
+// Flags returns FLAGS as PUSHF would store it. On the 8086 bits 12-15 read
+// as 1; on the 80286 in real mode they read as 0 (the classic CPU detection
+// test), and so they do on the 80186 as the artlav 80186 results record.
+// Bit 1 is always 1.
 func (c *CPU) Flags() uint16 {
-	if c.model == Model80286 {
-		return c.flags | 0x0002
+	if c.model == Model8086 {
+		return c.flags | 0xF002
 	}
-	return c.flags | 0xF002
+	return c.flags | 0x0002
 }
 
 // flagsMask are the FLAGS bits that exist as state.

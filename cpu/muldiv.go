@@ -249,7 +249,13 @@ func (c *CPU) aam(base uint8) {
 
 func (c *CPU) aad(base uint8) {
 	ax := c.Regs[AX]
-	// The 8086 forms AL + AH*base with its adder; OF AF CF are undefined.
-	r := c.add8(uint8(ax), uint8(ax>>8)*base, 0)
+	// OF AF CF are undefined. The 8086 and 286 form AL + AH*base with the
+	// adder and keep its flags; the 80186 clears them (artlav mul results).
+	var r uint8
+	if c.model == Model80186 {
+		r = c.logic8(uint8(ax) + uint8(ax>>8)*base)
+	} else {
+		r = c.add8(uint8(ax), uint8(ax>>8)*base, 0)
+	}
 	c.Regs[AX] = uint16(r)
 }
