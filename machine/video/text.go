@@ -23,10 +23,10 @@ type Screen struct {
 }
 
 // At returns the cell at row r, column c.
-func (s *Screen) At(r, c int) Cell { return s.Cells[r*s.Cols+c] }
+func (s Screen) At(r, c int) Cell { return s.Cells[r*s.Cols+c] }
 
 // Line returns row r as a string with trailing spaces removed.
-func (s *Screen) Line(r int) string {
+func (s Screen) Line(r int) string {
 	var b strings.Builder
 	for _, c := range s.Cells[r*s.Cols : (r+1)*s.Cols] {
 		b.WriteRune(c.Char)

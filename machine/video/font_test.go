@@ -1,0 +1,182 @@
+package video
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestFontSizes(t *testing.T) {
+	for _, f := range []struct {
+		name string
+		data []byte
+		h    int
+	}{{"8x8", Font8x8(), 8}, {"8x14", Font8x14(), 14}, {"8x16", Font8x16(), 16}} {
+		if len(f.data) != 256*f.h {
+			t.Errorf("%s font has %d bytes, want %d", f.name, len(f.data), 256*f.h)
+		}
+	}
+	// Copies: the caller cannot damage the renderer's font.
+	f := Font8x8()
+	f['A'*8] = 0
+	if Font8x8()['A'*8] == 0 {
+		t.Error("Font8x8 returns the renderer's own slice")
+	}
+}
+
+func TestGlyphsDrawnOrGenerated(t *testing.T) {
+	_, defined := parseArt()
+	for c := 0; c < 256; c++ {
+		_, gen := generatedGlyph(uint8(c), 8)
+		if defined[c] == gen {
+			t.Errorf("glyph %02X: drawn=%v generated=%v, want exactly one", c, defined[c], gen)
+		}
+	}
+}
+
+// Every printable character must be distinguishable in the 8x8 font, or
+// the graphics-mode text readout (and the reader) would confuse them.
+func TestGlyphsDistinct(t *testing.T) {
+	f := Font8x8()
+	seen := map[string]int{}
+	for c := 1; c < 255; c++ {
+		if c == 0x20 {
+			continue
+		}
+		k := string(f[c*8 : c*8+8])
+		if k == string(make([]byte, 8)) {
+			t.Errorf("glyph %02X (%q) is blank", c, CP437[c])
+		}
+		if d, ok := seen[k]; ok {
+			t.Errorf("glyphs %02X (%q) and %02X (%q) are identical", d, CP437[d], c, CP437[c])
+		}
+		seen[k] = c
+	}
+}
+
+// The taller fonts are the same design: every row of the 16-line glyph is
+// a row of the 8x8 one, each twice.
+func TestTallFontsFollowTheDesign(t *testing.T) {
+	f8, f16, f14 := Font8x8(), Font8x16(), Font8x14()
+	for c := 0; c < 256; c++ {
+		if _, gen := generatedGlyph(uint8(c), 8); gen {
+			continue
+		}
+		for y := 0; y < 16; y++ {
+			if f16[c*16+y] != f8[c*8+y/2] {
+				t.Fatalf("8x16 glyph %02X line %d differs from the 8x8 design", c, y)
+			}
+		}
+		if f14[c*14] != f8[c*8] || f14[c*14+13] != f8[c*8+7] || f14[c*14+7] != f8[c*8+4] {
+			t.Fatalf("8x14 glyph %02X does not follow the 8x8 design", c)
+		}
+	}
+}
+
+// rows renders a glyph as '#'/'.' rows for messages and checks.
+func rows(g []byte) []string {
+	var out []string
+	for _, b := range g {
+		var s strings.Builder
+		for x := 0; x < 8; x++ {
+			if b&(0x80>>x) != 0 {
+				s.WriteByte('#')
+			} else {
+				s.WriteByte('.')
+			}
+		}
+		out = append(out, s.String())
+	}
+	return out
+}
+
+// Box-drawing characters must meet at the cell edges: a line leaving one
+// cell at the right enters the next at the left on the same scan lines,
+// and likewise top to bottom, in every font height.
+func TestBoxDrawingConnects(t *testing.T) {
+	for _, h := range []int{8, 14, 16} {
+		edge := func(c uint8, side byte) string {
+			g, _ := generatedGlyph(c, h)
+			var s strings.Builder
+			for i := 0; i < h && (side == 'l' || side == 'r'); i++ {
+				if side == 'l' && g[i]&0x80 != 0 || side == 'r' && g[i]&0x01 != 0 {
+					fmt.Fprintf(&s, "%d,", i)
+				}
+			}
+			if side == 't' {
+				return fmt.Sprintf("%08b", g[0])
+			}
+			if side == 'b' {
+				return fmt.Sprintf("%08b", g[h-1])
+			}
+			return s.String()
+		}
+		for i, a := range boxArms {
+			c := uint8(0xB3 + i)
+			for j, b := range boxArms {
+				d := uint8(0xB3 + j)
+				if a[3] != none && a[3] == b[2] && edge(c, 'r') != edge(d, 'l') {
+					t.Errorf("h=%d: %q right edge %s does not meet %q left edge %s", h, CP437[c], edge(c, 'r'), CP437[d], edge(d, 'l'))
+				}
+				if a[1] != none && a[1] == b[0] && edge(c, 'b') != edge(d, 't') {
+					t.Errorf("h=%d: %q bottom %s does not meet %q top %s", h, CP437[c], edge(c, 'b'), CP437[d], edge(d, 't'))
+				}
+			}
+			// An arm that is absent leaves its edge dark.
+			if a[2] == none && edge(c, 'l') != "" || a[3] == none && edge(c, 'r') != "" {
+				t.Errorf("h=%d: %q has a line on an edge without an arm", h, CP437[c])
+			}
+		}
+	}
+}
+
+func TestBoxCorners(t *testing.T) {
+	want := map[uint8][]string{
+		0xC9: { // ╔
+			"........",
+			"........",
+			".#######",
+			".##.....",
+			".##..###",
+			".##..##.",
+			".##..##.",
+			".##..##.",
+		},
+		0xCE: { // ╬
+			".##..##.",
+			".##..##.",
+			"###..###",
+			"........",
+			"###..###",
+			".##..##.",
+			".##..##.",
+			".##..##.",
+		},
+		0xB6: { // ╢
+			".##..##.",
+			".##..##.",
+			".##..##.",
+			"###..##.",
+			".##..##.",
+			".##..##.",
+			".##..##.",
+			".##..##.",
+		},
+		0xD1: { // ╤
+			"........",
+			"........",
+			"########",
+			"........",
+			"########",
+			"...##...",
+			"...##...",
+			"...##...",
+		},
+	}
+	for c, w := range want {
+		g, _ := generatedGlyph(c, 8)
+		if got := rows(g); strings.Join(got, "\n") != strings.Join(w, "\n") {
+			t.Errorf("%q:\n%s\nwant\n%s", CP437[c], strings.Join(got, "\n"), strings.Join(w, "\n"))
+		}
+	}
+}
