@@ -14,15 +14,15 @@ import (
 // and minimal fakes of the PIC pair, the 8042, the CMOS RTC, the CRTC and
 // video memory, all on one bus.
 type testPC struct {
-	t    *testing.T
-	ram  []byte
-	high []byte // A0000h-FFFFFh: video memory and the ROM
-	cpu  *cpu.CPU
-	bios *BIOS
-	ide  *ide.Controller
-	pic  fakePIC
-	kbc  fakeKBC
-	cmos [128]byte
+	t       *testing.T
+	ram     []byte
+	high    []byte // A0000h-FFFFFh: video memory and the ROM
+	cpu     *cpu.CPU
+	bios    *BIOS
+	ide     *ide.Controller
+	pic     fakePIC
+	kbc     fakeKBC
+	cmos    [128]byte
 	cmosIdx uint8
 	crtc    [32]uint8
 	crtcIdx uint8
@@ -183,14 +183,14 @@ func (pc *testPC) OutsBulk(port uint16, width int, src []byte) int {
 // fakePIC is an 8259A pair reduced to what the BIOS uses: ICW1-4, masks,
 // non-specific EOI, OCW3 ISR read; fixed priority.
 type fakePIC struct {
-	pc        *testPC
-	irr, isr  [2]uint8
-	imr       [2]uint8
-	base      [2]uint8
-	icw       [2]int // next ICW expected (0: none)
-	readISR   [2]bool
-	eois      [2]int
-	initDone  [2]bool
+	pc       *testPC
+	irr, isr [2]uint8
+	imr      [2]uint8
+	base     [2]uint8
+	icw      [2]int // next ICW expected (0: none)
+	readISR  [2]bool
+	eois     [2]int
+	initDone [2]bool
 }
 
 type irqLine struct {
@@ -406,7 +406,7 @@ func (pc *testPC) ready() {
 	}
 }
 
-func (pc *testPC) cf() bool { return pc.cpu.Flags()&cpu.FlagCF != 0 }
+func (pc *testPC) cf() bool  { return pc.cpu.Flags()&cpu.FlagCF != 0 }
 func (pc *testPC) ah() uint8 { return uint8(pc.cpu.Regs[cpu.AX] >> 8) }
 
 // memDisk is an in-memory ide.Drive; sparse so that huge disks cost
@@ -445,7 +445,7 @@ func (d *memDisk) ReadAt(p []byte, off int64) (int, error) {
 	n := 0
 	for n < len(p) && off+int64(n) < d.size {
 		pos := off + int64(n)
-		n += copy(p[n:], d.sector(pos/512)[pos%512:])
+		n += copy(p[n:], d.sector(pos / 512)[pos%512:])
 	}
 	if n < len(p) {
 		return n, io.EOF
