@@ -101,13 +101,19 @@ func (a *Adapter) renderText(dst *image.RGBA, g *geometry, frame uint64) {
 				if ul && y == underline || isCursor && y >= cStart && y <= cEnd {
 					bits = 0x1FF
 				}
-				p := dst.Pix[(row*g.charH+y)*dst.Stride+x0*4:]
-				for x := 0; x < g.charW; x++ {
-					c := &bgc
-					if bits&(0x100>>x) != 0 {
-						c = &fgc
+				o := (row*g.charH+y)*dst.Stride + x0*4
+				p := dst.Pix[o : o+g.charW*4]
+				if g.charW == 8 {
+					bits >>= 1
+				}
+				mask := uint16(1) << (g.charW - 1)
+				for x := 0; x+4 <= len(p); x += 4 {
+					if bits&mask != 0 {
+						*(*[4]uint8)(p[x:]) = fgc
+					} else {
+						*(*[4]uint8)(p[x:]) = bgc
 					}
-					*(*[4]uint8)(p[x*4:]) = *c
+					mask >>= 1
 				}
 			}
 		}
