@@ -46,7 +46,7 @@ const (
 	cmdReadVerify       = 0x40
 	cmdReadVerifyExt    = 0x42
 	cmdIdentifyDevice   = 0xEC
-	lba28Limit          = 1 << 28
+	lba28Limit          = 0x0FFFFFFF // sectors a 28-bit command reaches (IDENTIFY words 60-61 saturate here)
 	ataPollsBeforePause = 8
 	ataPauseLimit       = 200000 // pauses (~10 instructions each) before a drive counts as hung
 )

@@ -62,7 +62,7 @@ func (b *BIOS) diskService() {
 			b.setCF(false)
 			return
 		}
-		b.diskDone(stTimeout) // timeout: no drive answers
+		b.diskDone(stBadCommand) // no such drive: an invalid parameter
 		return
 	}
 	switch fn {

@@ -390,6 +390,11 @@ func (pc *testPC) call(n uint8, setup func(c *cpu.CPU)) {
 	if setup != nil {
 		setup(c)
 	}
+	if c.Halted() {
+		// Wake the CPU with an NMI: the BIOS's NMI entry is a bare IRET
+		// that returns to the call.
+		c.NMI()
+	}
 	pc.run(2_000_000)
 	if c.Segs[cpu.CS] != 0 || c.IP != callAt+4 {
 		pc.t.Fatalf("INT %02Xh did not return: CPU at %04X:%04X", n, c.Segs[cpu.CS], c.IP)

@@ -7,11 +7,11 @@ import (
 	"pcemu/ide"
 )
 
-// bootSector is a boot sector that halts with interrupts off (CLI; HLT)
-// and carries the 55AAh signature.
+// bootSector is a boot sector that stops the test CPU with interrupts off
+// (CLI; OUT testDonePort, AL) and carries the 55AAh signature.
 func bootSector() []byte {
 	s := make([]byte, 512)
-	s[0], s[1] = 0xFA, 0xF4
+	s[0], s[1], s[2] = 0xFA, 0xE6, testDonePort
 	s[510], s[511] = 0x55, 0xAA
 	return s
 }
@@ -103,8 +103,8 @@ func TestPOSTBootsHardDisk(t *testing.T) {
 	pc := newTestPC(t, testConfig{drives: [4]ide.Drive{diskWithBoot(20*16*63, ide.Geometry{Cylinders: 20, Heads: 16, SectorsPerTrack: 63})}})
 	pc.post()
 	c := pc.cpu
-	if c.Segs[cpu.CS] != 0 || c.IP != 0x7C02 {
-		t.Fatalf("after POST the CPU is at %04X:%04X, want the boot sector's HLT at 0000:7C02", c.Segs[cpu.CS], c.IP)
+	if c.Segs[cpu.CS] != 0 || c.IP != 0x7C03 {
+		t.Fatalf("after POST the CPU is at %04X:%04X, want the boot sector's end at 0000:7C03", c.Segs[cpu.CS], c.IP)
 	}
 	if dl := uint8(c.Regs[cpu.DX]); dl != 0x80 {
 		t.Errorf("DL=%02X at boot, want 80", dl)
