@@ -67,16 +67,16 @@ func (d *DebugCon) Output() string {
 	return d.buf.String()
 }
 
-// ExitPort is QEMU's isa-debug-exit device at F4h: writing v ends the
+// DebugExit is QEMU's isa-debug-exit device at F4h: writing v ends the
 // emulator with exit status (v<<1)|1, so a guest can report success or
 // failure to a test harness (status 0 stays reserved for a clean end).
-type ExitPort struct {
+type DebugExit struct {
 	OnExit func(status int)
 }
 
-func (e *ExitPort) In8(uint16) uint8 { return 0xFF }
+func (e *DebugExit) In8(uint16) uint8 { return 0xFF }
 
-func (e *ExitPort) Out8(_ uint16, v uint8) {
+func (e *DebugExit) Out8(_ uint16, v uint8) {
 	if e.OnExit != nil {
 		e.OnExit(int(v)<<1 | 1)
 	}

@@ -12,7 +12,7 @@ func TestDebugPorts(t *testing.T) {
 	var sink bytes.Buffer
 	con := &DebugCon{Sink: &sink}
 	status := -1
-	exit := &ExitPort{OnExit: func(s int) { status = s }}
+	exit := &DebugExit{OnExit: func(s int) { status = s }}
 	must(t, b.Map("POST", PortPOST, PortPOST, post))
 	must(t, b.Map("debugcon", PortDebugCon, PortDebugCon, con))
 	must(t, b.Map("exit", PortExit, PortExit, exit))

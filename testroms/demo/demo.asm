@@ -93,20 +93,14 @@ prog_start:
 .noext: mov si, msg_none
         call puts
 
-        ; CPU: the 8086 sets FLAGS bits 12-15 on PUSHF; the 80186 masks
-        ; shift counts to 5 bits; the 80286 in real mode clears bits 12-15.
+        ; CPU: the 80286 pushes SP as it was before PUSH SP, the 8086 and
+        ; 80186 as it is after; the 80186 masks shift counts to 5 bits.
 .cpu:   mov si, msg_cpu
         call puts
-        pushf
+        push sp
         pop ax
-        and ax, 0x0FFF
-        push ax
-        popf
-        pushf
-        pop ax
-        and ax, 0xF000
-        cmp ax, 0xF000
-        jne .is286
+        cmp ax, sp
+        je .is286
         mov ax, 1
         mov cl, 33              ; 8086: shifts 33 times -> 0; 186: 1 time -> 2
         shl ax, cl

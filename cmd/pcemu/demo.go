@@ -1,0 +1,23 @@
+package main
+
+import (
+	"pcemu/machine"
+	"pcemu/testroms/demo"
+)
+
+// useDemoDisk puts the built-in demo disk (testroms/demo) on the primary
+// master and a blank scratch disk, which the demo writes to, on the primary
+// slave. Both live in memory.
+func useDemoDisk(cfg *machine.Config) error {
+	boot, err := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
+	if err != nil {
+		return err
+	}
+	scratch, err := machine.NewMemDrive(demo.ScratchSize, nil)
+	if err != nil {
+		return err
+	}
+	cfg.Drives[0], cfg.Drives[1] = boot, scratch
+	cfg.BootOrder = "c"
+	return nil
+}

@@ -1,0 +1,187 @@
+// Command pcemu runs a PC/AT (8086, 80186 or 80286 real mode) that boots DOS
+// from VHD and raw disk images. Its flags follow QEMU's spellings:
+//
+//	pcemu -hda freedos.vhd -snapshot
+//	pcemu -fda boot.img -boot a -display none --expect 'A:\>' --timeout 30s
+//
+// Exit status: 0 after a guest power-off, a reset with -no-reboot or when
+// --expect's text appeared; (v<<1)|1 after the guest wrote v to port F4h;
+// 124 on --timeout; 128+n on signal n; 1 on errors (bad flags, bad images,
+// nothing to boot, an emulation error).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"pcemu/machine"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses of pcemu besides the guest's own.
+const (
+	exitError   = 1
+	exitTimeout = 124 // as timeout(1)
+)
+
+// poll is how much virtual time runs between two looks at the screen for
+// --expect and at the host's signals and timeout.
+const poll = 10 * time.Millisecond
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args, stderr)
+	if errors.Is(err, pflag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "pcemu: %v\n", err)
+		return exitError
+	}
+
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	sink := func(c chardev) (io.Writer, error) {
+		switch {
+		case c.stdio:
+			return stdout, nil
+		case c.path != "":
+			f, err := os.Create(c.path)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+			return f, nil
+		}
+		return nil, nil
+	}
+	cfg := machine.Config{
+		Model:      o.model,
+		MemorySize: o.memory,
+		HardDisks:  o.hd,
+		Floppies:   o.fd,
+		Snapshot:   o.snapshot,
+		BootOrder:  o.boot,
+		RealTime:   o.realTime,
+		NoReboot:   o.noReboot,
+		Log:        stderr,
+	}
+	if cfg.DebugCon, err = sink(o.debugcon); err != nil {
+		fmt.Fprintf(stderr, "pcemu: -debugcon: %v\n", err)
+		return exitError
+	}
+	if cfg.Serial, err = sink(o.serial); err != nil {
+		fmt.Fprintf(stderr, "pcemu: -serial: %v\n", err)
+		return exitError
+	}
+	if o.hd == [4]string{} && o.fd == [2]string{} {
+		if err := useDemoDisk(&cfg); err != nil {
+			fmt.Fprintf(stderr, "pcemu: demo disk: %v\n", err)
+			return exitError
+		}
+		// Without a display the demo's report is seen through the debug
+		// console it also writes to.
+		if o.display == "none" && cfg.DebugCon == nil {
+			cfg.DebugCon = stdout
+		}
+	}
+
+	m, err := machine.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "pcemu: %v\n", err)
+		return exitError
+	}
+	status := runMachine(m, o, stderr)
+
+	if o.screendump != "" {
+		if err := m.Screendump(o.screendump); err != nil {
+			fmt.Fprintf(stderr, "pcemu: --screendump: %v\n", err)
+			status = exitError
+		}
+	}
+	if o.stats {
+		s := m.Stats()
+		fmt.Fprintf(stderr, "pcemu: %d instructions, %.1f MIPS, %v virtual time, %d sectors read, %d sectors written\n",
+			s.Instructions, s.MIPS(), s.VirtualTime.Round(time.Millisecond), s.SectorsRead, s.SectorsWritten)
+	}
+	if err := m.Close(); err != nil {
+		fmt.Fprintf(stderr, "pcemu: closing images: %v\n", err)
+		status = exitError
+	}
+	return status
+}
+
+// runMachine runs m until it stops, --expect's text appears, the timeout
+// passes or a signal arrives, and returns the exit status.
+func runMachine(m *machine.Machine, o *options, stderr io.Writer) int {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var deadline <-chan time.Time
+	if o.timeout > 0 {
+		t := time.NewTimer(o.timeout)
+		defer t.Stop()
+		deadline = t.C
+	}
+	var got os.Signal
+	timedOut := false
+	go func() {
+		select {
+		case got = <-sigs:
+		case <-deadline:
+			timedOut = true
+		case <-ctx.Done():
+			return
+		}
+		cancel()
+	}()
+
+	for {
+		reason, err := m.RunFor(ctx, poll)
+		if o.expect != "" && strings.Contains(m.ScreenText(), o.expect) {
+			return 0
+		}
+		switch {
+		case reason == machine.Failed:
+			fmt.Fprintf(stderr, "pcemu: %v\n", err)
+			return exitError
+		case reason != machine.Running:
+			if o.expect != "" {
+				fmt.Fprintf(stderr, "pcemu: the machine stopped (%v) before %q appeared; the screen:\n%s\n", reason, o.expect, m.ScreenText())
+				return exitError
+			}
+			return m.ExitStatus()
+		case ctx.Err() != nil:
+			cancel()
+			if timedOut {
+				fmt.Fprintf(stderr, "pcemu: timeout after %v; the screen:\n%s\n", o.timeout, m.ScreenText())
+				return exitTimeout
+			}
+			if s, ok := got.(syscall.Signal); ok {
+				fmt.Fprintf(stderr, "pcemu: %v\n", s)
+				return 128 + int(s)
+			}
+			return exitError
+		case err != nil:
+			fmt.Fprintf(stderr, "pcemu: %v\n", err)
+			return exitError
+		}
+	}
+}

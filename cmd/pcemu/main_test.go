@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"pcemu/internal/shared"
+	"pcemu/vhd"
+)
+
+// pcemuBin is the pcemu program built once for the tests that run it as a
+// user would (exit statuses, signals).
+var pcemuBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pcemu-test-")
+	if err != nil {
+		panic(err)
+	}
+	pcemuBin = filepath.Join(dir, "pcemu")
+	out, err := exec.Command("go", "build", "-o", pcemuBin, ".").CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// pcemu runs the program and returns its exit status, stdout and stderr.
+func pcemu(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(pcemuBin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), stdout.String(), stderr.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, stdout.String(), stderr.String()
+}
+
+func benchDisk(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(shared.Path(t, filepath.Join("bench", name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := make([]byte, 1<<20)
+	copy(img, b)
+	p := filepath.Join(t.TempDir(), name+".img")
+	if err := os.WriteFile(p, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBenchExitStatusAndDebugcon(t *testing.T) {
+	disk := benchDisk(t, "bench0.bin")
+	out := filepath.Join(t.TempDir(), "e9.txt")
+	status, _, stderr := pcemu(t, "-hda", disk, "-cpu", "8086", "-debugcon", "file:"+out, "--stats")
+	if status != 1 {
+		t.Errorf("exit status %d, want 1 (OUT F4h,0); stderr: %s", status, stderr)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "DX=5678 BX=1234\n" {
+		t.Errorf("debugcon file %q", b)
+	}
+	if !strings.Contains(stderr, "instructions") || !strings.Contains(stderr, "MIPS") || !strings.Contains(stderr, "sectors read") {
+		t.Errorf("--stats output: %q", stderr)
+	}
+	status, stdout, _ := pcemu(t, "--hda", disk, "--debugcon", "stdio")
+	if status != 1 || stdout != "DX=5678 BX=1234\n" {
+		t.Errorf("debugcon stdio: status %d, output %q", status, stdout)
+	}
+}
+
+func TestDemoDiskWithoutArguments(t *testing.T) {
+	status, stdout, stderr := pcemu(t, "--timeout", "2m")
+	if status != 0 {
+		t.Errorf("exit status %d, want 0 (APM power-off); stderr: %s", status, stderr)
+	}
+	for _, want := range []string{"pcemu demo disk", "Scratch disk 81h write/read (03h, 42h, 43h, 02h): OK", "Powering off"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestExpectAndScreendump(t *testing.T) {
+	dir := t.TempDir()
+	txt, png := filepath.Join(dir, "s.txt"), filepath.Join(dir, "s.png")
+	status, _, stderr := pcemu(t, "--expect", "Drive 80h C/H/S", "--screendump", txt, "--timeout", "2m")
+	if status != 0 {
+		t.Fatalf("--expect: status %d; stderr: %s", status, stderr)
+	}
+	if b, _ := os.ReadFile(txt); !strings.Contains(string(b), "Drive 80h C/H/S") {
+		t.Errorf("screendump text: %q", b)
+	}
+	status, _, stderr = pcemu(t, "--expect", "Processor", "--screendump", png)
+	b, _ := os.ReadFile(png)
+	if status != 0 || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("png screendump: status %d, %d bytes; stderr %s", status, len(b), stderr)
+	}
+}
+
+func TestExpectNeverSeen(t *testing.T) {
+	// The demo powers off without showing this text: pcemu fails.
+	status, _, stderr := pcemu(t, "--expect", "no such text", "--timeout", "2m")
+	if status != 1 || !strings.Contains(stderr, "before \"no such text\" appeared") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	// bench2g runs for far longer than 300ms of host time.
+	disk := benchDisk(t, "bench2g.bin")
+	status, _, stderr := pcemu(t, "-hda", disk, "--timeout", "300ms")
+	if status != 124 || !strings.Contains(stderr, "timeout after 300ms") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+}
+
+func TestSignalClosesImages(t *testing.T) {
+	dir := t.TempDir()
+	disk := filepath.Join(dir, "d.vhd")
+	b, err := os.ReadFile(shared.Path(t, "bench/bench2g.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := vhd.Create(disk, vhd.CreateOptions{Size: 4 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.WriteAt(b, 0)
+	d.Close()
+	cmd := exec.Command(pcemuBin, "-hda", disk)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 128+int(syscall.SIGTERM) {
+		t.Errorf("after SIGTERM: %v; stderr %s", err, stderr.String())
+	}
+	// The image was closed cleanly: it opens for writing again.
+	d, err = vhd.Open(disk, nil)
+	if err != nil {
+		t.Fatalf("image after SIGTERM: %v", err)
+	}
+	d.Close()
+}
+
+func TestImageErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.vhd")
+	os.WriteFile(bad, bytes.Repeat([]byte{0x42}, 8192), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-hda", filepath.Join(dir, "missing.vhd")}, "missing.vhd"},
+		{[]string{"-hda", bad}, "bad.vhd"},
+		{[]string{"-fda", filepath.Join(dir, "nofloppy.img")}, "nofloppy.img"},
+		{[]string{"-cpu", "486"}, "-cpu 486"},
+		{[]string{"-display", "sdl"}, "-display none"},
+		{[]string{"-m", "64M"}, "memory size"},
+		{[]string{"-cpu", "8086", "-m", "2M"}, "memory size"},
+	} {
+		status, _, stderr := pcemu(t, tc.args...)
+		if status != 1 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "panic") {
+			t.Errorf("pcemu %q: status %d, stderr %q; want 1 and a message naming %q", tc.args, status, stderr, tc.want)
+		}
+	}
+}
+
+func TestLockedImage(t *testing.T) {
+	dir := t.TempDir()
+	disk := filepath.Join(dir, "d.vhd")
+	d, err := vhd.Create(disk, vhd.CreateOptions{Size: 4 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close() // holds the write lock, as another pcemu would
+	status, _, stderr := pcemu(t, "-hda", disk)
+	if status != 1 || !strings.Contains(stderr, "in use") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	status, _, stderr := pcemu(t, "-help")
+	if status != 0 || !strings.Contains(stderr, "usage: pcemu") {
+		t.Errorf("status %d, %q", status, stderr)
+	}
+}

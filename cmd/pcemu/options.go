@@ -1,0 +1,248 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"pcemu/cpu"
+)
+
+// options is the command line, checked and decoded.
+type options struct {
+	hd       [4]string // -hda .. -hdd
+	fd       [2]string // -fda, -fdb
+	boot     string    // drive letters in boot order, "" for the default
+	memory   int       // bytes
+	model    cpu.Model
+	snapshot bool
+	display  string
+	debugcon chardev
+	serial   chardev
+	noReboot bool
+	realTime bool
+
+	expect     string
+	timeout    time.Duration
+	screendump string
+	stats      bool
+}
+
+// usageHeader opens the -help text.
+const usageHeader = `pcemu - a PC/AT emulator (8086, 80186, 80286 real mode) booting DOS from VHD images
+
+usage: pcemu [options]            (options take one dash or two: -hda or --hda)
+
+With no disk, pcemu boots its built-in demo disk.
+
+`
+
+// newFlagSet defines the flags, with QEMU's names where QEMU has one. Every
+// long flag may be given with one dash or two (see normaliseArgs).
+func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
+	fs := pflag.NewFlagSet("pcemu", pflag.ContinueOnError)
+	fs.SetOutput(out)
+	v := &flagValues{}
+	fs.StringVar(&o.hd[0], "hda", "", "hard disk 0 (primary master): a VHD (fixed, dynamic, differencing) or raw image")
+	fs.StringVar(&o.hd[1], "hdb", "", "hard disk 1 (primary slave)")
+	fs.StringVar(&o.hd[2], "hdc", "", "hard disk 2 (secondary master)")
+	fs.StringVar(&o.hd[3], "hdd", "", "hard disk 3 (secondary slave)")
+	fs.StringVar(&o.fd[0], "fda", "", "floppy drive A: a raw 360K/720K/1.2M/1.44M image")
+	fs.StringVar(&o.fd[1], "fdb", "", "floppy drive B:")
+	fs.StringVar(&v.boot, "boot", "", "boot order: drive letters, a = floppy, c = hard disk (\"c\", \"a\", \"ca\", or order=ca)")
+	fs.StringVar(&v.memory, "m", "640K", "memory size: a number with K, M or G (no suffix: MiB, as in QEMU); at most 1M on 8086/186, 16M on 286")
+	fs.StringVar(&v.cpu, "cpu", "286", "processor: 8086, 186 or 286")
+	fs.BoolVar(&o.snapshot, "snapshot", false, "write to temporary differencing children; the images are never changed")
+	fs.StringVar(&o.display, "display", "none", "display: none (sdl and term are not built yet)")
+	fs.StringVar(&v.debugcon, "debugcon", "", "debug console port E9h to stdio or file:PATH")
+	fs.StringVar(&v.serial, "serial", "", "COM1 to stdio, file:PATH or none")
+	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
+	fs.BoolVar(&o.realTime, "realtime", false, "pace the machine to the host clock (default: deterministic virtual time)")
+	fs.StringVar(&o.expect, "expect", "", "exit 0 as soon as TEXT appears on the screen")
+	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this much host time: print the screen to stderr and exit 124")
+	fs.StringVar(&o.screendump, "screendump", "", "at exit, write the screen to FILE: text (.txt) or image (.png)")
+	fs.BoolVar(&o.stats, "stats", false, "at exit, print instructions executed, emulated MIPS and IDE sectors read/written")
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprint(out, usageHeader)
+		fs.PrintDefaults()
+	}
+	return fs, v
+}
+
+// flagValues holds the flags that need decoding after parsing.
+type flagValues struct {
+	boot, memory, cpu, debugcon, serial string
+}
+
+// normaliseArgs turns QEMU's single-dash long options (-hda, -no-reboot,
+// -m) into pflag's double-dash form. pflag would read "-hda" as the
+// shorthands -h -d -a. A lone "-" and everything after "--" are left alone.
+func normaliseArgs(fs *pflag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) >= 2 && a[0] == '-' && a[1] != '-' {
+			name, _, _ := strings.Cut(a[1:], "=")
+			if fs.Lookup(name) != nil {
+				a = "-" + a
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// errHelp is returned when -help was asked for: exit 0 after the usage.
+var errHelp = pflag.ErrHelp
+
+// parseArgs parses and checks the command line (without the program name).
+func parseArgs(args []string, out io.Writer) (*options, error) {
+	o := &options{}
+	fs, v := newFlagSet(o, out)
+	if err := fs.Parse(normaliseArgs(fs, args)); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		// QEMU takes a lone image name as -hda.
+		if fs.NArg() > 1 || o.hd[0] != "" {
+			return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		}
+		o.hd[0] = fs.Arg(0)
+	}
+	var err error
+	if o.boot, err = parseBoot(v.boot); err != nil {
+		return nil, err
+	}
+	if o.memory, err = parseMemory(v.memory); err != nil {
+		return nil, err
+	}
+	switch v.cpu {
+	case "8086", "8088":
+		o.model = cpu.Model8086
+	case "186", "80186", "188", "80188":
+		o.model = cpu.Model80186
+	case "286", "80286":
+		o.model = cpu.Model80286
+	default:
+		return nil, fmt.Errorf("-cpu %s: unknown processor (choose 8086, 186 or 286)", v.cpu)
+	}
+	switch o.display {
+	case "none":
+	case "sdl", "term", "curses", "gtk":
+		return nil, fmt.Errorf("-display %s: not available in this build yet; use -display none", o.display)
+	default:
+		return nil, fmt.Errorf("-display %s: unknown display (choose none)", o.display)
+	}
+	if o.debugcon, err = parseChardev("debugcon", v.debugcon, false); err != nil {
+		return nil, err
+	}
+	if o.serial, err = parseChardev("serial", v.serial, true); err != nil {
+		return nil, err
+	}
+	if o.timeout < 0 {
+		return nil, fmt.Errorf("-timeout %v: must not be negative", o.timeout)
+	}
+	if o.screendump != "" {
+		switch strings.ToLower(screendumpExt(o.screendump)) {
+		case ".txt", ".png":
+		default:
+			return nil, fmt.Errorf("--screendump %s: the name must end in .txt or .png", o.screendump)
+		}
+	}
+	return o, nil
+}
+
+func screendumpExt(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i:]
+	}
+	return ""
+}
+
+// parseBoot accepts QEMU's legacy "-boot c" and "-boot order=ca[,...]".
+func parseBoot(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	order := s
+	if strings.Contains(s, "=") {
+		order = ""
+		for _, kv := range strings.Split(s, ",") {
+			k, val, _ := strings.Cut(kv, "=")
+			switch k {
+			case "order", "once":
+				order = val
+			case "menu", "splash", "splash-time", "reboot-timeout", "strict":
+				// QEMU options without a meaning here.
+			default:
+				return "", fmt.Errorf("-boot %s: unknown option %q", s, k)
+			}
+		}
+	}
+	if order == "" {
+		return "", fmt.Errorf("-boot %s: no boot order given", s)
+	}
+	for _, c := range order {
+		if c != 'a' && c != 'c' {
+			return "", fmt.Errorf("-boot %s: drive %q cannot be booted (a = floppy, c = hard disk)", s, c)
+		}
+	}
+	return order, nil
+}
+
+// parseMemory decodes QEMU's -m: "16" (MiB), "640K", "16M", "1G",
+// optionally as "size=16M".
+func parseMemory(s string) (int, error) {
+	v := strings.TrimPrefix(s, "size=")
+	if v == "" {
+		return 0, errors.New("-m: no size given")
+	}
+	mult := 1 << 20
+	switch v[len(v)-1] {
+	case 'k', 'K':
+		mult, v = 1<<10, v[:len(v)-1]
+	case 'm', 'M':
+		mult, v = 1<<20, v[:len(v)-1]
+	case 'g', 'G':
+		mult, v = 1<<30, v[:len(v)-1]
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n == 0 || n*uint64(mult) > 1<<32 {
+		return 0, fmt.Errorf("-m %s: not a memory size (examples: 640K, 16M, 16)", s)
+	}
+	return int(n) * mult, nil
+}
+
+// chardev is where a character device's output goes: nowhere (the zero
+// value), the standard output, or a file.
+type chardev struct {
+	stdio bool
+	path  string
+}
+
+// parseChardev decodes QEMU character-device spellings: stdio, file:PATH,
+// and for the serial port none/null.
+func parseChardev(flag, s string, allowNone bool) (chardev, error) {
+	switch {
+	case s == "":
+		return chardev{}, nil
+	case s == "stdio":
+		return chardev{stdio: true}, nil
+	case (s == "none" || s == "null") && allowNone:
+		return chardev{}, nil
+	case strings.HasPrefix(s, "file:") && len(s) > len("file:"):
+		return chardev{path: s[len("file:"):]}, nil
+	}
+	if allowNone {
+		return chardev{}, fmt.Errorf("-%s %s: choose stdio, file:PATH or none", flag, s)
+	}
+	return chardev{}, fmt.Errorf("-%s %s: choose stdio or file:PATH", flag, s)
+}

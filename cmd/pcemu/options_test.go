@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"pcemu/cpu"
+)
+
+func TestParseArgsQEMUSpellings(t *testing.T) {
+	var out bytes.Buffer
+	o, err := parseArgs([]string{
+		"-hda", "a.vhd", "--hdb", "b.vhd", "-hdc=c.vhd", "--hdd=d.img",
+		"-fda", "f.img", "-boot", "order=ac,menu=on", "-m", "16M", "-cpu", "286",
+		"-snapshot", "-display", "none", "-debugcon", "stdio", "-serial", "file:com1.txt",
+		"-no-reboot", "--expect", `C:\>`, "--timeout", "60s", "--screendump", "s.png", "--stats",
+	}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.hd != [4]string{"a.vhd", "b.vhd", "c.vhd", "d.img"} || o.fd[0] != "f.img" {
+		t.Errorf("disks %v %v", o.hd, o.fd)
+	}
+	if o.boot != "ac" || o.memory != 16<<20 || o.model != cpu.Model80286 || !o.snapshot || !o.noReboot {
+		t.Errorf("boot %q memory %d model %v snapshot %v noreboot %v", o.boot, o.memory, o.model, o.snapshot, o.noReboot)
+	}
+	if !o.debugcon.stdio || o.serial.path != "com1.txt" {
+		t.Errorf("chardevs %+v %+v", o.debugcon, o.serial)
+	}
+	if o.expect != `C:\>` || o.timeout != 60*time.Second || o.screendump != "s.png" || !o.stats {
+		t.Errorf("automation flags %+v", o)
+	}
+}
+
+func TestParseArgsDefaults(t *testing.T) {
+	o, err := parseArgs(nil, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.memory != 640<<10 || o.model != cpu.Model80286 || o.display != "none" || o.boot != "" || o.realTime {
+		t.Errorf("defaults %+v", o)
+	}
+	// A lone image name is -hda, as in QEMU.
+	o, err = parseArgs([]string{"disk.vhd"}, &bytes.Buffer{})
+	if err != nil || o.hd[0] != "disk.vhd" {
+		t.Errorf("lone image: %v %v", o, err)
+	}
+}
+
+func TestParseArgsMemory(t *testing.T) {
+	for in, want := range map[string]int{"640K": 640 << 10, "640k": 640 << 10, "16": 16 << 20, "1M": 1 << 20, "size=2M": 2 << 20} {
+		if got, err := parseMemory(in); err != nil || got != want {
+			t.Errorf("parseMemory(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "0", "-1", "12Q", "99999999G"} {
+		if _, err := parseMemory(in); err == nil {
+			t.Errorf("parseMemory(%q) accepted", in)
+		}
+	}
+}
+
+func TestParseArgsErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-cpu", "386"}, "-cpu 386"},
+		{[]string{"-display", "sdl"}, "not available"},
+		{[]string{"-display", "vnc"}, "unknown display"},
+		{[]string{"-boot", "d"}, "cannot be booted"},
+		{[]string{"-boot", "order="}, "no boot order"},
+		{[]string{"-boot", "foo=bar"}, "unknown option"},
+		{[]string{"-debugcon", "tcp:1234"}, "-debugcon tcp:1234"},
+		{[]string{"-serial", "pty"}, "-serial pty"},
+		{[]string{"-m", "lots"}, "not a memory size"},
+		{[]string{"--screendump", "x.bmp"}, ".txt or .png"},
+		{[]string{"--timeout", "-5s"}, "negative"},
+		{[]string{"-hda", "a", "b"}, "unexpected arguments"},
+		{[]string{"a", "b"}, "unexpected arguments"},
+		{[]string{"-nonsense"}, "unknown"},
+		{[]string{"-hda"}, "needs an argument"},
+	} {
+		_, err := parseArgs(tc.args, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("parseArgs(%q) = %v, want an error containing %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestParseArgsHelp(t *testing.T) {
+	var out bytes.Buffer
+	_, err := parseArgs([]string{"-help"}, &out)
+	if !errors.Is(err, pflag.ErrHelp) {
+		t.Fatalf("-help: %v", err)
+	}
+	for _, want := range []string{"usage: pcemu", "--hda", "--no-reboot", "--expect", "--screendump"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("usage lacks %q", want)
+		}
+	}
+}
+
+func TestNormaliseArgs(t *testing.T) {
+	fs, _ := newFlagSet(&options{}, &bytes.Buffer{})
+	got := normaliseArgs(fs, []string{"-hda", "x", "-m=4M", "-", "--stats", "-unknown", "--", "-hdb"})
+	want := []string{"--hda", "x", "--m=4M", "-", "--stats", "-unknown", "--", "-hdb"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("normaliseArgs = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,94 @@
+package machine_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pcemu/cpu"
+	"pcemu/ide"
+	"pcemu/internal/shared"
+	"pcemu/machine"
+	"pcemu/machine/machinetest"
+	"pcemu/testroms/demo"
+)
+
+// bootSectorDisk writes a raw disk image whose sector 0 is the boot sector
+// at src and returns its path.
+func bootSectorDisk(t *testing.T, src string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := make([]byte, 1<<20)
+	copy(img, b)
+	name := filepath.Join(t.TempDir(), filepath.Base(src)+".img")
+	if err := os.WriteFile(name, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// The CPU benchmark boot sectors print their checksum on port E9h and leave
+// through port F4h with status 1, as under QEMU.
+func TestBenchBootSectors(t *testing.T) {
+	dir := shared.Path(t, "bench")
+	for _, tc := range []struct {
+		name, want string
+	}{
+		{"bench0.bin", "DX=5678 BX=1234\n"},
+		{"bench.bin", "DX=9E78 BX=3A34\n"},
+		{"bench2g.bin", "DX=9678 BX=3234\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "bench2g.bin" && testing.Short() {
+				t.Skip("2 billion instructions; skipped with -short")
+			}
+			disk := bootSectorDisk(t, filepath.Join(dir, tc.name))
+			m := machinetest.Boot(t, machine.Config{Model: cpu.Model8086, HardDisks: [4]string{disk}})
+			reason, status := m.WaitStop(10 * time.Minute)
+			if reason != machine.ExitPort || status != 1 {
+				t.Errorf("stopped by %v with status %d, want exit port with 1", reason, status)
+			}
+			if got := m.DebugOutput(); got != tc.want {
+				t.Errorf("debug console %q, want %q", got, tc.want)
+			}
+			s := m.Stats()
+			t.Logf("%d instructions, %.0f MIPS", s.Instructions, s.MIPS())
+		})
+	}
+}
+
+// The built-in demo disk reports the machine and its scratch-disk test on
+// port E9h and powers off through APM.
+func TestDemoDisk(t *testing.T) {
+	boot, err := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch, _ := machine.NewMemDrive(1<<20, nil)
+	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 2 << 20,
+		Drives: [4]ide.Drive{boot, scratch}})
+	reason, status := m.WaitStop(60 * time.Second)
+	out := m.DebugOutput()
+	if reason != machine.PowerOff || status != 0 {
+		t.Errorf("stopped by %v (status %d), want power off; output:\n%s", reason, status, out)
+	}
+	for _, want := range []string{
+		"Conventional memory (INT 12h): 6",
+		"Extended memory (INT 15h/88h): 1024 KiB",
+		"Processor:                   80286",
+		"Scratch disk 81h write/read (03h, 42h, 43h, 02h): OK",
+		"Powering off through APM.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(m.ScreenText(), "pcemu demo disk") {
+		t.Errorf("screen:\n%s", m.ScreenText())
+	}
+}

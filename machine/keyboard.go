@@ -1,0 +1,169 @@
+package machine
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Typing into the machine. Text becomes key transitions of scancode set 1
+// (US layout, IBM PS/2 Technical Reference, "Keyboard Scan Code Set 1"),
+// which queue in the machine and enter the keyboard controller one byte
+// at a time, each when the controller's output buffer is free: a key
+// every keyInterval of virtual time, and not while the BIOS type-ahead
+// buffer is full, so that pasted text is not lost the way fast typing on
+// a busy PC would lose it.
+
+// keyInterval is the virtual time between two key transitions: about the
+// pace of a fast typist's keystrokes on a typematic keyboard.
+const keyInterval = int64(5 * time.Millisecond)
+
+// set1 maps printable ASCII to its key's make code and whether Shift is
+// held (US layout).
+var set1 [128]struct {
+	code  byte
+	shift bool
+}
+
+func init() {
+	rows := []struct {
+		first byte
+		plain string
+		shift string
+	}{
+		{0x02, "1234567890-=", "!@#$%^&*()_+"},
+		{0x10, "qwertyuiop[]", "QWERTYUIOP{}"},
+		{0x1E, "asdfghjkl;'`", "ASDFGHJKL:\"~"},
+		{0x2B, "\\zxcvbnm,./", "|ZXCVBNM<>?"},
+	}
+	for _, r := range rows {
+		for i := range len(r.plain) {
+			set1[r.plain[i]].code = r.first + byte(i)
+			set1[r.shift[i]].code = r.first + byte(i)
+			set1[r.shift[i]].shift = true
+		}
+	}
+	set1[' '].code = 0x39
+	set1['\r'].code = 0x1C
+	set1['\n'].code = 0x1C
+	set1['\t'].code = 0x0F
+	set1['\b'].code = 0x0E
+	set1[0x1B].code = 0x01 // Esc
+}
+
+const scLeftShift = 0x2A
+
+// textScancodes returns the key transitions that type text: for each
+// character its make and break codes, wrapped in Shift for shifted ones.
+func textScancodes(text string) ([][]byte, error) {
+	var keys [][]byte
+	for i, r := range text {
+		if r >= 128 || set1[r].code == 0 {
+			return nil, fmt.Errorf("type: character %q at offset %d has no key on a US keyboard", r, i)
+		}
+		k := set1[r]
+		if k.shift {
+			keys = append(keys, []byte{scLeftShift})
+		}
+		keys = append(keys, []byte{k.code}, []byte{k.code | 0x80})
+		if k.shift {
+			keys = append(keys, []byte{scLeftShift | 0x80})
+		}
+	}
+	return keys, nil
+}
+
+// BIOS data area words of the keyboard buffer (IBM PC/AT Technical
+// Reference, BIOS listing: BUFFER_HEAD, BUFFER_TAIL, BUFFER_START, _END).
+const (
+	bdaKbdHead  = 0x41A
+	bdaKbdTail  = 0x41C
+	bdaKbdStart = 0x480
+	bdaKbdEnd   = 0x482
+)
+
+// typeAheadFull reports whether the BIOS keyboard buffer cannot take
+// another character (the tail is one slot behind the head).
+func (m *Machine) typeAheadFull() bool {
+	ram := m.Mem.RAM
+	if len(ram) < 0x500 {
+		return false
+	}
+	w := func(a int) int { return int(ram[a]) | int(ram[a+1])<<8 }
+	head, tail, start, end := w(bdaKbdHead), w(bdaKbdTail), w(bdaKbdStart), w(bdaKbdEnd)
+	if start == 0 || end <= start {
+		start, end = 0x1E, 0x3E // the BDA has not been set up: the default buffer
+	}
+	next := tail + 2
+	if next >= end {
+		next = start
+	}
+	return next == head
+}
+
+// keyQueue holds key transitions typed by the host that the keyboard has
+// not been given yet.
+type keyQueue struct {
+	mu   sync.Mutex // typing comes from other goroutines (a display, a test)
+	q    [][]byte
+	next int64 // virtual time the next transition may be sent
+}
+
+// SendScancodes queues one key transition: a make or break code of scancode
+// set 1 with its prefixes (E0h ...). Safe from any goroutine.
+func (m *Machine) SendScancodes(codes []byte) {
+	if len(codes) == 0 {
+		return
+	}
+	m.keys.mu.Lock()
+	m.keys.q = append(m.keys.q, append([]byte(nil), codes...))
+	m.keys.mu.Unlock()
+}
+
+// TypeKeys types text on a US keyboard: printable ASCII, "\r" or "\n" for
+// Enter, "\t", "\b" and "\x1b" (Esc). Shifted characters are typed with the
+// left Shift key. Safe from any goroutine; the keys reach the guest as the
+// machine runs.
+func (m *Machine) TypeKeys(text string) error {
+	keys, err := textScancodes(text)
+	if err != nil {
+		return err
+	}
+	m.keys.mu.Lock()
+	m.keys.q = append(m.keys.q, keys...)
+	m.keys.mu.Unlock()
+	return nil
+}
+
+// KeysPending reports whether typed keys have not all been read by the
+// guest yet.
+func (m *Machine) KeysPending() bool {
+	m.keys.mu.Lock()
+	n := len(m.keys.q)
+	m.keys.mu.Unlock()
+	if n > 0 {
+		return true
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.KBC.Pending() > 0
+}
+
+// feedKeys hands the next key transition to the keyboard once it has sent
+// the previous one, keyInterval after it, and while the BIOS type-ahead
+// buffer has room. Called by the run loop with mu held.
+func (m *Machine) feedKeys(now int64) {
+	k := &m.keys
+	if now < k.next {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.q) == 0 || m.KBC.Pending() > 0 || m.typeAheadFull() {
+		return
+	}
+	m.KBC.KeyScancodes(k.q[0]...)
+	k.q[0] = nil
+	k.q = k.q[1:]
+	k.next = now + keyInterval
+}

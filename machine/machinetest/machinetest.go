@@ -1,0 +1,165 @@
+// Package machinetest boots a pcemu machine inside a Go test and drives it
+// the way a user would: wait for text on the screen, type, read the screen,
+// take a screenshot, read the debug console (port E9h) and the exit status.
+// Failures are reported with t.Helper and show the screen.
+//
+//	m := machinetest.Boot(t, machine.Config{HardDisks: [4]string{img}, Snapshot: true})
+//	m.WaitFor(`C:\>`, 60*time.Second)
+//	m.Type("ver\r")
+//	m.WaitFor("FreeDOS kernel", 10*time.Second)
+//
+// Durations are virtual time: a test gives the same result on a slow and a
+// fast host. A host-time guard (HostTimeout) still ends a test that would
+// otherwise spin for ever.
+package machinetest
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"pcemu/machine"
+)
+
+// HostTimeout bounds the host time of any one wait, so that a broken
+// machine fails the test instead of hanging the suite.
+var HostTimeout = 5 * time.Minute
+
+// poll is the virtual time between two looks at the screen.
+const poll = 10 * time.Millisecond
+
+// M is a machine under test.
+type M struct {
+	*machine.Machine
+	t testing.TB
+}
+
+// Boot builds the machine described by cfg (deterministic unless
+// cfg.RealTime) and closes it when the test ends.
+func Boot(t testing.TB, cfg machine.Config) *M {
+	t.Helper()
+	m, err := machine.New(cfg)
+	if err != nil {
+		t.Fatalf("machine.New: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("closing the machine: %v", err)
+		}
+	})
+	return &M{Machine: m, t: t}
+}
+
+// run runs for d of virtual time and reports whether the machine stopped.
+func (m *M) run(ctx context.Context, d time.Duration) bool {
+	m.t.Helper()
+	reason, err := m.RunFor(ctx, d)
+	if reason == machine.Failed {
+		m.t.Fatalf("emulation error: %v\nscreen:\n%s", err, m.ScreenText())
+	}
+	if err != nil && reason == machine.Running {
+		m.t.Fatalf("host timeout (%v) while running\nscreen:\n%s", HostTimeout, m.ScreenText())
+	}
+	return reason != machine.Running
+}
+
+// WaitFor runs the machine until text appears on the screen, failing the
+// test after timeout of virtual time or if the machine stops first.
+func (m *M) WaitFor(text string, timeout time.Duration) {
+	m.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
+	defer cancel()
+	for spent := time.Duration(0); ; spent += poll {
+		if strings.Contains(m.ScreenText(), text) {
+			return
+		}
+		if spent >= timeout {
+			m.t.Fatalf("%q did not appear within %v (virtual)\nscreen:\n%s", text, timeout, m.ScreenText())
+		}
+		if m.run(ctx, poll) {
+			if strings.Contains(m.ScreenText(), text) {
+				return
+			}
+			m.t.Fatalf("the machine stopped (%v) before %q appeared\nscreen:\n%s", m.Stopped(), text, m.ScreenText())
+		}
+	}
+}
+
+// Run lets d of virtual time pass (less if the machine stops).
+func (m *M) Run(d time.Duration) {
+	m.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
+	defer cancel()
+	m.run(ctx, d)
+}
+
+// Type types text through the keyboard controller (Enter is "\r") and runs
+// the machine until the guest has taken every key.
+func (m *M) Type(text string) {
+	m.t.Helper()
+	if err := m.TypeKeys(text); err != nil {
+		m.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
+	defer cancel()
+	for m.KeysPending() {
+		if m.run(ctx, poll) {
+			m.t.Fatalf("the machine stopped (%v) while typing %q", m.Stopped(), text)
+		}
+	}
+}
+
+// WaitStop runs until the machine stops (exit port, power-off, reset with
+// NoReboot) within timeout of virtual time and returns the exit status.
+func (m *M) WaitStop(timeout time.Duration) (machine.StopReason, int) {
+	m.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
+	defer cancel()
+	for spent := time.Duration(0); spent < timeout; spent += poll {
+		if m.run(ctx, poll) {
+			return m.Stopped(), m.ExitStatus()
+		}
+	}
+	m.t.Fatalf("the machine did not stop within %v (virtual)\nscreen:\n%s\ndebug console:\n%s", timeout, m.ScreenText(), m.DebugOutput())
+	return machine.Running, 0
+}
+
+// Screenshot writes the screen as a PNG to path.
+func (m *M) Screenshot(path string) {
+	m.t.Helper()
+	if err := m.Screendump(path); err != nil {
+		m.t.Fatal(err)
+	}
+}
+
+// ScreenContains fails the test unless text is on the screen now.
+func (m *M) ScreenContains(text string) {
+	m.t.Helper()
+	if !strings.Contains(m.ScreenText(), text) {
+		m.t.Fatalf("%q is not on the screen:\n%s", text, m.ScreenText())
+	}
+}
+
+// Image returns a path to a copy of the file at src in the test's
+// temporary folder, for tests that write to an image.
+func Image(t testing.TB, src string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir() + "/" + baseName(src)
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
