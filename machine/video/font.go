@@ -42,17 +42,6 @@ func Font8x14() []byte { return append([]byte(nil), font14...) }
 // the font of the VGA text modes.
 func Font8x16() []byte { return append([]byte(nil), font16...) }
 
-// fontFor returns the font the text renderer uses for a cell height.
-func fontFor(h int) (font []byte, fh int) {
-	switch {
-	case h <= 8:
-		return font8, 8
-	case h <= 14:
-		return font14, 14
-	}
-	return font16, 16
-}
-
 // parseArt reads glyphArt into 256 8-row bitmaps.
 func parseArt() (g [256][8]uint8, defined [256]bool) {
 	lines := strings.Fields(glyphArt)

@@ -41,6 +41,21 @@ type geometry struct {
 	scans      int  // scan lines per CRTC character row (CR09)
 }
 
+// displayMemory is where the CRTC reads the picture from, as an offset into
+// vram and a size at which addresses wrap. On a VGA the CRTC scans the
+// planes whatever window the CPU sees; in this linear model each kind of
+// picture has its home: monochrome text at B0000h, colour text and CGA
+// graphics at B8000h (32 KiB), mode 13h at A0000h (64 KiB).
+func (a *Adapter) displayMemory(k kind) (base, size int) {
+	switch {
+	case k == kindVGA256:
+		return 0, 0x10000
+	case k == kindText && !a.colourIO():
+		return 0x10000, 0x8000
+	}
+	return 0x18000, 0x8000
+}
+
 // addressUnit is how many bytes one CRTC address step covers: CR14 bit 6
 // double-word mode (mode 13h), CR17 bit 6 byte mode, else word mode.
 func (a *Adapter) addressUnit() int {
@@ -54,13 +69,11 @@ func (a *Adapter) addressUnit() int {
 }
 
 func (a *Adapter) geometry() geometry {
-	start, end := a.Window()
 	g := geometry{
 		kind:  a.kind(),
-		base:  int(start - WindowStart),
 		scans: int(a.crtc[crMaxScanLine]&0x1F) + 1,
-		size:  int(end - start),
 	}
+	g.base, g.size = a.displayMemory(g.kind)
 	unit := a.addressUnit()
 	g.stride = int(a.crtc[crOffset]) * 2 * unit
 	g.start = int(a.StartAddress()) * unit

@@ -118,6 +118,9 @@ func (a *Adapter) SetMode(mode int) error {
 	if mode&0x7F != 0x13 {
 		a.applyCGAColor()
 	}
+	if m.text {
+		a.LoadROMFont(0, m.charH)
+	}
 	a.mode = mode & 0x7F
 	a.changes++
 	if !keep {
@@ -128,8 +131,8 @@ func (a *Adapter) SetMode(mode int) error {
 
 // clearWindow blanks the memory a mode displays from.
 func (a *Adapter) clearWindow(m *modeParams) {
-	start, end := a.Window()
-	mem := a.vram[start-WindowStart : end-WindowStart]
+	base, size := a.displayMemory(a.kind())
+	mem := a.vram[base : base+size]
 	if m.text {
 		for i := 0; i+1 < len(mem); i += 2 {
 			mem[i], mem[i+1] = ' ', 0x07
@@ -183,8 +186,8 @@ func (a *Adapter) PageSize() int {
 
 // Pages is the number of display pages the mode's memory holds.
 func (a *Adapter) Pages() int {
-	start, end := a.Window()
-	n := int(end-start) / a.PageSize()
+	_, size := a.displayMemory(a.kind())
+	n := size / a.PageSize()
 	if n > 8 {
 		n = 8
 	}
@@ -198,8 +201,8 @@ func (a *Adapter) Pages() int {
 // B8000h for colour text and CGA graphics, B0000h for mode 7, A0000h for
 // mode 13h.
 func (a *Adapter) TextBase() uint32 {
-	start, _ := a.Window()
-	return start
+	base, _ := a.displayMemory(a.kind())
+	return WindowStart + uint32(base)
 }
 
 // PageStart is the byte offset of the displayed page from TextBase (BDA

@@ -60,7 +60,7 @@ func (a *Adapter) renderText(dst *image.RGBA, g *geometry, frame uint64) {
 	pal := a.palette16()
 	mem := a.vram[g.base : g.base+g.size]
 	mask := g.size - 1
-	font, fh := fontFor(g.charH)
+	mapA, mapB := a.charMaps()
 	blinkMode := a.attr[arModeControl]&amBlink != 0
 	blinkOn := frame/charBlinkFrames%2 == 0
 	lineGfx := a.attr[arModeControl]&amLineGraphics != 0 && g.charW == 9
@@ -86,12 +86,16 @@ func (a *Adapter) renderText(dst *image.RGBA, g *geometry, frame uint64) {
 			fgc, bgc := pal[fg], pal[bg]
 			ul := (at & 0x77) == 0x01
 			isCursor := cursorOn && row == curRow && col == curCol
-			glyph := font[int(ch)*fh:]
+			glyphOff := mapB
+			if at&0x08 != 0 {
+				glyphOff = mapA
+			}
+			glyph := a.fontRAM[glyphOff+int(ch)*32 : glyphOff+int(ch)*32+32]
 			ninth := lineGfx && ch >= 0xC0 && ch <= 0xDF
 			x0 := col * g.charW
 			for y := 0; y < g.charH; y++ {
 				var bits uint16 // 9 dots, leftmost in bit 8
-				if y < fh {
+				if y < 32 {
 					b := glyph[y]
 					bits = uint16(b) << 1
 					if ninth {

@@ -9,8 +9,11 @@
 // CGA does (even byte character, odd byte attribute), CGA graphics modes keep
 // their interleaved scan-line banks, mode 13h is one byte per pixel. The
 // graphics controller's memory map select (GR06 bits 3-2) decides which part
-// of the window the CPU sees, as on a VGA; the VGA's planar write modes are
-// not modelled, so the planar EGA/VGA modes 0Dh-12h are not offered.
+// of the window the CPU sees, as on a VGA. Plane 2, where the VGA keeps the
+// text-mode fonts, is a memory of its own, reached with the usual font
+// loader's sequence (map mask 04h, odd/even off) or LoadFont. The VGA's
+// other planar write modes are not modelled, so the planar EGA/VGA modes
+// 0Dh-12h (and unchained "mode X") are not offered.
 //
 // The picture is derived from the registers the way the CRT controller scans
 // memory: columns from the horizontal display end, rows from the vertical
@@ -38,7 +41,8 @@ type Clock interface {
 
 // Adapter is the video card: its memory and all of its registers.
 type Adapter struct {
-	vram [windowSize]byte
+	vram    [windowSize]byte
+	fontRAM [fontPlaneSize]byte // plane 2: the text-mode fonts
 
 	clock    Clock
 	lastNow  int64 // clock value at the previous status read
@@ -121,6 +125,9 @@ func (a *Adapter) Read8(addr uint32) uint8 {
 	if addr < start || addr >= end {
 		return 0xFF
 	}
+	if a.fontReadAccess() {
+		return a.fontRAM[(addr-start)&(fontPlaneSize-1)]
+	}
 	return a.vram[addr-WindowStart]
 }
 
@@ -129,6 +136,11 @@ func (a *Adapter) Read8(addr uint32) uint8 {
 func (a *Adapter) Write8(addr uint32, v uint8) {
 	start, end := a.Window()
 	if addr < start || addr >= end {
+		return
+	}
+	if a.fontWriteAccess() {
+		a.fontRAM[(addr-start)&(fontPlaneSize-1)] = v
+		a.changes++
 		return
 	}
 	a.vram[addr-WindowStart] = v
