@@ -74,6 +74,7 @@ type Disk struct {
 	parentPath string
 
 	syncAlloc bool
+	pending   []uint32 // blocks allocated by the current write, BAT entries not yet written
 	warnings  []string
 
 	mu      sync.Mutex
@@ -674,6 +675,14 @@ func (d *Disk) WriteAt(p []byte, off int64) (int, error) {
 
 // writeBlocks writes whole sectors block by block.
 func (d *Disk) writeBlocks(p []byte, off int64) error {
+	err := d.writeBlocksData(p, off)
+	if cerr := d.commitAllocations(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (d *Disk) writeBlocksData(p []byte, off int64) error {
 	for len(p) > 0 {
 		b := uint32(off >> d.blockShift)
 		in := off & (d.blockSize - 1)
@@ -733,9 +742,10 @@ func (d *Disk) markSectors(b, e uint32, in, n int64) error {
 // file stays a valid image at every step [VHD "Implementing a Dynamic
 // Disk"]: (1) the footer is written at the new end, so the file always
 // ends with a footer; the space between is zeros (a hole); (2) the bitmap
-// and the data are written over the old footer and the hole; (3) they are
-// synced; (4) only then the BAT entry points at them. A crash before (4)
-// leaves an unreferenced block, never a BAT entry to missing data.
+// and the data are written over the old footer and the hole; then, in
+// commitAllocations once per write call, (3) they are synced and (4) only
+// then the BAT entry points at them. A crash before (4) leaves an
+// unreferenced block, never a BAT entry to missing data.
 func (d *Disk) allocate(b uint32, chunk []byte, in int64) error {
 	start := (d.footerAt + SectorSize - 1) &^ (SectorSize - 1)
 	sector := start / SectorSize
@@ -776,17 +786,30 @@ func (d *Disk) allocate(b uint32, chunk []byte, in int64) error {
 		d.partial[b] = bitmap(append([]byte(nil), bm...))
 		d.state[b] = bmPartial
 	}
+	d.bat[b] = uint32(sector)
+	d.pending = append(d.pending, b)
+	return nil
+}
+
+// commitAllocations does steps (3) and (4) of allocate for every block a
+// write allocated: one sync for all of them, then their BAT entries.
+func (d *Disk) commitAllocations() error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	defer func() { d.pending = d.pending[:0] }()
 	if d.syncAlloc {
 		if err := syscall.Fdatasync(int(d.f.Fd())); err != nil {
 			return &PathError{File: d.name, Op: "sync", Err: err}
 		}
 	}
 	var ent [4]byte
-	binary.BigEndian.PutUint32(ent[:], uint32(sector))
-	if err := d.pwrite(ent[:], int64(d.header.TableOffset)+4*int64(b)); err != nil {
-		return err
+	for _, b := range d.pending {
+		binary.BigEndian.PutUint32(ent[:], d.bat[b])
+		if err := d.pwrite(ent[:], int64(d.header.TableOffset)+4*int64(b)); err != nil {
+			return err
+		}
 	}
-	d.bat[b] = uint32(sector)
 	return nil
 }
 
