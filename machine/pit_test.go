@@ -419,3 +419,29 @@ func TestPITMode4IRQ(t *testing.T) {
 		t.Fatal("mode 4 strobe lost in a long slice")
 	}
 }
+
+// TestPITThroughPIC is the BIOS timer path: PIT channel 0 in mode 3 at
+// 18.2 Hz into IRQ 0 of the AT-programmed PIC, an INT 08h handler that
+// sends EOI, over ten virtual seconds of run-loop slices.
+func TestPITThroughPIC(t *testing.T) {
+	clk := &fakeClock{}
+	pic, _ := newATPIC(t)
+	pit := NewPIT(clk, pic.Line(0))
+	program(pit, 0, 0x36, 0)
+	ticks := 0
+	for clk.ns < 10e9 {
+		clk.ns = min(clk.ns+1e6, pit.NextEvent()) // 1 ms slices at most
+		pit.AdvanceTo(clk.ns)
+		if pic.Pending() {
+			if v := pic.Acknowledge(); v != 0x08 {
+				t.Fatalf("vector %02x", v)
+			}
+			ticks++
+			pic.Out8(PortPIC1Cmd, 0x20)
+		}
+	}
+	// 10 s * 1193182 / 65536 = 182.06 ticks.
+	if ticks != 182 {
+		t.Fatalf("%d timer interrupts in 10 s, want 182", ticks)
+	}
+}
