@@ -27,6 +27,8 @@ type testPC struct {
 	crtc    [32]uint8
 	crtcIdx uint8
 	ports   map[uint16][]uint8 // writes to ports no fake decodes (PIT, CGA...)
+	uartRx  []uint8            // bytes the fake COM1 has received from the line
+	uartTx  []uint8            // bytes the guest sent through COM1
 	e9      []byte
 
 	poweredOff, resets int
@@ -119,6 +121,20 @@ func (pc *testPC) In8(port uint16) uint8 {
 		return pc.cmos[pc.cmosIdx&0x7F]
 	case port == 0x3D5:
 		return pc.crtc[pc.crtcIdx&31]
+	case port == 0x3F8:
+		if len(pc.uartRx) == 0 {
+			return 0
+		}
+		v := pc.uartRx[0]
+		pc.uartRx = pc.uartRx[1:]
+		return v
+	case port == 0x3FD: // LSR: transmitter always empty
+		if len(pc.uartRx) > 0 {
+			return 0x61
+		}
+		return 0x60
+	case port == 0x3FE: // MSR: CTS, DSR
+		return 0x30
 	}
 	return 0xFF
 }
@@ -145,6 +161,8 @@ func (pc *testPC) Out8(port uint16, v uint8) {
 		pc.e9 = append(pc.e9, v)
 	case port == testDonePort:
 		pc.cpu.Stop()
+	case port == 0x3F8 && pc.ports[0x3FB] != nil && pc.ports[0x3FB][len(pc.ports[0x3FB])-1]&0x80 == 0:
+		pc.uartTx = append(pc.uartTx, v)
 	default:
 		pc.ports[port] = append(pc.ports[port], v)
 	}
@@ -408,6 +426,50 @@ func (pc *testPC) ready() {
 	pc.post()
 	if pc.noBoot == "" && pc.cpu.Segs[cpu.CS] != 0 {
 		pc.t.Fatalf("POST did not finish: CPU at %04X:%04X", pc.cpu.Segs[cpu.CS], pc.cpu.IP)
+	}
+}
+
+// settle lets pending interrupts run: STI; NOP; OUT testDonePort, AL.
+func (pc *testPC) settle() {
+	pc.t.Helper()
+	c := pc.cpu
+	copy(pc.ram[callAt+0x10:], []byte{0xFB, 0x90, 0xE6, testDonePort})
+	c.Segs[cpu.CS], c.IP = 0, callAt+0x10
+	c.Segs[cpu.SS], c.Regs[cpu.SP] = 0, 0x7000
+	if c.Halted() {
+		c.NMI()
+	}
+	pc.run(1_000_000)
+	if c.IP != callAt+0x14 {
+		pc.t.Fatalf("interrupts did not settle: CPU at %04X:%04X", c.Segs[cpu.CS], c.IP)
+	}
+}
+
+// callWaiting runs INT n like call, but when the service waits in the ROM
+// (the CPU halts there), feed is called and the CPU resumed, up to rounds
+// times.
+func (pc *testPC) callWaiting(n uint8, setup func(c *cpu.CPU), feed func(round int), rounds int) bool {
+	pc.t.Helper()
+	c := pc.cpu
+	copy(pc.ram[callAt:], []byte{0xCD, n, 0xE6, testDonePort})
+	c.Segs[cpu.CS], c.IP = 0, callAt
+	c.Segs[cpu.SS], c.Regs[cpu.SP] = 0, 0x7000
+	c.SetFlags(0x0002)
+	if setup != nil {
+		setup(c)
+	}
+	if c.Halted() {
+		c.NMI()
+	}
+	for i := 0; ; i++ {
+		pc.run(1_000_000)
+		if c.Segs[cpu.CS] == 0 && c.IP == callAt+4 {
+			return true
+		}
+		if i == rounds {
+			return false
+		}
+		feed(i)
 	}
 }
 

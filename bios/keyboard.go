@@ -163,7 +163,8 @@ func (b *BIOS) kbdDone() {
 }
 
 // keyScancode is the heart of INT 09h. It may redirect the ROM to INT 1Bh,
-// INT 05h or the reset entry, or hold the CPU in the Pause loop.
+// INT 05h or the reset entry, or hold the CPU in the Pause loop; the EOI
+// and keyboard re-enable follow it in int09Process either way.
 func (b *BIOS) keyScancode(sc uint8) {
 	f1, f2, f3 := b.bda8(bdaKbdFlags1), b.bda8(bdaKbdFlags2), b.bda8(bdaKbdFlags3)
 	e0, e1 := f3&kf3E0 != 0, f3&kf3E1 != 0
@@ -181,7 +182,7 @@ func (b *BIOS) keyScancode(sc uint8) {
 	case 0xE1:
 		f3 |= kf3E1
 		return
-	case 0x00, 0xFF, 0xFA, 0xFE, 0xAA, 0xEE: // overrun, ACK, resend, BAT, echo
+	case 0x00, 0xFF, 0xFA, 0xFE, 0xEE: // overrun, ACK, resend, echo (AAh is Left Shift's break code)
 		return
 	}
 	make_ := sc&0x80 == 0
@@ -237,14 +238,18 @@ func (b *BIOS) keyScancode(sc uint8) {
 		}
 		return
 	case 0x3A, 0x45, 0x46: // Caps, Num, Scroll Lock toggle on make
-		lock, held := map[uint8][2]uint8{0x3A: {kfCaps, kf2CapsDn}, 0x45: {kfNum, kf2NumDn}, 0x46: {kfScroll, kf2ScrollDn}}[code][0],
-			map[uint8][2]uint8{0x3A: {kfCaps, kf2CapsDn}, 0x45: {kfNum, kf2NumDn}, 0x46: {kfScroll, kf2ScrollDn}}[code][1]
+		lock, held := uint8(kfCaps), uint8(kf2CapsDn)
+		switch code {
+		case 0x45:
+			lock, held = kfNum, kf2NumDn
+		case 0x46:
+			lock, held = kfScroll, kf2ScrollDn
+		}
 		if code == 0x46 && make_ && (e0 || f1&kfCtrl != 0) { // Ctrl-Break
 			b.setBDA8(bdaBreak, 0x80)
 			b.setBDA16(bdaKbdHead, b.bda16(bdaKbdStart))
 			b.setBDA16(bdaKbdTail, b.bda16(bdaKbdStart))
 			b.keyStore(0x0000)
-			b.kbdDone()
 			b.p.SetIP(b.int09Break)
 			return
 		}
@@ -267,14 +272,12 @@ func (b *BIOS) keyScancode(sc uint8) {
 
 	// Ctrl-Alt-Del.
 	if code == 0x53 && f1&(kfCtrl|kfAlt) == kfCtrl|kfAlt {
-		b.kbdDone()
 		b.reboot()
 		return
 	}
 	// Print Screen (E0 37; Alt+PrtSc is SysRq and is not handled).
 	if code == 0x37 && e0 {
 		if f1&kfAlt == 0 {
-			b.kbdDone()
 			b.p.SetIP(b.int09PrtSc)
 		}
 		return
@@ -355,7 +358,6 @@ func setBit(f, bit uint8, on bool) uint8 {
 // pauseLoop holds the CPU in INT 09h, interrupts on, until a key ends
 // Pause (a nested INT 09h clears the flag).
 func (b *BIOS) pauseLoop() {
-	b.kbdDone()
 	var check service
 	check = func(b *BIOS) {
 		if b.bda8(bdaKbdFlags2)&kf2Pause != 0 {
@@ -404,13 +406,13 @@ func (b *BIOS) keyDrop() {
 func keyForStandard(w uint16) (uint16, bool) {
 	ah, al := uint8(w>>8), uint8(w)
 	switch {
-	case al == 0xF0 && ah != 0, ah > 0x84:
-		return 0, false
 	case ah == 0xE0: // keypad Enter and /
 		if al == 0x2F {
 			return 0x352F, true
 		}
 		return 0x1C00 | uint16(al), true
+	case al == 0xF0 && ah != 0, ah > 0x84:
+		return 0, false
 	case al == 0xE0 && ah != 0:
 		return w & 0xFF00, true
 	}

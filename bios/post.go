@@ -108,10 +108,13 @@ func (b *BIOS) post() {
 		b.setVector(v, romSeg, off)
 	}
 
-	// BIOS data area and EBDA.
+	// BIOS data area and EBDA. The reset flag survives: software reads
+	// 1234h there after a warm boot.
+	resetFlag := b.bda16(bdaResetFlag)
 	for a := uint32(0x400); a < 0x500; a++ {
 		b.wr8(a, 0)
 	}
+	b.setBDA16(bdaResetFlag, resetFlag)
 	ebda := linear(b.ebdaSeg, 0)
 	for a := ebda; a < ebda+1024; a++ {
 		b.wr8(a, 0)
