@@ -48,7 +48,12 @@ type fileError struct {
 }
 
 func (e fileError) Error() string {
-	msg := e.err.Error()
+	err := e.err
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the file is named already
+	}
+	msg := err.Error()
 	// Errors of package vhd already read "vhd: FILE: reason".
 	if rest, ok := strings.CutPrefix(msg, "vhd: "); ok {
 		return rest
