@@ -339,6 +339,7 @@ func (ch *Channel) beginReset() {
 		d.x.phase = phaseNone
 		d.intrq = false
 		d.inReset = true
+		d.tf.status = stBSY
 	}
 }
 
