@@ -1,7 +1,9 @@
 package video
 
 import (
+	"bytes"
 	"image"
+	"image/png"
 	"testing"
 )
 
@@ -186,5 +188,29 @@ func TestRenderSurvivesWildCRTC(t *testing.T) {
 		a.Out8(0x3D5, 0x00) // a single scan line
 		_ = a.Render(nil, 0)
 		_ = a.Text().String()
+	}
+}
+
+func TestWritePNGIsTheRenderer(t *testing.T) {
+	a := cgaTestScreen(t)
+	var buf bytes.Buffer
+	if err := a.WritePNG(&buf, 0); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := a.Render(nil, 0)
+	if img.Bounds() != want.Bounds() {
+		t.Fatalf("PNG %v, renderer %v", img.Bounds(), want.Bounds())
+	}
+	for y := 0; y < want.Rect.Dy(); y++ {
+		for x := 0; x < want.Rect.Dx(); x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if c := rgbAt(want, x, y); [3]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)} != c {
+				t.Fatalf("PNG pixel %d,%d differs from Render", x, y)
+			}
+		}
 	}
 }
