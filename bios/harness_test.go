@@ -66,7 +66,7 @@ func newTestPC(t *testing.T, tc testConfig) *testPC {
 	for r, v := range map[int]uint8{0x00: 0x56, 0x02: 0x34, 0x04: 0x12, 0x07: 0x25, 0x08: 0x11, 0x09: 0x26, 0x32: 0x20, 0x0A: 0x26, 0x0B: 0x02} {
 		pc.cmos[r] = v
 	}
-	pc.cpu = cpu.New(cpu.Model80286, pc.ram, pc)
+	pc.cpu = cpu.New(cfg.Model, pc.ram, pc)
 	pc.cpu.SetInterruptController(&pc.pic)
 	b, err := New(cfg, procView{pc.cpu}, pc)
 	if err != nil {
