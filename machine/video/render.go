@@ -2,6 +2,7 @@ package video
 
 import (
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 )
@@ -168,3 +169,18 @@ func (a *Adapter) render256(dst *image.RGBA, g *geometry) {
 		}
 	}
 }
+
+// Palette is the colour each of the 16 text attribute colours (or CGA
+// pixel values) shows as now, through the palette registers and the DAC.
+// The terminal display uses it for true-colour output.
+func (a *Adapter) Palette() [16]color.RGBA {
+	var out [16]color.RGBA
+	for i, c := range a.palette16() {
+		out[i] = color.RGBA{c[0], c[1], c[2], c[3]}
+	}
+	return out
+}
+
+// BlinkEnabled reports whether attribute bit 7 means blink (AR10 bit 3)
+// rather than a bright background.
+func (a *Adapter) BlinkEnabled() bool { return a.attr[arModeControl]&amBlink != 0 }

@@ -3,6 +3,7 @@ package video
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/png"
 	"testing"
 )
@@ -212,5 +213,20 @@ func TestWritePNGIsTheRenderer(t *testing.T) {
 				t.Fatalf("PNG pixel %d,%d differs from Render", x, y)
 			}
 		}
+	}
+}
+
+func TestPaletteAndBlinkEnabled(t *testing.T) {
+	a := New(nil)
+	p := a.Palette()
+	if p[1] != (color.RGBA{0, 0, 0xAA, 0xFF}) || p[6] != (color.RGBA{0xAA, 0x55, 0, 0xFF}) || p[15] != (color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}) {
+		t.Fatalf("text palette %v", p)
+	}
+	if !a.BlinkEnabled() {
+		t.Fatal("blink off after mode 3")
+	}
+	a.SetDAC(0x3F, 0x10, 0x20, 0x30) // colour 15 is DAC entry 3Fh
+	if p := a.Palette(); p[15] != (color.RGBA{0x41, 0x82, 0xC3, 0xFF}) {
+		t.Fatalf("colour 15 after a DAC change = %v", p[15])
 	}
 }
