@@ -350,3 +350,47 @@ func TestKBCTypeAhead(t *testing.T) {
 		t.Fatal("bytes left")
 	}
 }
+
+func TestKBCUntranslatedSet2(t *testing.T) {
+	r := newKBCRig()
+	r.k.Out8(PortKBCStatus, 0x60)
+	r.k.Out8(PortKBCData, 0x01) // translation off
+	// 'a', then Right Ctrl, pressed and released.
+	r.k.KeyScancodes(0x1E, 0x9E, 0xE0, 0x1D, 0xE0, 0x9D)
+	r.expect(t, 0x1C, 0xF0, 0x1C, 0xE0, 0x14, 0xE0, 0xF0, 0x14)
+	// Set 1 selected on the keyboard: sent as is.
+	r.k.Out8(PortKBCData, 0xF0)
+	r.expect(t, kbdACK)
+	r.k.Out8(PortKBCData, 0x01)
+	r.expect(t, kbdACK)
+	r.k.KeyScancodes(0x1E, 0x9E)
+	r.expect(t, 0x1E, 0x9E)
+	// Set 3 is not offered: the read-back still shows set 1.
+	r.k.Out8(PortKBCData, 0xF0)
+	r.expect(t, kbdACK)
+	r.k.Out8(PortKBCData, 0x03)
+	r.expect(t, kbdACK)
+	r.k.Out8(PortKBCData, 0xF0)
+	r.expect(t, kbdACK)
+	r.k.Out8(PortKBCData, 0x00)
+	r.expect(t, kbdACK, 0x01)
+	r.empty(t)
+}
+
+// TestSet2CodesDistinct checks the set 1 to set 2 table for typos that
+// would give two keys the same code.
+func TestSet2CodesDistinct(t *testing.T) {
+	seen := map[byte]int{}
+	for c, v := range set2Codes {
+		if v == 0 {
+			continue
+		}
+		if p, ok := seen[v]; ok {
+			t.Errorf("set 1 codes %02x and %02x both map to %02x", p, c, v)
+		}
+		seen[v] = c
+	}
+	if len(seen) < 88 {
+		t.Errorf("only %d keys", len(seen))
+	}
+}
