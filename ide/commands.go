@@ -62,13 +62,14 @@ func (ch *Channel) command(op uint8) {
 		return
 	}
 
-	switch {
-	case op >= 0x10 && op <= 0x1F:
+	// RECALIBRATE and SEEK occupy whole rows of the opcode map (the low
+	// nibble was the step rate on ST-506 drives).
+	switch op & 0xF0 {
+	case cmdRecalibrate:
 		d.recalibrate()
-	case op >= 0x70 && op <= 0x7F:
+		return
+	case cmdSeek:
 		d.seek()
-	}
-	if op>>4 == 1 || op>>4 == 7 {
 		return
 	}
 

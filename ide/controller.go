@@ -92,6 +92,13 @@ func (c *Controller) Out8(port uint16, v uint8) {
 
 // In16 reads a word: the Data register, or two byte registers.
 func (c *Controller) In16(port uint16) uint16 {
+	// The Data registers first: word I/O there is the hot path.
+	switch port {
+	case PrimaryBase:
+		return c.Primary.readData()
+	case SecondaryBase:
+		return c.Secondary.readData()
+	}
 	if ch := c.route(port); ch != nil {
 		return ch.In16(port)
 	}
@@ -100,6 +107,14 @@ func (c *Controller) In16(port uint16) uint16 {
 
 // Out16 writes a word.
 func (c *Controller) Out16(port uint16, v uint16) {
+	switch port {
+	case PrimaryBase:
+		c.Primary.writeData(v)
+		return
+	case SecondaryBase:
+		c.Secondary.writeData(v)
+		return
+	}
 	if ch := c.route(port); ch != nil {
 		ch.Out16(port, v)
 	}
