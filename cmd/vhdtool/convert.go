@@ -114,6 +114,9 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 	progress := fs.BoolP("progress", "p", false, "show a progress bar")
 	force := fs.Bool("force-size", false, "keep the exact source size in a VHD output (no CHS rounding)")
 	bsS := fs.String("block-size", "", "block size of a dynamic output (default: the source's, or 2M)")
+	// Like qemu-img convert (whose destination cache mode defaults to
+	// "unsafe"), the new file is left to the page cache unless asked.
+	syncOut := fs.Bool("sync", false, "fsync the output before exiting")
 	a, err := parse(fs, args, 2, "SRC DST")
 	if err != nil {
 		return err
@@ -192,10 +195,12 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 		}
 		return fileError{srcName, err}
 	}
-	if err := dst.Flush(); err != nil {
-		dst.Close()
-		os.Remove(dstName)
-		return fileError{dstName, err}
+	if *syncOut {
+		if err := dst.Flush(); err != nil {
+			dst.Close()
+			os.Remove(dstName)
+			return fileError{dstName, err}
+		}
 	}
 	if err := dst.Close(); err != nil {
 		return fileError{dstName, err}

@@ -5,7 +5,7 @@
 //	vhdtool create --parent BASE.vhd FILE
 //	vhdtool info [--json] FILE
 //	vhdtool check [--repair] FILE
-//	vhdtool convert [-O raw|fixed|dynamic] [--progress] SRC DST
+//	vhdtool convert [-O raw|fixed|dynamic] [--progress] [--sync] SRC DST
 //	vhdtool commit CHILD
 //
 // Errors are printed as "vhdtool: FILE: reason" with exit status 1; usage
@@ -29,8 +29,9 @@ commands:
   create --parent BASE.vhd FILE        make a differencing child of BASE.vhd
   info [--json] FILE                   show the footer, header and sizes
   check [--repair] FILE                verify the image; --repair fixes what it can
-  convert [-O raw|fixed|dynamic] [--progress] SRC DST
-                                       copy raw or any VHD (chains flattened)
+  convert [-O raw|fixed|dynamic] [--progress] [--sync] SRC DST
+                                       copy raw or any VHD (chains flattened);
+                                       --sync: fsync the new file at the end
   commit CHILD                         merge a differencing child into its parent
 
 SIZE is in bytes or with a K, M, G or T (binary) suffix.
