@@ -23,6 +23,10 @@ func (b *BIOS) bootOrder() []uint8 {
 	return drives
 }
 
+// int19Start begins the boot order again: INT 19h may be called by
+// software long after POST.
+func (b *BIOS) int19Start() { b.bootIndex = 0 }
+
 // int19Select sets up INT 13h AH=02h for the next boot device, or sends
 // the CPU to INT 18h when none is left.
 func (b *BIOS) int19Select() {

@@ -141,7 +141,12 @@ var keypadValue = map[uint8]uint8{
 // scancode with the keyboard interface disabled and sets up the INT 15h
 // AH=4Fh intercept call with CF set.
 func (b *BIOS) int09Read() {
-	b.bus.Out8(0x64, 0xAD) // disable the keyboard while the byte is handled
+	b.bus.Out8(0x64, 0xAD)         // disable the keyboard while the byte is handled
+	if b.bus.In8(0x64)&0x01 == 0 { // nothing in the output buffer: a spurious IRQ 1
+		b.kbdDone()
+		b.p.SetIP(b.int09Exit)
+		return
+	}
 	sc := b.bus.In8(0x60)
 	b.setAX(0x4F00 | uint16(sc))
 	b.p.SetFlags(b.p.Flags() | cpu.FlagCF)

@@ -85,6 +85,7 @@ func (b *BIOS) buildROM() {
 	a.org(offInt19)
 	a.jmp(offCode) // only 3 bytes before the configuration table
 	a.org(offCode)
+	b.on(a.out(), (*BIOS).int19Start)
 	b.int19Next = a.here()
 	b.on(a.out(), (*BIOS).int19Select)
 	a.intN(0x13)

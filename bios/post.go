@@ -84,6 +84,9 @@ const (
 // interrupts off. Drive detection may wait for the drives, so POST ends in
 // postFinish, which sends the CPU on to the INT 19h call.
 func (b *BIOS) post() {
+	if b.resumeAfterShutdown() {
+		return
+	}
 	b.p.SetSeg(cpu.SS, postSS)
 	b.p.SetReg(cpu.SP, postSP)
 	b.p.SetSeg(cpu.DS, 0x40)
@@ -263,4 +266,34 @@ func (b *BIOS) reboot() {
 	b.setBDA16(bdaResetFlag, 0x1234) // warm boot
 	b.p.SetSeg(cpu.CS, romSeg)
 	b.p.SetIP(offReset)
+}
+
+// CMOS shutdown status (register 0Fh): why the CPU was reset (IBM AT
+// Technical Reference, "Shutdown"). A 286 program leaving protected mode
+// resets the CPU with 05h or 0Ah there and a far pointer at 0040:0067.
+const (
+	cmosShutdown      = 0x0F
+	shutdownJmpEOI    = 0x05 // flush the keyboard, EOI, jump through 0040:0067
+	shutdownJmpNoEOI  = 0x0A // jump through 0040:0067
+	bdaResetVectorOff = 0x67
+	bdaResetVectorSeg = 0x69
+)
+
+// resumeAfterShutdown continues a program that reset the CPU on purpose,
+// instead of running POST.
+func (b *BIOS) resumeAfterShutdown() bool {
+	code := b.cmosRead(cmosShutdown)
+	if code != shutdownJmpEOI && code != shutdownJmpNoEOI {
+		return false
+	}
+	b.cmosWrite(cmosShutdown, 0)
+	if code == shutdownJmpEOI {
+		for i := 0; i < 16 && b.bus.In8(0x64)&1 != 0; i++ {
+			b.bus.In8(0x60)
+		}
+		b.bus.Out8(0x20, 0x20)
+	}
+	b.p.SetSeg(cpu.CS, b.bda16(bdaResetVectorSeg))
+	b.p.SetIP(b.bda16(bdaResetVectorOff))
+	return true
 }

@@ -64,7 +64,7 @@ func TestRTC(t *testing.T) {
 }
 
 func TestEquipmentAndMemory(t *testing.T) {
-	pc := newTestPC(t, testConfig{cfg: Config{Model: cpu.Model80286, MemoryKB: 4096, Floppies: [2]FloppyImage{newFloppyImage(1440 << 10), newFloppyImage(720 << 10)}}})
+	pc := newTestPC(t, testConfig{cfg: Config{Model: cpu.Model80286, MemoryKB: 4096, BootOrder: "c", Floppies: [2]FloppyImage{newFloppyImage(1440 << 10), newFloppyImage(720 << 10)}}})
 	pc.ready()
 	pc.call(0x11, nil)
 	if ax := pc.cpu.Regs[cpu.AX]; ax != 0x0261 {
