@@ -155,9 +155,7 @@ func (d *device) mediaAccess(op uint8, ext bool, block int, dir phase) {
 		d.fail(erIDNF, 0)
 		return
 	}
-	if d.power != powerActive && d.power != powerIdle {
-		d.power = powerActive // a media access spins the drive up
-	}
+	d.power = powerActive // a media access spins the drive up
 	d.startTransfer(op, mode, ext, lba, count, block, dir)
 }
 
@@ -187,6 +185,7 @@ func (d *device) verify(ext bool) {
 		d.fail(erIDNF, 0)
 		return
 	}
+	d.power = powerActive
 	x := &d.x
 	for x.left > 0 {
 		if x.next >= x.limit {
@@ -214,6 +213,7 @@ func (d *device) seek() {
 		d.fail(erIDNF, 0)
 		return
 	}
+	d.power = powerActive
 	d.finish(true)
 }
 

@@ -125,7 +125,9 @@ func (d *device) attach(drive Drive) {
 // reset"): default translation, multiple mode disabled, caches on, settings
 // revert at software reset.
 func (d *device) powerOn() {
-	d.setTranslation(d.defGeo.Heads, d.defGeo.SectorsPerTrack)
+	// The current translation starts as the default one, word for word.
+	d.curCylinders, d.curHeads, d.curSectors = d.defGeo.Cylinders, d.defGeo.Heads, d.defGeo.SectorsPerTrack
+	d.chsValid = true
 	d.revertOnReset = true
 	d.revertDefaults()
 	d.x = transfer{}
@@ -151,8 +153,10 @@ func (d *device) revertDefaults() {
 }
 
 // setTranslation applies a CHS translation of heads x sectors: the number
-// of cylinders is what fits the capacity reachable in CHS (ATA/ATAPI-6,
-// "INITIALIZE DEVICE PARAMETERS"; IDENTIFY words 54-58).
+// of cylinders is what fits the capacity reachable in CHS, at least one
+// (ATA/ATAPI-6, "INITIALIZE DEVICE PARAMETERS"; IDENTIFY words 54-58).
+// Addresses past the end of the disk inside the last cylinder still get
+// IDNF (chsCapacity).
 func (d *device) setTranslation(heads, sectors int) {
 	d.curHeads, d.curSectors = heads, sectors
 	if heads < 1 || heads > 16 || sectors < 1 || sectors > 63 {
@@ -165,11 +169,9 @@ func (d *device) setTranslation(heads, sectors int) {
 		capacity = maxCHSSectors
 	}
 	cyl := capacity / uint64(heads*sectors)
-	if cyl > 65535 {
-		cyl = 65535
-	}
+	cyl = max(1, min(cyl, 65535))
 	d.curCylinders = int(cyl)
-	d.chsValid = cyl > 0
+	d.chsValid = true
 }
 
 // chsCapacity is the number of sectors the current CHS translation reaches.

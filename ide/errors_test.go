@@ -464,3 +464,32 @@ func TestOpenRawFile(t *testing.T) {
 	h.expectError(s, erIDNF, "read into the partial sector")
 	equalSectors(t, got, pattern(0, 3, 1)[SectorSize:2*SectorSize], "last whole sector")
 }
+
+// A disk smaller than one cylinder still works in CHS; sectors past its
+// end get IDNF.
+func TestTinyDiskCHS(t *testing.T) {
+	m := newMemDrive(10)
+	copy(m.data, pattern(0, 10, 2))
+	h := newHost(t, m, nil)
+	w := identify(t, h, 0)
+	if w[1] != 1 || w[3] != 4 || w[6] != 17 || w[53]&1 == 0 {
+		t.Errorf("tiny disk geometry %d/%d/%d, word 53 %04Xh", w[1], w[3], w[6], w[53])
+	}
+	h.setCHS(0, 0, 0, 10, 1)
+	got, s := h.pioIn(cmdReadSectors, 1, 1)
+	h.expectOK(s, "last sector of a tiny disk by CHS")
+	equalSectors(t, got, m.data[9*SectorSize:], "last sector")
+	h.setCHS(0, 0, 0, 11, 1)
+	h.command(cmdReadSectors)
+	h.expectError(h.status(), erIDNF, "past the end of a tiny disk")
+	h.selectDev(0, false, 15)
+	h.setReg(regSectorCount, 63)
+	h.command(cmdInitParams)
+	h.expectOK(h.status(), "16/63 on a tiny disk")
+	h.setCHS(0, 0, 0, 10, 1)
+	_, s = h.pioIn(cmdReadSectors, 1, 1)
+	h.expectOK(s, "tiny disk under 16/63")
+	h.setReg(regSectorCount, 64)
+	h.command(cmdInitParams)
+	h.expectError(h.status(), erABRT, "64 sectors per track")
+}
