@@ -92,15 +92,14 @@ type CPU struct {
 	bulk  BulkPortIO // bus as BulkPortIO, or nil
 	ic    InterruptController
 
+	csBase   uint32 // Segs[CS]*16 for the instruction being decoded
 	addrMask uint32 // 0xFFFFF, or 0x1FFFFF on a 286 with A20 enabled
 	ramEnd   uint32 // min(len(ram), addrMask+1): linear addresses below are plain RAM
+	mem      []byte // ram[:ramEnd], so that the fast paths need one bounds check
 
 	// Interrupt and control state between instructions.
-	intr           bool // INTR line from the interrupt controller
-	nmi            bool // NMI latched, not yet serviced
-	trap           bool // single-step trap owed after the last instruction
-	shadow         bool // the last instruction was MOV SS / POP SS / STI
-	halted         bool
+	events         uint8 // evINTR, evNMI, evTrap, evHalted: one test per instruction
+	shadow         bool  // the last instruction was MOV SS / POP SS / STI
 	stopReq        bool
 	repPending     bool // a REP string instruction rewound IP to run again
 	noOverrun      bool // pushing an interrupt frame (no nested overrun fault)
@@ -146,6 +145,7 @@ func (c *CPU) setRAMEnd() {
 	if c.ramEnd > c.addrMask+1 {
 		c.ramEnd = c.addrMask + 1
 	}
+	c.mem = c.ram[:c.ramEnd]
 }
 
 // Model returns the processor model chosen at New.
@@ -165,7 +165,8 @@ func (c *CPU) Reset() {
 		c.IP = 0
 	}
 	c.flags = 0
-	c.nmi, c.trap, c.shadow, c.halted, c.stopReq, c.repPending = false, false, false, false, false, false
+	c.events &= evINTR // the INTR line is the PIC's, not reset by the CPU
+	c.shadow, c.stopReq, c.repPending = false, false, false
 	c.msw = 0
 	c.idtBase, c.idtLimit = 0, 0x3FF
 	c.gdtBase, c.gdtLimit = 0, 0
@@ -192,10 +193,16 @@ func (c *CPU) SetFlags(f uint16) { c.flags = f & flagsMask }
 func (c *CPU) SetInterruptController(ic InterruptController) { c.ic = ic }
 
 // SetINTR sets the level of the maskable interrupt request line.
-func (c *CPU) SetINTR(level bool) { c.intr = level }
+func (c *CPU) SetINTR(level bool) {
+	if level {
+		c.events |= evINTR
+	} else {
+		c.events &^= evINTR
+	}
+}
 
 // NMI latches a non-maskable interrupt request (INT 2).
-func (c *CPU) NMI() { c.nmi = true }
+func (c *CPU) NMI() { c.events |= evNMI }
 
 // SetA20 enables or disables address line 20 (80286 only). With A20 off,
 // addresses wrap at 1 MiB as on the 8086; with it on, FFFF:0010-FFFF:FFFF
@@ -213,7 +220,15 @@ func (c *CPU) SetA20(on bool) {
 }
 
 // Halted reports whether the CPU executed HLT and waits for an interrupt.
-func (c *CPU) Halted() bool { return c.halted }
+func (c *CPU) Halted() bool { return c.events&evHalted != 0 }
+
+// Bits of CPU.events: what must be looked at between instructions.
+const (
+	evINTR   uint8 = 1 << iota // INTR line asserted (taken only when IF=1)
+	evNMI                      // NMI latched
+	evTrap                     // single-step trap owed for the last instruction
+	evHalted                   // HLT executed, waiting for an interrupt
+)
 
 // Stop makes Run return after the current instruction. Call it from a bus
 // callback.

@@ -11,6 +11,7 @@ const maxPrefixes = 64
 
 func (c *CPU) exec() error {
 	c.opStart = c.IP
+	c.csBase = uint32(c.Segs[CS]) << 4
 	c.segOvr = -1
 	c.rep = 0
 	c.repPending = false
@@ -18,7 +19,14 @@ func (c *CPU) exec() error {
 	c.shadow = false
 	prefixes := 0
 next:
-	op := c.fetch8()
+	// The opcode fetch is fetch8 written out: this is the hottest line.
+	var op byte
+	if a := c.csBase + uint32(c.IP); a < uint32(len(c.mem)) {
+		op = c.mem[a]
+		c.IP++
+	} else {
+		op = c.fetch8()
+	}
 	switch op {
 	// 00-3F: ALU ops in the pattern op rm,r / r,rm / acc,imm; segment
 	// pushes/pops, prefixes and decimal adjusts in the gaps.
@@ -30,7 +38,7 @@ next:
 		}
 	case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op rm16, r16
 		c.decodeModRM()
-		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg])
+		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg&7])
 		if op != 0x39 {
 			c.setRM16(r)
 		}
@@ -42,9 +50,9 @@ next:
 		}
 	case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, rm16
 		c.decodeModRM()
-		r := c.alu16(op>>3, c.Regs[c.reg], c.rm16())
+		r := c.alu16(op>>3, c.Regs[c.reg&7], c.rm16())
 		if op != 0x3B {
-			c.Regs[c.reg] = r
+			c.Regs[c.reg&7] = r
 		}
 	case 0x04, 0x0C, 0x14, 0x1C, 0x24, 0x2C, 0x34, 0x3C: // op AL, imm8
 		r := c.alu8(op>>3, uint8(c.Regs[AX]), c.fetch8())
@@ -149,7 +157,7 @@ next:
 		c.logic8(c.rm8() & c.reg8(c.reg))
 	case 0x85:
 		c.decodeModRM()
-		c.logic16(c.rm16() & c.Regs[c.reg])
+		c.logic16(c.rm16() & c.Regs[c.reg&7])
 	case 0x86: // XCHG rm8, r8
 		c.decodeModRM()
 		v := c.rm8()
@@ -158,20 +166,20 @@ next:
 	case 0x87:
 		c.decodeModRM()
 		v := c.rm16()
-		c.setRM16(c.Regs[c.reg])
-		c.Regs[c.reg] = v
+		c.setRM16(c.Regs[c.reg&7])
+		c.Regs[c.reg&7] = v
 	case 0x88: // MOV rm8, r8
 		c.decodeModRM()
 		c.setRM8(c.reg8(c.reg))
 	case 0x89:
 		c.decodeModRM()
-		c.setRM16(c.Regs[c.reg])
+		c.setRM16(c.Regs[c.reg&7])
 	case 0x8A:
 		c.decodeModRM()
 		c.setReg8(c.reg, c.rm8())
 	case 0x8B:
 		c.decodeModRM()
-		c.Regs[c.reg] = c.rm16()
+		c.Regs[c.reg&7] = c.rm16()
 	case 0x8C: // MOV rm16, sreg
 		c.decodeModRM()
 		if c.reg > 3 && c.model == Model80286 {
@@ -185,7 +193,7 @@ next:
 			c.undefined()
 			break
 		}
-		c.Regs[c.reg] = c.eaOff // 8086 with a register operand: the last EA
+		c.Regs[c.reg&7] = c.eaOff // 8086 with a register operand: the last EA
 	case 0x8E: // MOV sreg, rm16
 		c.decodeModRM()
 		s := c.reg & 3
@@ -278,7 +286,7 @@ next:
 		c.checkSpan(c.eaOff, 4)
 		off := c.read16(c.eaSeg, c.eaOff)
 		seg := c.read16(c.eaSeg, c.eaOff+2)
-		c.Regs[c.reg] = off
+		c.Regs[c.reg&7] = off
 		if op == 0xC4 {
 			c.Segs[ES] = seg
 		} else {
@@ -437,7 +445,7 @@ next:
 			goto next
 		}
 	case 0xF4: // HLT
-		c.halted = true
+		c.events |= evHalted
 	case 0xF5: // CMC
 		c.flags ^= FlagCF
 	case 0xF6:
@@ -467,7 +475,7 @@ next:
 		c.group5()
 	}
 	if tf && !c.shadow {
-		c.trap = true
+		c.events |= evTrap
 	}
 	return nil
 }

@@ -30,44 +30,37 @@ func (c *CPU) Interrupt(vector uint8) {
 	c.interrupt(vector, c.IP)
 }
 
-// pendingEvent reports whether something must happen at the next
-// instruction boundary other than executing the next instruction.
-func (c *CPU) pendingEvent() bool {
-	return c.trap || c.nmi || c.halted || (c.intr && c.flags&FlagIF != 0 && !c.shadow)
-}
-
 // serviceEvent takes the highest-priority pending event at an instruction
-// boundary. It returns true when it entered an interrupt.
+// boundary: the single-step trap of the last instruction, then NMI, then a
+// maskable interrupt when IF=1 and no shadow holds it off. It returns true
+// when it entered an interrupt.
 func (c *CPU) serviceEvent() bool {
-	if c.trap {
-		c.trap = false
+	switch {
+	case c.events&evTrap != 0:
+		c.events &^= evTrap | evHalted
 		c.interrupt(1, c.IP)
-		return true
-	}
-	if c.nmi {
-		c.nmi = false
-		c.halted = false
+	case c.events&evNMI != 0:
+		c.events &^= evNMI | evHalted
 		c.interrupt(2, c.IP)
-		return true
-	}
-	if c.intr && c.flags&FlagIF != 0 && !c.shadow && c.ic != nil {
+	case c.events&evINTR != 0 && c.flags&FlagIF != 0 && !c.shadow && c.ic != nil:
 		vec := c.ic.Acknowledge()
-		c.halted = false
+		c.events &^= evHalted
 		c.interrupt(vec, c.IP)
-		return true
+	default:
+		return false
 	}
-	return false
+	c.shadow = false
+	return true
 }
 
 // Step executes one instruction (one iteration of a REP string
 // instruction), or enters one pending interrupt.
 func (c *CPU) Step() (err error) {
-	if c.pendingEvent() {
+	if c.events != 0 {
 		if c.serviceEvent() {
-			c.shadow = false
 			return nil
 		}
-		if c.halted {
+		if c.events&evHalted != 0 {
 			return nil
 		}
 	}
@@ -89,7 +82,7 @@ func (c *CPU) deliverFault(r any) {
 	}
 	c.repPending = false
 	c.shadow = false
-	c.trap = false
+	c.events &^= evTrap
 	c.interrupt(f.vector, c.opStart)
 }
 
@@ -119,12 +112,11 @@ func (c *CPU) run(n int) (done int, again bool, err error) {
 		}
 	}()
 	for done < n {
-		if c.pendingEvent() {
+		if c.events != 0 {
 			if c.serviceEvent() {
-				c.shadow = false
 				continue
 			}
-			if c.halted {
+			if c.events&evHalted != 0 {
 				return done, false, nil
 			}
 		}

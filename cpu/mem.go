@@ -30,28 +30,58 @@ func (c *CPU) readLin16(a uint32) uint16 {
 	return uint16(c.readLin8(a&c.addrMask)) | uint16(c.readLin8((a+1)&c.addrMask))<<8
 }
 
+// The accessors below are small enough for the compiler to inline their
+// RAM fast path. The fast path skips the A20 mask: an address below ramEnd
+// (which is at most addrMask+1) cannot have wrapped. Everything else (ROM,
+// devices, the 1 MiB wrap, segment wrap, 286 overrun) goes through the
+// outlined slow paths.
+
 func (c *CPU) read8(seg int, off uint16) uint8 {
-	a := (uint32(c.Segs[seg])<<4 + uint32(off)) & c.addrMask
-	if a < c.ramEnd {
-		return c.ram[a]
+	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
+	if a < uint32(len(c.mem)) {
+		return c.mem[a]
+	}
+	return c.busRead8(a & c.addrMask)
+}
+
+func (c *CPU) write8(seg int, off uint16, v uint8) {
+	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
+	if a < uint32(len(c.mem)) {
+		c.mem[a] = v
+		return
+	}
+	c.busWrite8(a&c.addrMask, v)
+}
+
+// busRead8 and busWrite8 are the slow paths for one byte at a masked
+// linear address.
+//
+//go:noinline
+func (c *CPU) busRead8(a uint32) uint8 {
+	if a < uint32(len(c.mem)) {
+		return c.mem[a]
 	}
 	return c.bus.Read8(a)
 }
 
-func (c *CPU) write8(seg int, off uint16, v uint8) {
-	a := (uint32(c.Segs[seg])<<4 + uint32(off)) & c.addrMask
-	if a < c.ramEnd {
-		c.ram[a] = v
+//go:noinline
+func (c *CPU) busWrite8(a uint32, v uint8) {
+	if a < uint32(len(c.mem)) {
+		c.mem[a] = v
 		return
 	}
 	c.bus.Write8(a, v)
 }
 
 func (c *CPU) read16(seg int, off uint16) uint16 {
-	a := (uint32(c.Segs[seg])<<4 + uint32(off)) & c.addrMask
-	if off != 0xFFFF && a+1 < c.ramEnd {
-		return uint16(c.ram[a]) | uint16(c.ram[a+1])<<8
+	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
+	if a+1 < uint32(len(c.mem)) && off != 0xFFFF {
+		return uint16(c.mem[a]) | uint16(c.mem[a+1])<<8
 	}
+	return c.read16Slow(seg, off)
+}
+
+func (c *CPU) read16Slow(seg int, off uint16) uint16 {
 	if off == 0xFFFF {
 		c.overrun() // a deferred string fault still reads, wrapping
 	}
@@ -59,12 +89,16 @@ func (c *CPU) read16(seg int, off uint16) uint16 {
 }
 
 func (c *CPU) write16(seg int, off uint16, v uint16) {
-	a := (uint32(c.Segs[seg])<<4 + uint32(off)) & c.addrMask
-	if off != 0xFFFF && a+1 < c.ramEnd {
-		c.ram[a] = uint8(v)
-		c.ram[a+1] = uint8(v >> 8)
+	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
+	if a+1 < uint32(len(c.mem)) && off != 0xFFFF {
+		c.mem[a] = uint8(v)
+		c.mem[a+1] = uint8(v >> 8)
 		return
 	}
+	c.write16Slow(seg, off, v)
+}
+
+func (c *CPU) write16Slow(seg int, off uint16, v uint16) {
 	if off == 0xFFFF && c.overrun() {
 		return
 	}
@@ -72,23 +106,28 @@ func (c *CPU) write16(seg int, off uint16, v uint16) {
 	c.write8(seg, off+1, uint8(v>>8))
 }
 
-// fetch8 reads the next instruction byte at CS:IP.
+// fetch8 reads the next instruction byte at CS:IP. csBase is CS*16, set
+// at the start of each instruction (CS changes only after the last fetch).
 func (c *CPU) fetch8() uint8 {
-	a := (uint32(c.Segs[CS])<<4 + uint32(c.IP)) & c.addrMask
+	a := c.csBase + uint32(c.IP)
 	c.IP++
-	if a < c.ramEnd {
-		return c.ram[a]
+	if a < uint32(len(c.mem)) {
+		return c.mem[a]
 	}
-	return c.bus.Read8(a)
+	return c.busRead8(a & c.addrMask)
 }
 
 func (c *CPU) fetch16() uint16 {
 	ip := c.IP
-	a := (uint32(c.Segs[CS])<<4 + uint32(ip)) & c.addrMask
-	if ip != 0xFFFF && a+1 < c.ramEnd {
+	a := c.csBase + uint32(ip)
+	if a+1 < uint32(len(c.mem)) && ip != 0xFFFF {
 		c.IP = ip + 2
-		return uint16(c.ram[a]) | uint16(c.ram[a+1])<<8
+		return uint16(c.mem[a]) | uint16(c.mem[a+1])<<8
 	}
+	return c.fetch16Slow()
+}
+
+func (c *CPU) fetch16Slow() uint16 {
 	lo := c.fetch8()
 	return uint16(lo) | uint16(c.fetch8())<<8
 }

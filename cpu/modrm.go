@@ -5,13 +5,23 @@ package cpu
 // BP-based forms default to SS, the rest to DS; a prefix overrides either.
 
 func (c *CPU) decodeModRM() {
-	m := c.fetch8()
+	var m byte
+	if a := c.csBase + uint32(c.IP); a < uint32(len(c.mem)) {
+		m = c.mem[a]
+		c.IP++
+	} else {
+		m = c.fetch8()
+	}
 	c.mod = m >> 6
 	c.reg = (m >> 3) & 7
 	c.rm = m & 7
-	if c.mod == 3 {
-		return
+	if m < 0xC0 {
+		c.decodeEA()
 	}
+}
+
+// decodeEA computes the segment and offset of a memory operand.
+func (c *CPU) decodeEA() {
 	var off uint16
 	seg := DS
 	switch c.rm {
@@ -85,14 +95,14 @@ func (c *CPU) setRM8(v uint8) {
 
 func (c *CPU) rm16() uint16 {
 	if c.mod == 3 {
-		return c.Regs[c.rm]
+		return c.Regs[c.rm&7]
 	}
 	return c.read16(c.eaSeg, c.eaOff)
 }
 
 func (c *CPU) setRM16(v uint16) {
 	if c.mod == 3 {
-		c.Regs[c.rm] = v
+		c.Regs[c.rm&7] = v
 		return
 	}
 	c.write16(c.eaSeg, c.eaOff, v)
