@@ -288,3 +288,28 @@ func TestHOB(t *testing.T) {
 }
 
 func regFeatures() uint16 { return regError }
+
+// Flushing the controller in the middle of a write keeps the blocks taken
+// so far and lets the command finish correctly.
+func TestFlushDuringWrite(t *testing.T) {
+	m := newMemDrive(100)
+	h := newHost(t, m, nil)
+	data := pattern(10, 4, 3)
+	h.setLBA28(0, 10, 4)
+	h.command(cmdWriteSectors)
+	h.status()
+	h.transferOut(data[:SectorSize])
+	h.status()
+	h.transferOut(data[SectorSize : SectorSize+100])
+	if err := h.io.(*Controller).Flush(); err != nil {
+		t.Fatal(err)
+	}
+	equalSectors(t, m.data[10*SectorSize:11*SectorSize], data[:SectorSize], "block written by Flush")
+	h.transferOut(data[SectorSize+100 : 2*SectorSize])
+	for i := 2; i < 4; i++ {
+		h.status()
+		h.transferOut(data[i*SectorSize : (i+1)*SectorSize])
+	}
+	h.expectOK(h.status(), "write after Flush")
+	equalSectors(t, m.data[10*SectorSize:14*SectorSize], data, "whole write across a Flush")
+}

@@ -313,15 +313,21 @@ func (d *device) flushDrive() bool {
 
 // commitPending writes the complete DRQ blocks a write command has taken
 // but not yet written, when the command is cut short (software reset, a new
-// command, power-off). The host's data is not thrown away.
+// command) or the machine powers off. The host's data is not thrown away.
+// A DRQ block the host is still filling moves to the front of the buffer,
+// so the command can go on.
 func (d *device) commitPending() error {
 	x := &d.x
 	if x.phase != phaseDataOut || x.bufN == 0 {
 		return nil
 	}
 	lba, n := x.bufLBA, x.bufN
+	_, err := d.drive.WriteAt(d.buf[:n*SectorSize], int64(lba)*SectorSize)
 	x.bufN = 0
 	x.bufLBA += uint64(n)
-	_, err := d.drive.WriteAt(d.buf[:n*SectorSize], int64(lba)*SectorSize)
+	shift := n * SectorSize
+	copy(d.buf, d.buf[shift:x.end])
+	x.pos -= shift
+	x.end -= shift
 	return err
 }
