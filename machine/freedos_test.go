@@ -1,0 +1,70 @@
+package machine_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"pcemu/cpu"
+	"pcemu/internal/shared"
+	"pcemu/machine"
+	"pcemu/machine/machinetest"
+)
+
+// run types a command on a cleared screen and waits for want in its output
+// and for the prompt after it.
+func run(m *machinetest.M, prompt, command string, want ...string) string {
+	m.Type("cls\r")
+	m.WaitFor(prompt, 10*time.Second)
+	m.Type(command + "\r")
+	for _, w := range want {
+		m.WaitFor(w, 60*time.Second)
+	}
+	waitPrompt(m, prompt)
+	return m.ScreenText()
+}
+
+// waitPrompt waits until the last non-empty line on the screen is the prompt.
+func waitPrompt(m *machinetest.M, prompt string) {
+	for range 6000 {
+		lines := strings.Split(strings.TrimRight(m.ScreenText(), "\n "), "\n")
+		if strings.TrimSpace(lines[len(lines)-1]) == prompt {
+			return
+		}
+		m.Run(10 * time.Millisecond)
+	}
+	m.ScreenContains(prompt + " as the last line")
+}
+
+func TestFreeDOSHardDisk(t *testing.T) {
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
+		HardDisks: [4]string{img}, Snapshot: true})
+	m.WaitFor(`C:\>`, 60*time.Second)
+	waitPrompt(m, `C:\>`)
+	t.Logf("C:\\> after %v virtual, %d instructions", m.Stats().VirtualTime, m.Stats().Instructions)
+
+	run(m, `C:\>`, "ver /r", "FreeDOS kernel 2043")
+	s := run(m, `C:\>`, "dir", "bytes free")
+	for _, w := range []string{"FREEDOS", "AUTOEXEC BAT"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("DIR output lacks %q:\n%s", w, s)
+		}
+	}
+	run(m, `C:\>`, "mem", "Total", "Largest executable program size")
+	run(m, `C:\>`, "chkdsk c:", "bytes total drive size", "bytes available on the volume")
+	run(m, `C:\>`, "copy autoexec.bat test.txt", "=>> test.txt")
+	s = run(m, `C:\>`, "type test.txt", "@")
+	if !strings.Contains(strings.ToUpper(s), "PATH") {
+		t.Errorf("TYPE of the copy does not show AUTOEXEC.BAT:\n%s", s)
+	}
+}
+
+func TestFreeDOSFloppy(t *testing.T) {
+	img := shared.Path(t, "images/freedos-boot-1440k.img")
+	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Floppies: [2]string{img}, BootOrder: "a", Snapshot: true})
+	m.WaitFor(`A:\>`, 60*time.Second)
+	waitPrompt(m, `A:\>`)
+	run(m, `A:\>`, "ver /r", "FreeDOS kernel")
+	run(m, `A:\>`, "dir", "bytes free")
+}
