@@ -181,3 +181,49 @@ func TestPOSTBootsHardDisk(t *testing.T) {
 		t.Errorf("screen not cleared: % X, cursor %02X%02X", pc.high[0x18000:0x18002], pc.crtc[0x0E], pc.crtc[0x0F])
 	}
 }
+
+func TestShutdownResume(t *testing.T) {
+	pc := newTestPC(t, testConfig{cfg: Config{Model: cpu.Model80286}})
+	pc.ready()
+	// A 286 program leaving protected mode: shutdown code 0Ah, resume
+	// address in 0040:0067.
+	copy(pc.ram[0x467:], []byte{0x34, 0x12, 0x00, 0x01}) // 0100:1234
+	pc.cmos[0x0F] = 0x0A
+	pc.ram[0x2234], pc.ram[0x2235] = 0xE6, testDonePort
+	pc.post()
+	if pc.cpu.Segs[cpu.CS] != 0x0100 || pc.cpu.IP != 0x1236 || pc.cmos[0x0F] != 0 {
+		t.Errorf("shutdown 0Ah: CPU at %04X:%04X, CMOS 0Fh %02X", pc.cpu.Segs[cpu.CS], pc.cpu.IP, pc.cmos[0x0F])
+	}
+	if pc.ram[0x475] != 0 || pc.ram[0x449] != 3 {
+		t.Error("shutdown resume touched the BDA")
+	}
+}
+
+func TestInt19FromSoftware(t *testing.T) {
+	pc := newTestPC(t, testConfig{drives: [4]ide.Drive{diskWithBoot(20*16*63, smallGeom)}})
+	pc.post()
+	// The booted program calls INT 19h: the boot order starts again.
+	pc.ram[0x7C00] = 0x90
+	copy(pc.ram[callAt:], []byte{0xCD, 0x19})
+	pc.cpu.Segs[cpu.CS], pc.cpu.IP = 0, callAt
+	pc.ram[0x7DFE] = 0 // the signature is read again from the disk
+	pc.run(1_000_000)
+	if pc.cpu.Segs[cpu.CS] != 0 || pc.cpu.IP != 0x7C03 || uint8(pc.cpu.Regs[cpu.DX]) != 0x80 {
+		t.Errorf("INT 19h: CPU at %04X:%04X DL=%02X", pc.cpu.Segs[cpu.CS], pc.cpu.IP, uint8(pc.cpu.Regs[cpu.DX]))
+	}
+}
+
+func TestSpuriousIRQ1(t *testing.T) {
+	pc := newTestPC(t, testConfig{})
+	pc.ready()
+	pc.kbc.data, pc.kbc.full = 0x1E, false // a stale byte, output buffer empty
+	pc.pic.raise(1)
+	pc.settle()
+	pc.call(0x16, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0100 })
+	if pc.cpu.Flags()&cpu.FlagZF == 0 {
+		t.Errorf("a spurious IRQ 1 stored key %04X", pc.cpu.Regs[cpu.AX])
+	}
+	if pc.pic.isr[0] != 0 || pc.kbc.disabled {
+		t.Errorf("after a spurious IRQ 1: ISR %02X, keyboard disabled %v", pc.pic.isr[0], pc.kbc.disabled)
+	}
+}
