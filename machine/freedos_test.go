@@ -1,6 +1,9 @@
 package machine_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +12,7 @@ import (
 	"pcemu/internal/shared"
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
+	"pcemu/vhd"
 )
 
 // run types a command on a cleared screen and waits for want in its output
@@ -67,4 +71,48 @@ func TestFreeDOSFloppy(t *testing.T) {
 	waitPrompt(m, `A:\>`)
 	run(m, `A:\>`, "ver /r", "FreeDOS kernel")
 	run(m, `A:\>`, "dir", "bytes free")
+}
+
+// A file FreeDOS writes to a copy of the image (no -snapshot) is in the VHD
+// after the machine powers off (FDAPM POWEROFF through APM) and closes.
+func TestFreeDOSWritePersists(t *testing.T) {
+	if _, err := exec.LookPath("mtype"); err != nil {
+		t.Skip("mtools not installed")
+	}
+	img := machinetest.Image(t, shared.Path(t, "images/freedos-hd.vhd"))
+	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20, HardDisks: [4]string{img}})
+	m.WaitFor(`C:\>`, 60*time.Second)
+	waitPrompt(m, `C:\>`)
+	run(m, `C:\>`, "echo written by pcemu> pcemu.txt")
+	m.Type("fdapm poweroff\r")
+	reason, status := m.WaitStop(60 * time.Second)
+	if reason != machine.PowerOff || status != 0 {
+		t.Fatalf("stopped by %v with status %d, want power off\n%s", reason, status, m.ScreenText())
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Read the file on the host: the VHD's data through our vhd package
+	// into a raw image, then mtools on the partition at LBA 17.
+	d, err := vhd.Open(img, &vhd.OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := make([]byte, d.Size())
+	if _, err := d.ReadAt(raw, 0); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	rawName := filepath.Join(t.TempDir(), "disk.img")
+	if err := os.WriteFile(rawName, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("mtype", "-i", rawName+"@@8704", "::PCEMU.TXT").CombinedOutput()
+	if err != nil {
+		t.Fatalf("mtype: %v\n%s", err, out)
+	}
+	if got := strings.TrimRight(string(out), "\r\n"); got != "written by pcemu" {
+		t.Errorf("PCEMU.TXT on the host holds %q", got)
+	}
 }
