@@ -261,6 +261,16 @@ main:
         mov bl, 'L'
         call verify_sector
         CHECKCC "int13 02h last cylinder sector reads back", e
+        ; put the original pattern back: the extended reads below may
+        ; look at the same sector (the last of the disk)
+        call chs_lba
+        mov bl, 'H'
+        mov di, buf
+        call fill_sector
+        call chs_regs
+        mov ax, 0301h
+        DISK
+        OK "int13 03h restore the last cylinder sector"
 
 ; --- AH=04h verify, 0Ch seek, 0Dh/10h/11h -------------------------------------
         mov word [c], 1

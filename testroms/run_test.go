@@ -1,0 +1,123 @@
+package testroms
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pcemu/cpu"
+	"pcemu/machine"
+	"pcemu/machine/machinetest"
+	"pcemu/vhd"
+)
+
+// programTimeout bounds one program's run in virtual time; the slowest
+// (pit_pic, bios_misc) need a few seconds of timer ticks.
+const programTimeout = 60 * time.Second
+
+// writeDisks makes the disks of a program run in dir: a dynamic VHD hard
+// disk (the program, then the pattern) and a raw 1.44 MB floppy.
+func writeDisks(t *testing.T, dir, name string, prog []byte) (hd, fd string) {
+	t.Helper()
+	hd = filepath.Join(dir, name+".vhd")
+	d, err := vhd.Create(hd, vhd.CreateOptions{Type: vhd.Dynamic, Size: HardDiskSectors * 512})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.WriteAt(Image(prog, HardDiskSectors, TagHardDisk), 0); err != nil {
+		d.Close()
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fd = filepath.Join(dir, name+"-floppy.img")
+	if err := os.WriteFile(fd, Image(nil, FloppySectors, TagFloppy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return hd, fd
+}
+
+// Each program runs on the machine pcemu builds by default (80286, 640 KiB)
+// and must end through the exit port with status 1 (no failure), print
+// its DONE line and no FAIL line. cpu_machine also runs on the 8086 and
+// the 80186, whose divide errors and string interrupts differ.
+func TestPrograms(t *testing.T) {
+	type run struct {
+		prog  string
+		model cpu.Model
+	}
+	var runs []run
+	for _, p := range Programs {
+		runs = append(runs, run{p, cpu.Model80286})
+	}
+	runs = append(runs, run{"cpu_machine", cpu.Model8086}, run{"cpu_machine", cpu.Model80186})
+	for _, r := range runs {
+		name := r.prog
+		if r.model != cpu.Model80286 {
+			name = fmt.Sprintf("%s/%s", r.prog, modelName(r.model))
+		}
+		t.Run(name, func(t *testing.T) {
+			prog, err := Binary(r.prog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hd, fd := writeDisks(t, t.TempDir(), r.prog, prog)
+			m := machinetest.Boot(t, machine.Config{
+				Model:     r.model,
+				HardDisks: [4]string{hd},
+				Floppies:  [2]string{fd},
+				NoReboot:  true,
+			})
+			reason, status := m.WaitStop(programTimeout)
+			out := m.DebugOutput()
+			fails, passes, done := summarize(out)
+			for _, f := range fails {
+				t.Errorf("%s", f)
+			}
+			if reason != machine.ExitPort {
+				t.Errorf("stopped by %v, want the exit port; debug console:\n%s", reason, out)
+			} else if status != 1 {
+				t.Errorf("exit status %d, want 1 (%d failures reported)", status, (status-1)/2)
+			}
+			if !done {
+				t.Errorf("no DONE line: the program did not finish; debug console:\n%s", out)
+			}
+			if passes == 0 {
+				t.Errorf("no PASS line; debug console:\n%s", out)
+			}
+			if t.Failed() {
+				t.Logf("screen:\n%s", m.ScreenText())
+			}
+		})
+	}
+}
+
+// summarize returns the FAIL lines, the number of PASS lines and whether
+// the closing DONE line was printed.
+func summarize(out string) (fails []string, passes int, done bool) {
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, "FAIL "):
+			fails = append(fails, l)
+		case strings.HasPrefix(l, "PASS "):
+			passes++
+		case strings.HasPrefix(l, "DONE "):
+			done = true
+		}
+	}
+	return fails, passes, done
+}
+
+func modelName(m cpu.Model) string {
+	switch m {
+	case cpu.Model8086:
+		return "8086"
+	case cpu.Model80186:
+		return "80186"
+	}
+	return "80286"
+}

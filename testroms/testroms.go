@@ -1,0 +1,65 @@
+// Package testroms holds pcemu's test programs: boot-sector programs in nasm
+// assembly (source .asm beside the assembled .bin) that check the emulated
+// PC against the IBM PC/AT BIOS interface, the ATA standard and the
+// 8254/8259A datasheets, report each check on the debug console (port E9h)
+// as a PASS or FAIL line, and end with OUT F4h = number of failures (exit
+// status 1 when all passed, as with QEMU's isa-debug-exit). See README.md.
+//
+// The Go side builds the disks the programs expect: the program in the
+// first sectors and every other sector filled with a pattern that names it
+// (pattern.inc), so a program can tell exactly which sector it read.
+package testroms
+
+import (
+	"embed"
+	"encoding/binary"
+)
+
+// Programs are the test programs, by name (name.asm / name.bin).
+var Programs = []string{"bios_video", "bios_disk", "bios_misc", "ide_ports", "cpu_machine", "pit_pic"}
+
+//go:embed *.bin
+var bins embed.FS
+
+// Binary returns the assembled program called name.
+func Binary(name string) ([]byte, error) {
+	return bins.ReadFile(name + ".bin")
+}
+
+// Pattern tags of pattern.inc.
+const (
+	TagHardDisk = 'H'
+	TagFloppy   = 'F'
+)
+
+// HardDiskSectors is the size of the hard disk the programs get: 10 MiB
+// that the VHD geometry algorithm maps to CHS 300/4/17, so that the
+// cylinder number needs the high bits of CL in INT 13h.
+const HardDiskSectors = 300 * 4 * 17
+
+// FloppySectors is a 1.44 MB diskette (80 x 2 x 18).
+const FloppySectors = 2880
+
+// FillSector writes the pattern of pattern.inc for sector lba with tag
+// into the 512 bytes of s: the LBA, the LBA inverted, the tag, then
+// (offset + LBA) & 0FFh.
+func FillSector(s []byte, lba uint32, tag byte) {
+	binary.LittleEndian.PutUint32(s[0:], lba)
+	binary.LittleEndian.PutUint32(s[4:], ^lba)
+	s[8] = tag
+	for i := 9; i < 512; i++ {
+		s[i] = byte(uint32(i) + lba)
+	}
+}
+
+// Image returns a disk of sectors 512-byte sectors: prog from sector 0
+// (padded to whole sectors) and the pattern with tag in every other
+// sector.
+func Image(prog []byte, sectors int, tag byte) []byte {
+	img := make([]byte, sectors*512)
+	copy(img, prog)
+	for lba := (len(prog) + 511) / 512; lba < sectors; lba++ {
+		FillSector(img[lba*512:(lba+1)*512], uint32(lba), tag)
+	}
+	return img
+}
