@@ -48,7 +48,8 @@ const (
 	cmdIdentifyDevice   = 0xEC
 	lba28Limit          = 0x0FFFFFFF // sectors a 28-bit command reaches (IDENTIFY words 60-61 saturate here)
 	ataPollsBeforePause = 8
-	ataPauseLimit       = 200000 // pauses (~10 instructions each) before a drive counts as hung
+	ataPauseLimit       = 200000 // pauses (~6 instructions each) before a drive counts as hung, without a clock
+	ataTimeout          = 10e9   // ns of virtual time a drive may stay busy (ATA allows 31 s for spin-up; emulated drives are quick)
 )
 
 // ataDrive is a drive POST found with IDENTIFY DEVICE.
@@ -82,6 +83,10 @@ func (d *ataDrive) chsSectors() uint64 {
 // stays busy too long gets k(status, false).
 func (b *BIOS) ataWait(base uint16, k func(st uint8, ok bool)) {
 	pauses := 0
+	var deadline int64
+	if b.cfg.Now != nil {
+		deadline = b.cfg.Now() + ataTimeout
+	}
 	var poll service
 	poll = func(b *BIOS) {
 		var st uint8
@@ -92,7 +97,8 @@ func (b *BIOS) ataWait(base uint16, k func(st uint8, ok bool)) {
 				return
 			}
 		}
-		if pauses++; pauses > ataPauseLimit {
+		pauses++
+		if deadline != 0 && b.cfg.Now() > deadline || deadline == 0 && pauses > ataPauseLimit {
 			k(st, false)
 			return
 		}

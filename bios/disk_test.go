@@ -343,3 +343,57 @@ func TestInt13LBA48(t *testing.T) {
 		t.Errorf("AH=08h: CX=%04X DX=%04X", pc.cpu.Regs[cpu.CX], pc.cpu.Regs[cpu.DX])
 	}
 }
+
+func TestInt13MediumError(t *testing.T) {
+	d := diskWithBoot(20*16*63, smallGeom)
+	pc := hdPC(t, d)
+	d.bad = map[int64]bool{502: true}
+	// AH=42h of 4 blocks from 500: two move, then UNC (status 10h), and
+	// the packet's count says 2.
+	pc.dap(0x10, 4, 0x2000, 0, 500, 0)
+	pc.int13(regs{ax: 0x4200, dx: 0x0080, si: 0x800})
+	pc.expectStatus("AH=42h over a bad sector", 0x10)
+	if pc.dapCount() != 2 {
+		t.Errorf("DAP count %d, want 2", pc.dapCount())
+	}
+	if !bytes.Equal(pc.ram[0x20200:0x20400], pattern(501)) {
+		t.Error("the good sector before the bad one was not delivered")
+	}
+	// The same with CHS: AL = sectors transferred.
+	pc.int13(regs{ax: 0x0205, cx: chs(0, 60), dx: 0x0780, es: 0x2000}) // LBA 7*63+59 = 500
+	pc.expectStatus("AH=02h over a bad sector", 0x10)
+	if al := uint8(pc.cpu.Regs[cpu.AX]); al != 2 {
+		t.Errorf("AL=%d, want 2", al)
+	}
+	// The drive still works afterwards.
+	pc.int13(regs{ax: 0x0201, cx: chs(0, 1), dx: 0x0080, es: 0x2000})
+	pc.expectStatus("read after the error", 0)
+}
+
+func TestInt13WaitsForBusyDrive(t *testing.T) {
+	d := diskWithBoot(20*16*63, smallGeom)
+	pc := newTestPC(t, testConfig{drives: [4]ide.Drive{d}})
+	pc.busyAfterCommand = 100 // IDENTIFY at POST waits too
+	pc.post()
+	if pc.cpu.IP != 0x7C03 {
+		t.Fatalf("POST with a slow drive: CPU at %04X:%04X", pc.cpu.Segs[cpu.CS], pc.cpu.IP)
+	}
+	// The wait runs in the ROM with interrupts open: a timer tick pending
+	// at the call is serviced during the read.
+	pc.pic.raise(0)
+	ticks := pc.ram[0x46C]
+	pc.int13(regs{ax: 0x0204, cx: chs(0, 1), dx: 0x0080, es: 0x2000})
+	pc.expectStatus("read from a slow drive", 0)
+	if !bytes.Equal(pc.ram[0x20600:0x20800], pattern(3)) {
+		t.Error("data of the slow read")
+	}
+	if pc.ram[0x46C] != ticks+1 {
+		t.Error("the timer interrupt did not run while the BIOS waited for the drive")
+	}
+	// A drive that never becomes ready: status 80h (timeout) eventually.
+	pc.busyAfterCommand = 1 << 30
+	pc.int13(regs{ax: 0x0201, cx: chs(0, 1), dx: 0x0080, es: 0x2000})
+	if !pc.cf() || (pc.ah() != 0x80 && pc.ah() != 0xAA) {
+		t.Errorf("hung drive: AH=%02X CF=%v", pc.ah(), pc.cf())
+	}
+}

@@ -31,6 +31,11 @@ type testPC struct {
 	uartTx  []uint8            // bytes the guest sent through COM1
 	e9      []byte
 
+	// busyAfterCommand makes the primary channel's status read BSY for
+	// that many reads after each command, like a drive that takes time.
+	busyAfterCommand, busyLeft int
+	statusReads                int
+
 	poweredOff, resets int
 	noBoot             string
 }
@@ -111,6 +116,10 @@ func isIDE(port uint16) bool {
 
 func (pc *testPC) In8(port uint16) uint8 {
 	switch {
+	case (port == 0x1F7 || port == 0x3F6) && pc.busyLeft > 0:
+		pc.busyLeft--
+		pc.statusReads++
+		return 0x80
 	case isIDE(port):
 		return pc.ide.In8(port)
 	case port == 0x20 || port == 0x21 || port == 0xA0 || port == 0xA1:
@@ -144,6 +153,9 @@ func (pc *testPC) Out8(port uint16, v uint8) {
 	case port == ServicePort:
 		pc.bios.Out8(port, v)
 	case isIDE(port):
+		if port == 0x1F7 {
+			pc.busyLeft = pc.busyAfterCommand
+		}
 		pc.ide.Out8(port, v)
 	case port == 0x20 || port == 0x21 || port == 0xA0 || port == 0xA1:
 		pc.pic.out(port, v)
@@ -483,6 +495,7 @@ type memDisk struct {
 	geom     ide.Geometry
 	sectors  map[int64][]byte
 	readOnly bool
+	bad      map[int64]bool // sectors whose reads fail
 }
 
 func newMemDisk(size int64, geom ide.Geometry) *memDisk {
@@ -508,6 +521,11 @@ func (d *memDisk) sector(lba int64) []byte {
 func (d *memDisk) ReadAt(p []byte, off int64) (int, error) {
 	if off >= d.size {
 		return 0, io.EOF
+	}
+	for lba := off / 512; lba < (off+int64(len(p))+511)/512; lba++ {
+		if d.bad[lba] {
+			return 0, fmt.Errorf("sector %d unreadable", lba)
+		}
 	}
 	n := 0
 	for n < len(p) && off+int64(n) < d.size {
