@@ -89,8 +89,8 @@ func TestPrograms(t *testing.T) {
 			if passes == 0 {
 				t.Errorf("no PASS line; debug console:\n%s", out)
 			}
-			if t.Failed() {
-				t.Logf("screen:\n%s", m.ScreenText())
+			if screen := m.ScreenText(); t.Failed() && strings.TrimSpace(screen) != "" {
+				t.Logf("screen:\n%s", screen)
 			}
 		})
 	}
