@@ -92,7 +92,7 @@ func (b *BIOS) diskService() {
 		b.diskDone(stOK)
 	case 0x0C: // seek
 		if _, ok := b.chsToLBA(d); !ok {
-			b.diskDone(stNoSector)
+			b.diskDone(stBadCommand)
 			return
 		}
 		b.diskDone(stOK)
@@ -150,9 +150,12 @@ func (b *BIOS) diskCHS(d *ataDrive, fn uint8) {
 		b.setAL(0)
 		b.diskDone(stBadCommand)
 		return
-	case !ok || lba+uint64(count) > d.sectors:
+	case !ok || lba >= d.sectors:
+		// An address outside the geometry is a parameter error, as in
+		// SeaBIOS; a transfer that runs off the end is left to the
+		// drive, which moves what exists and reports IDNF (04h).
 		b.setAL(0)
-		b.diskDone(stNoSector)
+		b.diskDone(stBadCommand)
 		return
 	}
 	seg, off := b.p.Seg(cpu.ES), b.bx()
@@ -196,9 +199,9 @@ func (b *BIOS) diskExt(d *ataDrive, fn uint8) {
 		b.setDAPCount(dap, 0)
 		b.diskDone(stBadCommand)
 		return
-	case lba >= d.sectors || lba+uint64(count) > d.sectors:
+	case lba >= d.sectors:
 		b.setDAPCount(dap, 0)
-		b.diskDone(stNoSector)
+		b.diskDone(stBadCommand)
 		return
 	}
 	if fn == 0x47 || count == 0 { // seek: the address is valid, nothing to move

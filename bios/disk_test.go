@@ -63,8 +63,11 @@ func TestInt13CHSRead(t *testing.T) {
 	if !bytes.Equal(pc.ram[0x10000:0x10200], pattern(20*16*63-1)) {
 		t.Error("last sector content")
 	}
-	pc.int13(regs{ax: 0x0202, cx: chs(19, 63), dx: 0x0F80, es: 0x1000})
+	pc.int13(regs{ax: 0x0202, cx: chs(19, 63), dx: 0x0F80, es: 0x2000})
 	pc.expectStatus("read across the end", 0x04)
+	if al := uint8(pc.cpu.Regs[cpu.AX]); al != 1 || !bytes.Equal(pc.ram[0x20000:0x20200], pattern(20*16*63-1)) {
+		t.Errorf("read across the end: AL=%d, want 1 with the last sector", al)
+	}
 }
 
 func TestInt13CHSErrors(t *testing.T) {
@@ -76,10 +79,10 @@ func TestInt13CHSErrors(t *testing.T) {
 	}{
 		{"count 0", regs{ax: 0x0200, cx: chs(0, 1), dx: 0x0080}, 0x01},
 		{"count 129", regs{ax: 0x0281, cx: chs(0, 1), dx: 0x0080}, 0x01},
-		{"sector 0", regs{ax: 0x0201, cx: chs(0, 0), dx: 0x0080}, 0x04},
-		{"sector 64", regs{ax: 0x0201, cx: chs(0, 64), dx: 0x0080}, 0x04},
-		{"head 16", regs{ax: 0x0201, cx: chs(0, 1), dx: 0x1080}, 0x04},
-		{"cylinder 20", regs{ax: 0x0201, cx: chs(20, 1), dx: 0x0080}, 0x04},
+		{"sector 0", regs{ax: 0x0201, cx: chs(0, 0), dx: 0x0080}, 0x01},
+		{"sector 64", regs{ax: 0x0201, cx: chs(0, 64), dx: 0x0080}, 0x01},
+		{"head 16", regs{ax: 0x0201, cx: chs(0, 1), dx: 0x1080}, 0x01},
+		{"cylinder 20", regs{ax: 0x0201, cx: chs(20, 1), dx: 0x0080}, 0x01},
 		{"no drive 81h", regs{ax: 0x0201, cx: chs(0, 1), dx: 0x0081}, 0x01},
 		{"unknown function", regs{ax: 0x3000, dx: 0x0080}, 0x01},
 	}
@@ -99,7 +102,7 @@ func TestInt13CHSErrors(t *testing.T) {
 	pc.int13(regs{ax: 0x0C00, cx: chs(19, 1), dx: 0x0F80})
 	pc.expectStatus("seek", 0)
 	pc.int13(regs{ax: 0x0C00, cx: chs(20, 1), dx: 0x0080})
-	pc.expectStatus("seek beyond", 0x04)
+	pc.expectStatus("seek beyond", 0x01)
 }
 
 func TestInt13WriteAndVerify(t *testing.T) {
@@ -249,12 +252,19 @@ func TestInt13Extensions(t *testing.T) {
 	pc.int13(regs{ax: 0x4200, dx: 0x0080, si: 0x800})
 	pc.expectStatus("AH=42h flat in a 16-byte packet", 0x01)
 
-	// Beyond the end: nothing moves, the count is written back as 0.
+	// Across the end: the last sector moves, the count is written back
+	// as 1 with status 04h; starting past the end is a parameter error.
 	pc.dap(0x10, 2, 0x2000, 0, sectors-1, 0)
 	pc.int13(regs{ax: 0x4200, dx: 0x0080, si: 0x800})
 	pc.expectStatus("AH=42h across the end", 0x04)
+	if pc.dapCount() != 1 || !bytes.Equal(pc.ram[0x20000:0x20200], pattern(sectors-1)) {
+		t.Errorf("DAP count %d after failure, want 1 and the last sector", pc.dapCount())
+	}
+	pc.dap(0x10, 1, 0x2000, 0, sectors, 0)
+	pc.int13(regs{ax: 0x4200, dx: 0x0080, si: 0x800})
+	pc.expectStatus("AH=42h past the end", 0x01)
 	if pc.dapCount() != 0 {
-		t.Errorf("DAP count %d after failure, want 0", pc.dapCount())
+		t.Errorf("DAP count %d after a refused request, want 0", pc.dapCount())
 	}
 	pc.dap(0x10, 0x80, 0x2000, 0, 0, 0)
 	pc.int13(regs{ax: 0x4200, dx: 0x0080, si: 0x800})
@@ -280,7 +290,7 @@ func TestInt13Extensions(t *testing.T) {
 	pc.expectStatus("AH=47h", 0)
 	pc.dap(0x10, 0, 0, 0, sectors, 0)
 	pc.int13(regs{ax: 0x4700, dx: 0x0080, si: 0x800})
-	pc.expectStatus("AH=47h beyond", 0x04)
+	pc.expectStatus("AH=47h beyond", 0x01)
 
 	// A write that fails on a read-only disk returns the count moved (0).
 	d.readOnly = true
@@ -330,7 +340,7 @@ func TestInt13LBA48(t *testing.T) {
 	}
 	pc.dap(0x10, 1, 0x2000, 0, sectors, 0)
 	pc.int13(regs{ax: 0x4200, dx: 0x0080, si: 0x800})
-	pc.expectStatus("AH=42h past the end", 0x04)
+	pc.expectStatus("AH=42h past the end", 0x01)
 	buf := pc.ram[0x900:]
 	buf[0], buf[1] = 0x1A, 0
 	pc.int13(regs{ax: 0x4800, dx: 0x0080, si: 0x900})

@@ -163,7 +163,7 @@ func (b *BIOS) floppyRW(f *floppyDrive, fn uint8) {
 	}
 	if s == 0 || s > f.spt || h >= f.heads || c >= f.cyls {
 		b.setAL(0)
-		b.floppyDone(stNoSector)
+		b.floppyDone(stBadCommand) // outside the medium's geometry (SeaBIOS: EPARAM)
 		return
 	}
 	lba := (c*f.heads+h)*f.spt + s - 1

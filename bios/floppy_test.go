@@ -113,9 +113,14 @@ func TestFloppyServices(t *testing.T) {
 	pc.expectStatus("read across 64K", 0x09)
 	// Bad addresses, absent drive B:.
 	pc.int13(regs{ax: 0x0201, cx: chs(80, 1), dx: 0x0000, es: 0x1000})
-	pc.expectStatus("cylinder 80", 0x04)
+	pc.expectStatus("cylinder 80", 0x01)
 	pc.int13(regs{ax: 0x0201, cx: chs(0, 19), dx: 0x0000, es: 0x1000})
-	pc.expectStatus("sector 19", 0x04)
+	pc.expectStatus("sector 19", 0x01)
+	pc.int13(regs{ax: 0x0203, cx: chs(79, 18), dx: 0x0100, es: 0x1000})
+	pc.expectStatus("read off the end of the diskette", 0x04)
+	if al := uint8(pc.cpu.Regs[cpu.AX]); al != 1 {
+		t.Errorf("read off the end: AL=%d, want 1", al)
+	}
 	pc.int13(regs{ax: 0x0201, cx: chs(0, 1), dx: 0x0001, es: 0x1000})
 	pc.expectStatus("drive B: absent", 0x80)
 	if pc.ram[0x441] != 0x80 {
