@@ -1,0 +1,64 @@
+package machine_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"pcemu/cpu"
+	"pcemu/ide"
+	"pcemu/machine"
+	"pcemu/testroms/demo"
+)
+
+// A display goroutine reads the screen, renders snapshots and types while
+// the run loop executes: run with -race, this proves the locking.
+func TestDisplayThreadWhileRunning(t *testing.T) {
+	boot, _ := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
+	scratch, _ := machine.NewMemDrive(demo.ScratchSize, nil)
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{boot, scratch}, RealTime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var last uint64
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if c := m.VideoChanges(); c != last {
+				last = c
+				img := m.VideoSnapshot().Render(nil, c)
+				if img.Rect.Dx() == 0 {
+					t.Error("empty frame")
+				}
+			}
+			_ = m.ScreenText()
+			_ = m.Stats()
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	// The demo waits for a key (or 10 s) before it powers off: the key
+	// comes from another goroutine, as from a window.
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		m.SendScancodes([]byte{0x39})
+		m.SendScancodes([]byte{0xB9})
+	}()
+	reason, err := m.Run(ctx)
+	close(done)
+	wg.Wait()
+	if reason != machine.PowerOff {
+		t.Errorf("Run = %v, %v; want power off after the key", reason, err)
+	}
+}
