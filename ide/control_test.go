@@ -2,6 +2,7 @@ package ide
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -66,6 +67,15 @@ func TestSoftwareReset(t *testing.T) {
 		if e := h.errReg(); e != 0x01 {
 			t.Errorf("device %d error %02Xh after SRST, want 01h", unit, e)
 		}
+	}
+	// Device 0 is selected: without a Device write, the next command
+	// goes to it.
+	h.selectDev(1, false, 0)
+	h.control(dcSRST)
+	h.control(0)
+	id, _ := h.pioIn(cmdIdentify, 1, 1)
+	if serial := ataString(words(id)[10:20]); !strings.HasPrefix(serial, "PCEMU00") {
+		t.Errorf("IDENTIFY after reset answered by %q, want device 0", serial)
 	}
 	// The transfer is gone, multiple mode reverted.
 	h.selectDev(0, false, 0)

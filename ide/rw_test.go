@@ -126,6 +126,9 @@ func TestReadWriteLBA48(t *testing.T) {
 			lba   uint64
 			count int
 		}{{0, 1}, {0x1234, 300}, {sectors - 2, 2}, {100, 65536}} {
+			if tc.count == 65536 && !h.bulk {
+				continue // count 0 by words: TestSectorCountZero
+			}
 			data := pattern(tc.lba, tc.count, 3)
 			h.setLBA48(0, tc.lba, uint16(tc.count))
 			h.expectOK(h.pioOut(cmdWriteSectorsExt, data, 1), fmt.Sprintf("WRITE SECTORS EXT %d+%d", tc.lba, tc.count))
