@@ -159,6 +159,8 @@ func (b *BIOS) buildROM() {
 	a.db(configTable[:]...)
 	a.org(offVideoParms)
 	a.db(videoParams[:]...)
+	a.org(offStaticFunc)
+	a.db(staticFunctionality[:]...)
 	b.writeFonts(a)
 
 	// Checksum byte at FFFFh makes the 64 KiB sum to zero, as IBM's POST

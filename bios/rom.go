@@ -43,10 +43,11 @@ const (
 
 // Offsets of our own, in the free space at the start of the segment.
 const (
-	offFont8Full = 0x0100 // 2048 bytes: the whole 8x8 font for INT 43h, INT 1Fh points at its upper half
-	offFont14    = 0x0900 // 3584 bytes: 8x14 font
-	offFont16    = 0x1700 // 4096 bytes: 8x16 font
-	offCode      = 0x2800 // stubs and loops that have no fixed address
+	offFont8Full  = 0x0100 // 2048 bytes: the whole 8x8 font for INT 43h, INT 1Fh points at its upper half
+	offFont14     = 0x0900 // 3584 bytes: 8x14 font
+	offFont16     = 0x1700 // 4096 bytes: 8x16 font
+	offStaticFunc = 0x27F0 // 16 bytes: INT 10h AH=1Bh static functionality table
+	offCode       = 0x2800 // stubs and loops that have no fixed address
 )
 
 // asm is a tiny emitter of the few 8086 instructions the stubs need.

@@ -233,10 +233,15 @@ func (b *BIOS) int10() {
 			b.fontInfo()
 		}
 	case 0x12:
-		if b.bl() == 0x10 { // EGA/VGA information: colour, 256 KiB, switches
+		switch bl := b.bl(); {
+		case bl == 0x10: // EGA/VGA information: colour, 256 KiB, switches
 			b.setBX(0x0003)
 			b.setCX(0x0009)
+		case bl >= 0x30 && bl <= 0x36: // scan lines, palette loading, enables, summing, cursor emulation
+			b.setAL(0x12) // "function supported"; the adapter keeps its settings
 		}
+	case 0x1B:
+		b.stateInfo(m, vm)
 	case 0x13:
 		b.writeStringService(m, vm)
 	case 0x1A: // display combination: VGA with colour display
@@ -571,6 +576,16 @@ func (b *BIOS) vgaPalette() {
 		for i := uint32(0); i < uint32(b.cx())*3; i++ {
 			b.bus.Out8(0x3C9, b.rd8(src+i))
 		}
+	case 0x07: // read one palette register
+		b.setBH(b.attrRead(b.bl() & 0x0F))
+	case 0x08: // read overscan
+		b.setBH(b.attrRead(0x11))
+	case 0x09: // read all palette registers and overscan to ES:DX
+		dst := linear(b.p.Seg(cpu.ES), b.dx())
+		for i := uint32(0); i < 16; i++ {
+			b.wr8(dst+i, b.attrRead(uint8(i)))
+		}
+		b.wr8(dst+16, b.attrRead(0x11))
 	case 0x15: // read one DAC register
 		b.bus.Out8(0x3C7, b.bl())
 		b.setDH(b.bus.In8(0x3C9))
@@ -610,4 +625,77 @@ func (b *BIOS) fontInfo() {
 	b.p.SetReg(cpu.BP, off)
 	b.setCX(height)
 	b.setDL(b.bda8(bdaRows))
+}
+
+// attrRead reads an attribute controller register (index on 3C0h, data on
+// 3C1h), leaving the palette address source on.
+func (b *BIOS) attrRead(reg uint8) uint8 {
+	b.bus.In8(0x3DA)
+	b.bus.Out8(0x3C0, reg)
+	v := b.bus.In8(0x3C1)
+	b.bus.In8(0x3DA)
+	b.bus.Out8(0x3C0, 0x20)
+	return v
+}
+
+// staticFunctionality is the VGA BIOS's static functionality table that
+// AH=1Bh points to (Ralf Brown's Table 00039): modes 00h-07h and 13h,
+// 200/350/400 scan lines, 8 character blocks... as far as this adapter goes.
+var staticFunctionality = [16]byte{
+	0xFF, // modes 00h-07h
+	0x00, // modes 08h-0Fh
+	0x08, // mode 13h
+	0, 0, 0, 0,
+	0x07, // 200, 350, 400 scan lines
+	0x02, // character blocks available in text modes
+	0x08, // maximum active character blocks
+	0xE3, // palette, DAC, summing, cursor emulation, video enable
+	0x0C, // DCC, palette controls
+	0, 0, 0, 0,
+}
+
+// stateInfo is AH=1Bh with BX=0: the 64-byte dynamic state table at ES:DI.
+func (b *BIOS) stateInfo(m uint8, vm videoMode) {
+	if b.bx() != 0 {
+		return
+	}
+	dst := linear(b.p.Seg(cpu.ES), b.p.Reg(cpu.DI))
+	for i := uint32(0); i < 64; i++ {
+		b.wr8(dst+i, 0)
+	}
+	b.wr16(dst, offStaticFunc)
+	b.wr16(dst+2, romSeg)
+	b.wr8(dst+4, m)
+	b.wr16(dst+5, uint16(vm.cols))
+	b.wr16(dst+7, b.bda16(bdaPageSize))
+	b.wr16(dst+9, b.bda16(bdaPageStart))
+	for p := uint32(0); p < 8; p++ {
+		b.wr16(dst+0x0B+2*p, b.bda16(bdaCursorPos+2*uint16(p)))
+	}
+	b.wr16(dst+0x1B, b.bda16(bdaCursorShape))
+	b.wr8(dst+0x1D, b.bda8(bdaActivePage))
+	b.wr16(dst+0x1E, b.bda16(bdaCRTCBase))
+	b.wr8(dst+0x20, b.bda8(bdaModeCtrl))
+	b.wr8(dst+0x21, b.bda8(bdaPalette))
+	b.wr8(dst+0x22, uint8(vm.rows))
+	b.wr16(dst+0x23, b.bda16(bdaCharHeight))
+	b.wr8(dst+0x25, 0x08) // active display: VGA colour
+	colors := uint16(16)
+	switch vm.bpp {
+	case 8:
+		colors = 256
+	case 2:
+		colors = 4
+	case 1:
+		colors = 2
+	}
+	b.wr16(dst+0x27, colors)
+	b.wr8(dst+0x29, uint8(vm.pages))
+	scan := uint8(2) // 400 lines
+	if !vm.text && vm.bpp != 8 || m == 0x13 {
+		scan = 0 // 200 (double-scanned)
+	}
+	b.wr8(dst+0x2A, scan)
+	b.wr8(dst+0x2D, b.bda8(bdaModeCtrl)&0x20) // bit 5: blinking enabled
+	b.setAL(0x1B)
 }

@@ -310,3 +310,26 @@ func TestPalettes(t *testing.T) {
 		t.Errorf("AH=12h BL=10h: BX=%04X", pc.cpu.Regs[cpu.BX])
 	}
 }
+
+func TestVideoStateInfo(t *testing.T) {
+	pc, _ := videoPC(t)
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0200; c.Regs[cpu.BX] = 0; c.Regs[cpu.DX] = 0x0507 })
+	pc.call(0x10, func(c *cpu.CPU) {
+		c.Regs[cpu.AX] = 0x1B00
+		c.Regs[cpu.BX] = 0
+		c.Segs[cpu.ES] = 0x0300
+		c.Regs[cpu.DI] = 0
+	})
+	st := pc.ram[0x3000:0x3040]
+	if uint8(pc.cpu.Regs[cpu.AX]) != 0x1B || st[4] != 3 || st[5] != 80 || st[0x0B] != 7 || st[0x0C] != 5 || st[0x22] != 25 || st[0x25] != 8 || st[0x27] != 16 {
+		t.Errorf("AH=1Bh: AL=%02X table % X", uint8(pc.cpu.Regs[cpu.AX]), st)
+	}
+	sf := linear(uint16(st[2])|uint16(st[3])<<8, uint16(st[0])|uint16(st[1])<<8)
+	if sf != romBase+offStaticFunc || pc.high[sf-0xA0000] != 0xFF || pc.high[sf-0xA0000+2] != 0x08 {
+		t.Errorf("static functionality table at %05X", sf)
+	}
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x1200; c.Regs[cpu.BX] = 0x0034 })
+	if uint8(pc.cpu.Regs[cpu.AX]) != 0x12 {
+		t.Errorf("AH=12h BL=34h: AL=%02X", uint8(pc.cpu.Regs[cpu.AX]))
+	}
+}
