@@ -126,6 +126,9 @@ func (c *CPU) stringRepeat(op byte) {
 	c.repPending = true
 }
 
+// maxBackRun bounds one backward bulk run, in bytes.
+const maxBackRun = 4096
+
 // bulkIO hands the longest run of a REP INS/OUTS that is contiguous in RAM
 // (and does not wrap its segment) to the bus's BulkPortIO. It returns true
 // when the instruction is complete; otherwise the caller moves one element
@@ -165,6 +168,11 @@ func (c *CPU) bulkIO(op byte) bool {
 		if k > n {
 			k = n
 		}
+		// Backward runs go through a scratch copy; keep each one short so
+		// a device that takes little at a time costs little per call.
+		if k > maxBackRun/w {
+			k = maxBackRun / w
+		}
 		lo = top - uint32(k*w)
 	}
 	if k <= 0 {
@@ -184,7 +192,7 @@ func (c *CPU) bulkIO(op byte) bool {
 		// Backward: element i lives at off - i*w; the device sees them in
 		// transfer order, so gather/scatter through a scratch buffer.
 		if cap(c.scratch) < span {
-			c.scratch = make([]byte, 0x20000)
+			c.scratch = make([]byte, maxBackRun)
 		}
 		buf := c.scratch[:span]
 		top := a + uint32(span)
