@@ -1,6 +1,7 @@
 package machine_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,4 +92,32 @@ func TestDemoDisk(t *testing.T) {
 	if !strings.Contains(m.ScreenText(), "pcemu demo disk") {
 		t.Errorf("screen:\n%s", m.ScreenText())
 	}
+}
+
+// BenchmarkBenchBoot runs bench.bin (200,001,200 loop instructions) on the
+// whole machine, run loop and devices included, and reports emulated MIPS.
+func BenchmarkBenchBoot(b *testing.B) {
+	src := shared.Path(b, "bench/bench.bin")
+	code, err := os.ReadFile(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var instr uint64
+	var host time.Duration
+	for b.Loop() {
+		d, _ := machine.NewMemDrive(1<<20, code)
+		m, err := machine.New(machine.Config{Model: cpu.Model8086, Drives: [4]ide.Drive{d}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reason, err := m.Run(context.Background())
+		if reason != machine.ExitPort || m.DebugOutput() != "DX=9E78 BX=3A34\n" {
+			b.Fatalf("stopped by %v (%v), output %q", reason, err, m.DebugOutput())
+		}
+		s := m.Stats()
+		instr += s.Instructions
+		host += s.HostTime
+		m.Close()
+	}
+	b.ReportMetric(float64(instr)/host.Seconds()/1e6, "MIPS")
 }
