@@ -46,7 +46,6 @@ func (b *fuzzBus) OutsBulk(_ uint16, w int, src []byte) int {
 	return int(b.next()) % (len(src) + 1)
 }
 
-
 var fuzzRAM = make([]byte, 0x110000)
 
 func FuzzExec(f *testing.F) {
