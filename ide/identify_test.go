@@ -149,6 +149,13 @@ func TestIdentifyLargeDisk(t *testing.T) {
 	if n := uint32(w[60]) | uint32(w[61])<<16; n != 0x0FFFFFFF {
 		t.Errorf("words 60-61 = %Xh, want 0FFFFFFFh", n)
 	}
+	for _, n := range []int64{0x0FFFFFFF, 0x10000000} {
+		h := newHost(t, &sizedDrive{sectors: n}, nil)
+		w := identify(t, h, 0)
+		if got := uint32(w[60]) | uint32(w[61])<<16; got != 0x0FFFFFFF {
+			t.Errorf("%Xh sectors: words 60-61 = %Xh, want 0FFFFFFFh", n, got)
+		}
+	}
 	if n := uint64(w[100]) | uint64(w[101])<<16 | uint64(w[102])<<32; n != sectors {
 		t.Errorf("words 100-103 = %Xh", n)
 	}

@@ -151,8 +151,9 @@ func (d *device) blockDone() {
 		return
 	}
 	// Data-out: the sectors are taken; write them through when the
-	// buffer is full, the command is done, or the write cache is off.
-	if x.left == 0 || !d.writeCache || x.bufN+x.block > bufSectors {
+	// command is done or the write cache is off (nextWriteBlock writes
+	// them when the buffer is full).
+	if x.left == 0 || !d.writeCache {
 		if !d.writeBack() {
 			return
 		}
