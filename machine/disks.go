@@ -37,20 +37,24 @@ func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 		return nil, err
 	}
 	if !isVHD {
-		raw, err := ide.OpenRawFile(name, snapshot)
+		raw, err := ide.OpenRawFile(name, snapshot || !writable(name))
 		if err != nil {
 			return nil, err
 		}
 		if snapshot {
 			return &hardDisk{drive: newOverlay(raw), close: raw.Close}, nil
 		}
-		return &hardDisk{drive: raw, close: func() error {
+		hd := &hardDisk{drive: raw, close: func() error {
 			err := raw.Flush()
 			if cerr := raw.Close(); err == nil {
 				err = cerr
 			}
 			return err
-		}}, nil
+		}}
+		if raw.ReadOnly() {
+			hd.warn = fmt.Sprintf("%s: the image is read-only, the guest's writes will fail (use -snapshot to write to a temporary copy)", name)
+		}
+		return hd, nil
 	}
 	if snapshot {
 		parent, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true})

@@ -160,3 +160,21 @@ func TestMemDrive(t *testing.T) {
 		t.Error("contents larger than the drive accepted")
 	}
 }
+
+// A raw image without write permission is opened read-only (also for
+// root) and the user is warned.
+func TestOpenHardDiskReadOnlyRaw(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "ro.img")
+	os.WriteFile(name, make([]byte, 64*512), 0o444)
+	hd, err := openHardDisk(name, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hd.close()
+	if !hd.drive.ReadOnly() || !strings.Contains(hd.warn, "read-only") {
+		t.Errorf("read-only %v, warning %q", hd.drive.ReadOnly(), hd.warn)
+	}
+	if _, err := hd.drive.WriteAt(make([]byte, 512), 0); err == nil {
+		t.Error("write to a read-only raw image succeeded")
+	}
+}

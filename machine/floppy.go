@@ -32,8 +32,10 @@ var floppySizes = map[int64]bool{
 func openFloppy(name string, snapshot bool) (*floppyImage, error) {
 	var f *os.File
 	var err error
-	readOnly := snapshot
-	if !snapshot {
+	// A file without write permission is write-protected even for root,
+	// as the vhd package does for images.
+	readOnly := snapshot || !writable(name)
+	if !readOnly {
 		f, err = os.OpenFile(name, os.O_RDWR, 0)
 		if errors.Is(err, fs.ErrPermission) {
 			readOnly = true
@@ -65,6 +67,12 @@ func openFloppy(name string, snapshot bool) (*floppyImage, error) {
 		img.f, img.readOnly = nil, false
 	}
 	return img, nil
+}
+
+// writable reports whether name has a write permission bit.
+func writable(name string) bool {
+	st, err := os.Stat(name)
+	return err != nil || st.Mode().Perm()&0o222 != 0
 }
 
 func (d *floppyImage) Size() int64 {
