@@ -116,3 +116,29 @@ func TestFreeDOSWritePersists(t *testing.T) {
 		t.Errorf("PCEMU.TXT on the host holds %q", got)
 	}
 }
+
+// Ctrl-Alt-Del at the prompt reboots FreeDOS; with NoReboot it ends the run.
+func TestFreeDOSCtrlAltDel(t *testing.T) {
+	img := shared.Path(t, "images/freedos-boot-1440k.img")
+	cad := func(m *machinetest.M) {
+		for _, k := range [][]byte{{0x1D}, {0x38}, {0xE0, 0x53}, {0xE0, 0xD3}, {0xB8}, {0x9D}} {
+			m.SendScancodes(k)
+		}
+	}
+	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Floppies: [2]string{img}, BootOrder: "a", Snapshot: true})
+	m.WaitFor(`A:\>`, 60*time.Second)
+	waitPrompt(m, `A:\>`)
+	m.Type("cls\r")
+	waitPrompt(m, `A:\>`)
+	cad(m)
+	m.WaitFor("FreeDOS kernel", 60*time.Second)
+	m.WaitFor(`A:\>`, 60*time.Second)
+
+	m = machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Floppies: [2]string{img}, BootOrder: "a", Snapshot: true, NoReboot: true})
+	m.WaitFor(`A:\>`, 60*time.Second)
+	waitPrompt(m, `A:\>`)
+	cad(m)
+	if reason, status := m.WaitStop(10 * time.Second); reason != machine.Reset || status != 0 {
+		t.Errorf("with NoReboot: stopped by %v (%d)", reason, status)
+	}
+}
