@@ -14,7 +14,7 @@ import (
 // and minimal fakes of the PIC pair, the 8042, the CMOS RTC, the CRTC and
 // video memory, all on one bus.
 type testPC struct {
-	t       *testing.T
+	t       testing.TB
 	ram     []byte
 	high    []byte // A0000h-FFFFFh: video memory and the ROM
 	cpu     *cpu.CPU
@@ -45,7 +45,7 @@ type testConfig struct {
 	drives [4]ide.Drive
 }
 
-func newTestPC(t *testing.T, tc testConfig) *testPC {
+func newTestPC(t testing.TB, tc testConfig) *testPC {
 	t.Helper()
 	pc := &testPC{t: t, high: make([]byte, 0x60000), ports: map[uint16][]uint8{}}
 	cfg := tc.cfg
