@@ -87,6 +87,7 @@ func (b *BIOS) post() {
 	if b.resumeAfterShutdown() {
 		return
 	}
+	b.postCode(postStart)
 	b.p.SetSeg(cpu.SS, postSS)
 	b.p.SetReg(cpu.SP, postSP)
 	b.p.SetSeg(cpu.DS, 0x40)
@@ -139,13 +140,16 @@ func (b *BIOS) post() {
 		}
 	}
 
+	b.postCode(postChipset)
 	b.initPIC()
 	b.initPIT()
 	b.initKeyboardController()
 	b.setTicksFromRTC()
 
+	b.postCode(postVideo)
 	b.setVideoMode(0x03)
 
+	b.postCode(postDisks)
 	b.hd = b.hd[:0]
 	b.detect(0)
 }
@@ -165,9 +169,22 @@ func (b *BIOS) postFinish() {
 			b.setVector(vec, 0, 0)
 		}
 	}
+	b.postCode(postBoot)
 	b.p.SetSeg(cpu.CS, romSeg)
 	b.p.SetIP(b.postDone)
 }
+
+// POST codes written to the diagnostic port 80h as POST goes on, so a
+// machine that stops in POST shows where.
+const (
+	postStart   = 0x01 // IVT, BDA
+	postChipset = 0x10 // PICs, PIT, keyboard controller, RTC
+	postVideo   = 0x20 // video mode 3
+	postDisks   = 0x30 // IDE drive detection
+	postBoot    = 0x40 // handing over to INT 19h
+)
+
+func (b *BIOS) postCode(c uint8) { b.bus.Out8(0x80, c) }
 
 func (b *BIOS) setVector(v int, seg, off uint16) {
 	b.wr16(uint32(v*4), off)

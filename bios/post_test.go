@@ -173,6 +173,9 @@ func TestPOSTBootsHardDisk(t *testing.T) {
 	if got := pc.ports[0x40]; len(got) != 2 || got[0] != 0 || got[1] != 0 {
 		t.Errorf("PIT channel 0 reload % X, want 00 00", got)
 	}
+	if got := pc.ports[0x80]; string(got) != "\x01\x10\x20\x30\x40" {
+		t.Errorf("POST codes % X", got)
+	}
 	if pc.kbc.cmdByte != 0x45 || pc.kbc.disabled {
 		t.Errorf("8042 command byte %02X, disabled %v", pc.kbc.cmdByte, pc.kbc.disabled)
 	}
