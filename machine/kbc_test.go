@@ -394,3 +394,22 @@ func TestSet2CodesDistinct(t *testing.T) {
 		t.Errorf("only %d keys", len(seen))
 	}
 }
+
+// A program that polls the 8042 with interrupts off leaves no stale IRQ 1
+// behind: reading port 60h withdraws the request at the PIC.
+func TestKBCPolledWithInterruptsOff(t *testing.T) {
+	clk := &fakeClock{}
+	pic, _ := newATPIC(t)
+	k := NewKBC(KBCConfig{Clock: clk, IRQ1: pic.Line(1)})
+	k.KeyScancodes(0x1C)
+	k.AdvanceTo(clk.ns)
+	if !pic.Pending() {
+		t.Fatal("no INTR for a key")
+	}
+	if k.In8(PortKBCStatus)&kbcStatOBF == 0 || k.In8(PortKBCData) != 0x1C {
+		t.Fatal("poll")
+	}
+	if pic.Pending() {
+		t.Fatal("stale IRQ 1 after the byte was read")
+	}
+}

@@ -4,12 +4,13 @@ package machine
 // output wired to the master's IR2 (Intel 8259A datasheet, "Cascading").
 // Master at 20h/21h serves IRQ 0-7, slave at A0h/A1h serves IRQ 8-15.
 //
-// Request latching: on the real part the IRR is a transparent latch and a
-// request that drops before INTA is lost (and becomes a spurious IRQ 7).
-// Here an edge-triggered request stays in the IRR until it is acknowledged,
-// as in QEMU: devices that compute their output for a whole time slice at
-// once (the PIT) may raise and lower a line within one slice, and the
-// interrupt must not be lost for that.
+// Request latching follows the datasheet ("Edge and Level Triggered
+// Modes"): the IRR bit is set on a rising edge (or while the level is high
+// in level mode) and is cleared when the request goes away before INTA, so
+// a device that withdraws its request (the 8042 after port 60h is read,
+// the IDE drive after its status is read) leaves no stale interrupt behind.
+// Devices that compute their output for a whole run-loop slice keep a
+// pulse high until the next slice (see the PIT), so that the CPU sees it.
 
 // PIC port numbers.
 const (
@@ -94,9 +95,7 @@ func (p *pic8259) setLine(n int, high bool) {
 		p.level |= bit
 	} else {
 		p.level &^= bit
-		if p.ltim {
-			p.irr &^= bit
-		}
+		p.irr &^= bit // the request is withdrawn
 	}
 }
 

@@ -104,15 +104,24 @@ func TestPICEdgeTriggered(t *testing.T) {
 	if p.Pending() {
 		t.Fatal("level held high re-requested in edge mode")
 	}
-	// A pulse within one time slice is latched until acknowledged.
+	// A new edge requests; a request withdrawn before INTA is gone.
 	p.Line(3).Lower()
 	p.Line(3).Raise()
-	p.Line(3).Lower()
 	if !p.Pending() {
-		t.Fatal("pulse lost")
+		t.Fatal("edge not seen")
 	}
+	p.Line(3).Lower()
+	if p.Pending() || p.IRR() != 0 {
+		t.Fatal("withdrawn request still pending")
+	}
+	p.Line(3).Raise()
 	if v := p.Acknowledge(); v != 0x0B {
 		t.Fatalf("vector = %02x, want 0B", v)
+	}
+	// Lowering after INTA does not touch the ISR.
+	p.Line(3).Lower()
+	if p.ISR() != 0x08 {
+		t.Fatalf("ISR = %04x", p.ISR())
 	}
 }
 

@@ -197,8 +197,10 @@ func (c *pitChannel) applyPending() {
 	}
 }
 
-// advance brings the channel to tick t and drives its IRQ line: a rising
-// edge since the last call is passed on even if OUT is low again by now.
+// advance brings the channel to tick t and drives its IRQ line. A rising
+// edge since the last call is passed on even if OUT is low again by now:
+// the line then stays high until the next call, so that the CPU, which
+// could not look at INTR in the middle of the slice, sees the request.
 func (c *pitChannel) advance(t int64) {
 	if t < c.lastTick {
 		t = c.lastTick
@@ -226,6 +228,7 @@ func (c *pitChannel) drive(edge, out bool) {
 			c.irq.Raise()
 		}
 		c.lastOut = true
+		return
 	}
 	if out != c.lastOut {
 		if c.irq != nil {

@@ -445,3 +445,23 @@ func TestPITThroughPIC(t *testing.T) {
 		t.Fatalf("%d timer interrupts in 10 s, want 182", ticks)
 	}
 }
+
+// A rising edge inside a long slice whose end falls in the low half of the
+// square wave still reaches the CPU: the line stays high until the next
+// AdvanceTo.
+func TestPITPulseKeptForOneSlice(t *testing.T) {
+	clk := &fakeClock{}
+	pic, _ := newATPIC(t)
+	p := NewPIT(clk, pic.Line(0))
+	program(p, 0, 0x36, 1000)
+	clk.atTick(1 + 1000 + 700) // edge at 1001, low from 1501
+	p.AdvanceTo(clk.ns)
+	if !pic.Pending() {
+		t.Fatal("edge lost in a long slice")
+	}
+	clk.atTick(1 + 1000 + 800)
+	p.AdvanceTo(clk.ns)
+	if pic.Pending() {
+		t.Fatal("request not withdrawn with OUT low (interrupts were off)")
+	}
+}
