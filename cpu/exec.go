@@ -1,15 +1,34 @@
 package cpu
 
 // The instruction decoder, laid out as the one-byte opcode map (Intel 8086
-// Family User's Manual, Table 4-12; 80286 PRM, Appendix A). One Step runs
-// exec once: prefixes, then one instruction (or one REP iteration).
+// Family User's Manual, Table 4-12; 80286 PRM, Appendix A). exec is the
+// whole run loop: events between instructions, then prefixes and one
+// instruction (or one REP iteration), n times. Keeping the loop and the
+// decoder in one function saves a call per instruction.
 
 // maxPrefixes bounds a run of prefix bytes in one Step: memory filled with
 // prefixes must not hang the host. The 8086 accepts any number; past the
 // bound the Step ends and decoding continues in the next one.
 const maxPrefixes = 64
 
-func (c *CPU) exec() error {
+// exec runs up to n instructions. It returns early when the CPU halts with
+// nothing to wake it, after Stop, or on an error. Interrupt entries are not
+// counted.
+func (c *CPU) exec(n int) (done int, err error) {
+loop:
+	if done >= n {
+		return done, nil
+	}
+	if c.events != 0 {
+		if c.serviceEvent() {
+			goto loop
+		}
+		if c.events&evHalted != 0 {
+			return done, nil
+		}
+	}
+	done++
+	c.Instructions++
 	c.opStart = c.IP
 	c.csBase = uint32(c.Segs[CS]) << 4
 	c.segOvr = -1
@@ -79,7 +98,7 @@ next:
 			c.undefined()
 		default:
 			if err := c.exec0F(); err != nil {
-				return err
+				return done, err
 			}
 		}
 	case 0x26, 0x2E, 0x36, 0x3E: // segment override prefix
@@ -477,7 +496,11 @@ next:
 	if tf && !c.shadow {
 		c.events |= evTrap
 	}
-	return nil
+	if c.stopReq {
+		c.stopReq = false
+		return done, nil
+	}
+	goto loop
 }
 
 func (c *CPU) jcc(cc byte) {

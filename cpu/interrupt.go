@@ -69,8 +69,8 @@ func (c *CPU) Step() (err error) {
 			c.deliverFault(r)
 		}
 	}()
-	c.Instructions++
-	return c.exec()
+	_, err = c.exec(1)
+	return err
 }
 
 // deliverFault enters the interrupt of an instruction aborted by a fault,
@@ -83,6 +83,7 @@ func (c *CPU) deliverFault(r any) {
 	c.repPending = false
 	c.shadow = false
 	c.events &^= evTrap
+	c.noOverrun, c.deferOverrun, c.overrunPending = false, false, false
 	c.interrupt(f.vector, c.opStart)
 }
 
@@ -101,36 +102,20 @@ func (c *CPU) Run(n int) (int, error) {
 	}
 }
 
-// run is the loop of Run. A fault unwinds out of it; the deferred handler
-// enters the exception and asks Run to call it again.
+// run calls exec. A fault unwinds out of exec; the deferred handler enters
+// the exception and asks Run to go on.
 func (c *CPU) run(n int) (done int, again bool, err error) {
+	start := c.Instructions
 	defer func() {
 		if r := recover(); r != nil {
 			c.deliverFault(r)
+			done = int(c.Instructions - start)
 			again = done < n && !c.stopReq
 			c.stopReq = false
 		}
 	}()
-	for done < n {
-		if c.events != 0 {
-			if c.serviceEvent() {
-				continue
-			}
-			if c.events&evHalted != 0 {
-				return done, false, nil
-			}
-		}
-		done++
-		c.Instructions++
-		if err := c.exec(); err != nil {
-			return done, false, err
-		}
-		if c.stopReq {
-			c.stopReq = false
-			break
-		}
-	}
-	return done, false, nil
+	done, err = c.exec(n)
+	return done, false, err
 }
 
 // unsupported is the error for what the interpreter cannot do.
