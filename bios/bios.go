@@ -29,6 +29,10 @@ const ServicePort uint16 = 0xE6
 // Processor is the part of the CPU the services read and change: the
 // register file as the stub's OUT left it. Register and segment numbers are
 // cpu.AX..cpu.DI and cpu.ES..cpu.DS. FromCPU adapts a *cpu.CPU.
+//
+// Handlers run inside the CPU's OUT instruction (IP already past it); a
+// handler may change any register, including CS:IP, and the CPU carries on
+// from the new state.
 type Processor interface {
 	Reg(r int) uint16
 	SetReg(r int, v uint16)
@@ -77,9 +81,10 @@ type Config struct {
 	Font8x16 []byte
 
 	// PowerOff is called when the guest turns the machine off (APM INT 15h
-	// AH=53h). Reset, when set, is called for Ctrl-Alt-Del and INT 19h-less
-	// reboots instead of jumping to the reset entry. NoBoot receives the
-	// message INT 18h shows when no boot device is found. All may be nil.
+	// AH=53h). Reset, when set, is called for Ctrl-Alt-Del instead of
+	// jumping to the reset entry (the machine resets its devices too).
+	// NoBoot receives the message INT 18h shows when no boot device is
+	// found. All may be nil.
 	PowerOff func()
 	Reset    func()
 	NoBoot   func(msg string)
@@ -105,7 +110,6 @@ type BIOS struct {
 	bootIndex int     // next entry of the boot order INT 19h tries
 	bootDrive uint8   // drive INT 19h is loading from
 	ebdaSeg   uint16  // extended BIOS data area (holds the fixed disk parameter tables)
-	waitUntil map[uint32]int64
 
 	// ROM addresses of code the handlers send the CPU to.
 	postDone, int19Next, int18, idle        uint16
@@ -137,7 +141,7 @@ func New(cfg Config, p Processor, bus cpu.Bus) (*BIOS, error) {
 			return nil, fmt.Errorf("bios: boot order %q: only drives a and c can be booted", cfg.BootOrder)
 		}
 	}
-	b := &BIOS{cfg: cfg, p: p, bus: bus, pend: pending{}, waitUntil: map[uint32]int64{}}
+	b := &BIOS{cfg: cfg, p: p, bus: bus, pend: pending{}}
 	for i, img := range cfg.Floppies {
 		if img == nil {
 			continue
@@ -171,3 +175,17 @@ func (b *BIOS) Out8(port uint16, v uint8) {
 		s(b)
 	}
 }
+
+// FromCPU is the Processor view of the interpreter's register file.
+func FromCPU(c *cpu.CPU) Processor { return cpuView{c} }
+
+type cpuView struct{ c *cpu.CPU }
+
+func (v cpuView) Reg(r int) uint16       { return v.c.Regs[r] }
+func (v cpuView) SetReg(r int, x uint16) { v.c.Regs[r] = x }
+func (v cpuView) Seg(s int) uint16       { return v.c.Segs[s] }
+func (v cpuView) SetSeg(s int, x uint16) { v.c.Segs[s] = x }
+func (v cpuView) IP() uint16             { return v.c.IP }
+func (v cpuView) SetIP(x uint16)         { v.c.IP = x }
+func (v cpuView) Flags() uint16          { return v.c.Flags() }
+func (v cpuView) SetFlags(x uint16)      { v.c.SetFlags(x) }

@@ -79,7 +79,7 @@ func TestFloppyGeometries(t *testing.T) {
 	}
 	var img memFloppy
 	img.data = make([]byte, 1000)
-	if _, err := New(Config{MemoryKB: 640, Floppies: [2]FloppyImage{&img}}, procView{}, &testPC{}); err == nil {
+	if _, err := New(Config{MemoryKB: 640, Floppies: [2]FloppyImage{&img}}, FromCPU(nil), &testPC{}); err == nil {
 		t.Error("an image of 1000 bytes was accepted")
 	}
 }

@@ -73,7 +73,7 @@ func newTestPC(t testing.TB, tc testConfig) *testPC {
 	}
 	pc.cpu = cpu.New(cfg.Model, pc.ram, pc)
 	pc.cpu.SetInterruptController(&pc.pic)
-	b, err := New(cfg, procView{pc.cpu}, pc)
+	b, err := New(cfg, FromCPU(pc.cpu), pc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,18 +81,6 @@ func newTestPC(t testing.TB, tc testConfig) *testPC {
 	copy(pc.high[0x50000:], b.ROM())
 	return pc
 }
-
-// procView is the Processor view of the real CPU.
-type procView struct{ c *cpu.CPU }
-
-func (p procView) Reg(r int) uint16       { return p.c.Regs[r] }
-func (p procView) SetReg(r int, v uint16) { p.c.Regs[r] = v }
-func (p procView) Seg(s int) uint16       { return p.c.Segs[s] }
-func (p procView) SetSeg(s int, v uint16) { p.c.Segs[s] = v }
-func (p procView) IP() uint16             { return p.c.IP }
-func (p procView) SetIP(v uint16)         { p.c.IP = v }
-func (p procView) Flags() uint16          { return p.c.Flags() }
-func (p procView) SetFlags(v uint16)      { p.c.SetFlags(v) }
 
 // Bus.
 func (pc *testPC) Read8(addr uint32) uint8 {

@@ -93,7 +93,6 @@ func (b *BIOS) post() {
 	b.p.SetSeg(cpu.DS, 0x40)
 	b.p.SetSeg(cpu.ES, 0)
 	clear(b.pend)
-	clear(b.waitUntil)
 	b.bootIndex = 0
 
 	conventional := min(b.cfg.MemoryKB, 640)

@@ -94,7 +94,7 @@ func TestROMFonts(t *testing.T) {
 			t.Errorf("AX=1130h BH=%d: ES:BP=%04X:%04X CX=%d DL=%d, want F000:%04X, %d, 24", c.bh, es, bp, pc.cpu.Regs[cpu.CX], uint8(pc.cpu.Regs[cpu.DX]), c.off, c.height)
 		}
 	}
-	if _, err := New(Config{MemoryKB: 640, Font8x8: make([]byte, 100)}, procView{}, pc); err == nil {
+	if _, err := New(Config{MemoryKB: 640, Font8x8: make([]byte, 100)}, FromCPU(nil), pc); err == nil {
 		t.Error("a short font was accepted")
 	}
 }
@@ -228,5 +228,28 @@ func TestSpuriousIRQ1(t *testing.T) {
 	}
 	if pc.pic.isr[0] != 0 || pc.kbc.disabled {
 		t.Errorf("after a spurious IRQ 1: ISR %02X, keyboard disabled %v", pc.pic.isr[0], pc.kbc.disabled)
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	pc := &testPC{}
+	p := FromCPU(cpu.New(cpu.Model8086, nil, pc))
+	for name, c := range map[string]struct {
+		cfg Config
+		p   Processor
+		bus cpu.Bus
+	}{
+		"no processor":    {Config{MemoryKB: 640}, nil, pc},
+		"no bus":          {Config{MemoryKB: 640}, p, nil},
+		"32 KiB":          {Config{MemoryKB: 32}, p, pc},
+		"boot order d":    {Config{MemoryKB: 640, BootOrder: "cd"}, p, pc},
+		"short 8x16 font": {Config{MemoryKB: 640, Font8x16: make([]byte, 4095)}, p, pc},
+	} {
+		if _, err := New(c.cfg, c.p, c.bus); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := New(Config{MemoryKB: 640, BootOrder: "ac"}, p, pc); err != nil {
+		t.Errorf("a good config: %v", err)
 	}
 }
