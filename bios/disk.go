@@ -66,7 +66,9 @@ func (b *BIOS) diskService() {
 		return
 	}
 	switch fn {
-	case 0x00, 0x0D: // reset; alternate reset
+	case 0x00, 0x0D: // reset; alternate reset: a software reset of the channel (SRST)
+		b.bus.Out8(d.ctrl(), 0x04)
+		b.bus.Out8(d.ctrl(), 0x00)
 		b.ataWait(d.base(), func(st uint8, ok bool) {
 			if !ok {
 				b.diskDone(0xAA)

@@ -95,10 +95,18 @@ func TestInt13CHSErrors(t *testing.T) {
 			t.Errorf("%s: AH=01h reports %02X CF=%v", c.name, pc.ah(), pc.cf())
 		}
 	}
+	pc.ports[0x3F6] = nil
 	for _, fn := range []uint16{0x0000, 0x0D00, 0x1000, 0x1100, 0x0900} {
 		pc.int13(regs{ax: fn, dx: 0x0080})
 		pc.expectStatus("function "+string(rune('0'+fn>>12))+string(rune('0'+fn>>8&15)), 0)
 	}
+	// The resets (00h, 0Dh) pulse SRST in the device control register, and
+	// the drive works afterwards.
+	if got := pc.ports[0x3F6]; string(got) != "\x04\x00\x04\x00" {
+		t.Errorf("device control writes % X, want 04 00 04 00", got)
+	}
+	pc.int13(regs{ax: 0x0201, cx: chs(0, 1), dx: 0x0080, es: 0x2000})
+	pc.expectStatus("read after resets", 0)
 	pc.int13(regs{ax: 0x0C00, cx: chs(19, 1), dx: 0x0F80})
 	pc.expectStatus("seek", 0)
 	pc.int13(regs{ax: 0x0C00, cx: chs(20, 1), dx: 0x0080})

@@ -144,6 +144,9 @@ func (pc *testPC) Out8(port uint16, v uint8) {
 		if port == 0x1F7 {
 			pc.busyLeft = pc.busyAfterCommand
 		}
+		if port == 0x3F6 {
+			pc.ports[port] = append(pc.ports[port], v) // device control, for the tests
+		}
 		pc.ide.Out8(port, v)
 	case port == 0x20 || port == 0x21 || port == 0xA0 || port == 0xA1:
 		pc.pic.out(port, v)

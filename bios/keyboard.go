@@ -489,6 +489,8 @@ func (b *BIOS) int16() {
 		} else {
 			b.setAL(1)
 		}
+	case 0x0A: // keyboard ID: MF2 keyboard behind a translating 8042
+		b.setBX(0x41AB)
 	case 0x09: // keyboard functionality: 10h-12h supported
 		b.setAL(0x20)
 	}
