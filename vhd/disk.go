@@ -498,7 +498,7 @@ func (d *Disk) ReadAt(p []byte, off int64) (int, error) {
 		err = d.pread(p, off)
 	} else {
 		d.mu.Lock()
-		err = d.readBlocks(p, off)
+		err = d.readBlocks(p, off, true)
 		d.mu.Unlock()
 	}
 	if err != nil {
@@ -574,8 +574,11 @@ func (d *Disk) bitmapOf(b uint32) (uint8, bitmap, error) {
 }
 
 // readBlocks serves a read of a dynamic or differencing disk block by
-// block [VHD "Mapping a Disk Sector to a Sector in the Block"].
-func (d *Disk) readBlocks(p []byte, off int64) error {
+// block [VHD "Mapping a Disk Sector to a Sector in the Block"]. d.mu is
+// held; with unlock, it is released around the data read of a full block
+// (an allocated block never moves, and the BAT entry is set only after its
+// data is written), so concurrent readers overlap their I/O.
+func (d *Disk) readBlocks(p []byte, off int64, unlock bool) error {
 	for len(p) > 0 {
 		b := uint32(off >> d.blockShift)
 		in := off & (d.blockSize - 1)
@@ -592,7 +595,14 @@ func (d *Disk) readBlocks(p []byte, off int64) error {
 				return err
 			}
 			if st == bmFull {
-				if err := d.pread(chunk, d.blockData(e)+in); err != nil {
+				if unlock {
+					d.mu.Unlock()
+				}
+				err := d.pread(chunk, d.blockData(e)+in)
+				if unlock {
+					d.mu.Lock()
+				}
+				if err != nil {
 					return err
 				}
 			} else if err := d.readSectors(chunk, off, in, e, bm); err != nil {
@@ -655,10 +665,10 @@ func (d *Disk) WriteAt(p []byte, off int64) (int, error) {
 		a := off &^ (SectorSize - 1)
 		z := (off + int64(len(p)) + SectorSize - 1) &^ (SectorSize - 1)
 		buf := make([]byte, z-a)
-		if err := d.readBlocks(buf[:SectorSize], a); err != nil {
+		if err := d.readBlocks(buf[:SectorSize], a, false); err != nil {
 			return 0, err
 		}
-		if err := d.readBlocks(buf[len(buf)-SectorSize:], z-SectorSize); err != nil {
+		if err := d.readBlocks(buf[len(buf)-SectorSize:], z-SectorSize, false); err != nil {
 			return 0, err
 		}
 		copy(buf[off-a:], p)
@@ -847,4 +857,29 @@ func (d *Disk) blockStatus(off int64) (bool, int64) {
 		return false, n
 	}
 	return pd, min(n, pn)
+}
+
+// FileExtent tells where the n bytes of the virtual disk at off are stored
+// when they lie contiguously in this image's own file: a fixed disk, or a
+// block allocated here with every sector present. Bulk copiers use it to
+// map the data instead of reading it; ok is false otherwise (read with
+// ReadAt then).
+func (d *Disk) FileExtent(off, n int64) (f *os.File, fileOff int64, ok bool) {
+	if off < 0 || n <= 0 || off > d.size || n > d.size-off || d.f == nil {
+		return nil, 0, false
+	}
+	if d.header == nil {
+		return d.f, off, true
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	b := uint32(off >> d.blockShift)
+	in := off & (d.blockSize - 1)
+	if in+n > d.blockSize || d.bat[b] == batUnused {
+		return nil, 0, false
+	}
+	if st, _, err := d.bitmapOf(b); err != nil || st != bmFull {
+		return nil, 0, false
+	}
+	return d.f, d.blockData(d.bat[b]) + in, true
 }
