@@ -57,8 +57,9 @@ type FloppyImage interface {
 // through the port bus like a real video BIOS.
 type Display interface {
 	// SetMode switches the adapter to a standard BIOS video mode (00h-07h,
-	// 13h) and reports whether the adapter supports it. Video memory is
-	// cleared by the BIOS, not by SetMode.
+	// 13h) and reports whether the adapter supports it. Bit 7 set asks to
+	// keep video memory, as in INT 10h AH=00h; without it the BIOS clears
+	// the memory itself as well, so an adapter may or may not.
 	SetMode(mode uint8) bool
 }
 

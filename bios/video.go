@@ -61,7 +61,7 @@ func (b *BIOS) setVideoMode(m uint8) {
 	if !ok {
 		return
 	}
-	if b.cfg.Display != nil && !b.cfg.Display.SetMode(m) {
+	if b.cfg.Display != nil && !b.cfg.Display.SetMode(m|mode80(keep)) {
 		return
 	}
 	b.setBDA8(bdaVideoMode, m)
@@ -112,6 +112,13 @@ func (b *BIOS) setVideoMode(m uint8) {
 		}
 	}
 	b.updateCursor(0)
+}
+
+func mode80(keep bool) uint8 {
+	if keep {
+		return 0x80
+	}
+	return 0
 }
 
 func (b *BIOS) equipVideo(m uint8) uint16 {

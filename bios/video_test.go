@@ -271,8 +271,8 @@ func TestPagesAndModes(t *testing.T) {
 	// Back to text: bit 7 keeps memory.
 	pc.high[0x18000] = 'K'
 	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0083 })
-	if pc.high[0x18000] != 'K' {
-		t.Error("mode set with bit 7 cleared memory")
+	if pc.high[0x18000] != 'K' || d.modes[len(d.modes)-1] != 0x83 {
+		t.Errorf("mode set with bit 7 cleared memory or did not tell the adapter (%02X)", d.modes[len(d.modes)-1])
 	}
 	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0003 })
 	if !bytes.Equal(pc.high[0x18000:0x18004], []byte{' ', 7, ' ', 7}) {
