@@ -99,11 +99,9 @@ type CPU struct {
 
 	// Interrupt and control state between instructions.
 	events         uint8 // evINTR, evNMI, evTrap, evHalted: one test per instruction
-	shadow         bool  // the last instruction was MOV SS / POP SS / STI
-	stopReq        bool
-	repPending     bool // a REP string instruction rewound IP to run again
-	noOverrun      bool // pushing an interrupt frame (no nested overrun fault)
-	deferOverrun   bool // in a string instruction: fault after the iteration
+	repPending     bool  // a REP string instruction rewound IP to run again
+	noOverrun      bool  // pushing an interrupt frame (no nested overrun fault)
+	deferOverrun   bool  // in a string instruction: fault after the iteration
 	overrunPending bool
 
 	// Per-instruction decode state (Intel 8086 Family User's Manual, 2-68).
@@ -166,7 +164,7 @@ func (c *CPU) Reset() {
 	}
 	c.flags = 0
 	c.events &= evINTR // the INTR line is the PIC's, not reset by the CPU
-	c.shadow, c.stopReq, c.repPending = false, false, false
+	c.repPending = false
 	c.msw = 0
 	c.idtBase, c.idtLimit = 0, 0x3FF
 	c.gdtBase, c.gdtLimit = 0, 0
@@ -187,7 +185,20 @@ func (c *CPU) Flags() uint16 {
 const flagsMask = FlagCF | FlagPF | FlagAF | FlagZF | FlagSF | FlagTF | FlagIF | FlagDF | FlagOF
 
 // SetFlags loads FLAGS as POPF does (reserved bits are ignored).
-func (c *CPU) SetFlags(f uint16) { c.flags = f & flagsMask }
+func (c *CPU) SetFlags(f uint16) {
+	c.flags = f & flagsMask
+	c.syncTF()
+}
+
+// syncTF mirrors FLAGS.TF into events, so that the run loop looks at the
+// trap flag only when it is set.
+func (c *CPU) syncTF() {
+	if c.flags&FlagTF != 0 {
+		c.events |= evTF
+	} else {
+		c.events &^= evTF
+	}
+}
 
 // SetInterruptController sets who answers the interrupt acknowledge cycle.
 func (c *CPU) SetInterruptController(ic InterruptController) { c.ic = ic }
@@ -228,8 +239,11 @@ const (
 	evNMI                      // NMI latched
 	evTrap                     // single-step trap owed for the last instruction
 	evHalted                   // HLT executed, waiting for an interrupt
+	evShadow                   // MOV SS / POP SS / STI: no interrupt at this boundary
+	evTF                       // FLAGS.TF is set
+	evStop                     // Stop was called
 )
 
 // Stop makes Run return after the current instruction. Call it from a bus
 // callback.
-func (c *CPU) Stop() { c.stopReq = true }
+func (c *CPU) Stop() { c.events |= evStop }

@@ -19,13 +19,20 @@ loop:
 	if done >= n {
 		return done, nil
 	}
+	tf := false
 	if c.events != 0 {
-		if c.serviceEvent() {
+		switch {
+		case c.events&evStop != 0:
+			c.events &^= evStop
+			return done, nil
+		case c.events&evShadow != 0:
+			c.events &^= evShadow // no interrupt or trap at this boundary
+		case c.serviceEvent():
 			goto loop
-		}
-		if c.events&evHalted != 0 {
+		case c.events&evHalted != 0:
 			return done, nil
 		}
+		tf = c.flags&FlagTF != 0
 	}
 	done++
 	c.Instructions++
@@ -33,15 +40,12 @@ loop:
 	c.csBase = uint32(c.Segs[CS]) << 4
 	c.segOvr = -1
 	c.rep = 0
-	c.repPending = false
-	tf := c.flags&FlagTF != 0
-	c.shadow = false
 	prefixes := 0
 next:
 	// The opcode fetch is fetch8 written out: this is the hottest line.
 	var op byte
-	if a := c.csBase + uint32(c.IP); a < uint32(len(c.mem)) {
-		op = c.mem[a]
+	if a, mem := c.csBase+uint32(c.IP), c.mem; a < uint32(len(mem)) {
+		op = mem[a]
 		c.IP++
 	} else {
 		op = c.fetch8()
@@ -56,7 +60,16 @@ next:
 			c.setRM8(r)
 		}
 	case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op rm16, r16
-		c.decodeModRM()
+		// Register forms skip the ModRM bookkeeping (the hot path).
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			r := c.alu16(op>>3, c.Regs[m&7], c.Regs[m>>3&7])
+			if op != 0x39 {
+				c.Regs[m&7] = r
+			}
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg&7])
 		if op != 0x39 {
 			c.setRM16(r)
@@ -68,7 +81,15 @@ next:
 			c.setReg8(c.reg, r)
 		}
 	case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, rm16
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			r := c.alu16(op>>3, c.Regs[m>>3&7], c.Regs[m&7])
+			if op != 0x3B {
+				c.Regs[m>>3&7] = r
+			}
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		r := c.alu16(op>>3, c.Regs[c.reg&7], c.rm16())
 		if op != 0x3B {
 			c.Regs[c.reg&7] = r
@@ -88,7 +109,7 @@ next:
 	case 0x07, 0x17, 0x1F: // POP sreg
 		c.Segs[op>>3] = c.pop16()
 		if op == 0x17 {
-			c.shadow = true
+			c.events |= evShadow
 		}
 	case 0x0F:
 		switch c.model {
@@ -158,14 +179,30 @@ next:
 			c.setRM8(r)
 		}
 	case 0x81: // group 1 rm16, imm16
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			r := c.alu16(m>>3&7, c.Regs[m&7], c.fetch16())
+			if m>>3&7 != 7 {
+				c.Regs[m&7] = r
+			}
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		a := c.rm16()
 		r := c.alu16(c.reg, a, c.fetch16())
 		if c.reg != 7 {
 			c.setRM16(r)
 		}
 	case 0x83: // group 1 rm16, sign-extended imm8
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			r := c.alu16(m>>3&7, c.Regs[m&7], uint16(int8(c.fetch8())))
+			if m>>3&7 != 7 {
+				c.Regs[m&7] = r
+			}
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		a := c.rm16()
 		r := c.alu16(c.reg, a, uint16(int8(c.fetch8())))
 		if c.reg != 7 {
@@ -191,13 +228,23 @@ next:
 		c.decodeModRM()
 		c.setRM8(c.reg8(c.reg))
 	case 0x89:
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			c.Regs[m&7] = c.Regs[m>>3&7]
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		c.setRM16(c.Regs[c.reg&7])
 	case 0x8A:
 		c.decodeModRM()
 		c.setReg8(c.reg, c.rm8())
 	case 0x8B:
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			c.Regs[m>>3&7] = c.Regs[m&7]
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		c.Regs[c.reg&7] = c.rm16()
 	case 0x8C: // MOV rm16, sreg
 		c.decodeModRM()
@@ -222,7 +269,7 @@ next:
 		}
 		c.Segs[s] = c.rm16()
 		if s == SS {
-			c.shadow = true
+			c.events |= evShadow
 		}
 	case 0x8F: // POP rm16 (the 8086 ignores the reg field)
 		c.decodeModRM()
@@ -481,7 +528,7 @@ next:
 		c.flags &^= FlagIF
 	case 0xFB: // STI: interrupts resume after the next instruction
 		c.flags |= FlagIF
-		c.shadow = true
+		c.events |= evShadow
 	case 0xFC:
 		c.flags &^= FlagDF
 	case 0xFD:
@@ -493,12 +540,8 @@ next:
 		c.decodeModRM()
 		c.group5()
 	}
-	if tf && !c.shadow {
+	if tf && c.events&evShadow == 0 {
 		c.events |= evTrap
-	}
-	if c.stopReq {
-		c.stopReq = false
-		return done, nil
 	}
 	goto loop
 }

@@ -17,6 +17,7 @@ func (c *CPU) interrupt(vec uint8, retIP uint16) {
 	defer func() { c.noOverrun = false }()
 	c.push16(c.Flags())
 	c.flags &^= FlagIF | FlagTF
+	c.events &^= evTF
 	c.push16(c.Segs[CS])
 	c.push16(retIP)
 	c.IP = c.readLin16(base)
@@ -42,21 +43,21 @@ func (c *CPU) serviceEvent() bool {
 	case c.events&evNMI != 0:
 		c.events &^= evNMI | evHalted
 		c.interrupt(2, c.IP)
-	case c.events&evINTR != 0 && c.flags&FlagIF != 0 && !c.shadow && c.ic != nil:
+	case c.events&evINTR != 0 && c.flags&FlagIF != 0 && c.ic != nil:
 		vec := c.ic.Acknowledge()
 		c.events &^= evHalted
 		c.interrupt(vec, c.IP)
 	default:
 		return false
 	}
-	c.shadow = false
 	return true
 }
 
 // Step executes one instruction (one iteration of a REP string
 // instruction), or enters one pending interrupt.
 func (c *CPU) Step() (err error) {
-	if c.events != 0 {
+	c.events &^= evStop
+	if c.events&(evINTR|evNMI|evTrap|evHalted) != 0 && c.events&evShadow == 0 {
 		if c.serviceEvent() {
 			return nil
 		}
@@ -81,8 +82,7 @@ func (c *CPU) deliverFault(r any) {
 		panic(r)
 	}
 	c.repPending = false
-	c.shadow = false
-	c.events &^= evTrap
+	c.events &^= evTrap | evShadow
 	c.noOverrun, c.deferOverrun, c.overrunPending = false, false, false
 	c.interrupt(f.vector, c.opStart)
 }
@@ -91,7 +91,7 @@ func (c *CPU) deliverFault(r any) {
 // returns early when the CPU halts with nothing to wake it, when Stop was
 // called, or on an error.
 func (c *CPU) Run(n int) (int, error) {
-	c.stopReq = false
+	c.events &^= evStop
 	done := 0
 	for {
 		k, again, err := c.run(n - done)
@@ -110,8 +110,8 @@ func (c *CPU) run(n int) (done int, again bool, err error) {
 		if r := recover(); r != nil {
 			c.deliverFault(r)
 			done = int(c.Instructions - start)
-			again = done < n && !c.stopReq
-			c.stopReq = false
+			again = done < n && c.events&evStop == 0
+			c.events &^= evStop
 		}
 	}()
 	done, err = c.exec(n)

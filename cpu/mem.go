@@ -38,16 +38,16 @@ func (c *CPU) readLin16(a uint32) uint16 {
 
 func (c *CPU) read8(seg int, off uint16) uint8 {
 	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
-	if a < uint32(len(c.mem)) {
-		return c.mem[a]
+	if mem := c.mem; a < uint32(len(mem)) {
+		return mem[a]
 	}
 	return c.busRead8(a & c.addrMask)
 }
 
 func (c *CPU) write8(seg int, off uint16, v uint8) {
 	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
-	if a < uint32(len(c.mem)) {
-		c.mem[a] = v
+	if mem := c.mem; a < uint32(len(mem)) {
+		mem[a] = v
 		return
 	}
 	c.busWrite8(a&c.addrMask, v)
@@ -75,8 +75,8 @@ func (c *CPU) busWrite8(a uint32, v uint8) {
 
 func (c *CPU) read16(seg int, off uint16) uint16 {
 	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
-	if a+1 < uint32(len(c.mem)) && off != 0xFFFF {
-		return uint16(c.mem[a]) | uint16(c.mem[a+1])<<8
+	if mem := c.mem; a+1 < uint32(len(mem)) && off != 0xFFFF {
+		return uint16(mem[a]) | uint16(mem[a+1])<<8
 	}
 	return c.read16Slow(seg, off)
 }
@@ -90,9 +90,9 @@ func (c *CPU) read16Slow(seg int, off uint16) uint16 {
 
 func (c *CPU) write16(seg int, off uint16, v uint16) {
 	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
-	if a+1 < uint32(len(c.mem)) && off != 0xFFFF {
-		c.mem[a] = uint8(v)
-		c.mem[a+1] = uint8(v >> 8)
+	if mem := c.mem; a+1 < uint32(len(mem)) && off != 0xFFFF {
+		mem[a+1] = uint8(v >> 8)
+		mem[a] = uint8(v)
 		return
 	}
 	c.write16Slow(seg, off, v)
@@ -111,8 +111,8 @@ func (c *CPU) write16Slow(seg int, off uint16, v uint16) {
 func (c *CPU) fetch8() uint8 {
 	a := c.csBase + uint32(c.IP)
 	c.IP++
-	if a < uint32(len(c.mem)) {
-		return c.mem[a]
+	if mem := c.mem; a < uint32(len(mem)) {
+		return mem[a]
 	}
 	return c.busRead8(a & c.addrMask)
 }
@@ -120,9 +120,9 @@ func (c *CPU) fetch8() uint8 {
 func (c *CPU) fetch16() uint16 {
 	ip := c.IP
 	a := c.csBase + uint32(ip)
-	if a+1 < uint32(len(c.mem)) && ip != 0xFFFF {
+	if mem := c.mem; a+1 < uint32(len(mem)) && ip != 0xFFFF {
 		c.IP = ip + 2
-		return uint16(c.mem[a]) | uint16(c.mem[a+1])<<8
+		return uint16(mem[a]) | uint16(mem[a+1])<<8
 	}
 	return c.fetch16Slow()
 }

@@ -6,8 +6,8 @@ package cpu
 
 func (c *CPU) decodeModRM() {
 	var m byte
-	if a := c.csBase + uint32(c.IP); a < uint32(len(c.mem)) {
-		m = c.mem[a]
+	if a, mem := c.csBase+uint32(c.IP), c.mem; a < uint32(len(mem)) {
+		m = mem[a]
 		c.IP++
 	} else {
 		m = c.fetch8()
@@ -106,4 +106,30 @@ func (c *CPU) setRM16(v uint16) {
 		return
 	}
 	c.write16(c.eaSeg, c.eaOff, v)
+}
+
+// fetchFast is the RAM fast path of fetch8, small enough to inline; ok is
+// false when the byte must come through fetch8.
+func (c *CPU) fetchFast() (b uint8, ok bool) {
+	a := c.csBase + uint32(c.IP)
+	if mem := c.mem; a < uint32(len(mem)) {
+		c.IP++
+		return mem[a], true
+	}
+	return 0, false
+}
+
+// decodeModRMFrom completes decodeModRM after a fetchFast that either
+// failed (ok=false: fetch the byte now) or returned a byte the caller's
+// register-form fast path did not take.
+func (c *CPU) decodeModRMFrom(m uint8, ok bool) {
+	if !ok {
+		m = c.fetch8()
+	}
+	c.mod = m >> 6
+	c.reg = (m >> 3) & 7
+	c.rm = m & 7
+	if m < 0xC0 {
+		c.decodeEA()
+	}
 }
