@@ -167,6 +167,7 @@ func TestQemuReadsOurImages(t *testing.T) {
 	}{
 		{Fixed, 5 << 20, false, 0}, {Dynamic, 5 << 20, false, 0}, {Dynamic, 5<<20 + 512, true, 0},
 		{Dynamic, 3 << 20, false, 4096}, {Fixed, 3<<20 + 1024, true, 0}, {Dynamic, 100 << 30, false, 0},
+		{Dynamic, 130 << 20, false, 64 << 20},
 	} {
 		name := fmt.Sprintf("%s/ours-%v-%d-%v.vhd", dir, c.typ, c.size, c.force)
 		d := mustCreate(t, name, CreateOptions{Type: c.typ, Size: c.size, ForceSize: c.force, BlockSize: c.bs})
