@@ -15,6 +15,12 @@
 //	screendump FILE         write the screen to FILE (.txt as text, .png as image)
 //	sleep DURATION          let DURATION of virtual time pass (500ms, 2s, 1m)
 //	poweroff                power the machine off and end the script
+//
+// Time in a script is virtual: the same script on the same images gives
+// the same screens. A machine that stops by itself (the guest powers off
+// or writes the exit port) ends a type, key or sleep step early; after
+// that, expect, reject and screendump look at the last screen and a wait
+// fails unless its text is on it.
 package script
 
 import (

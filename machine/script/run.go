@@ -14,22 +14,23 @@ type Target interface {
 	// ScreenText returns the screen as text: one line per text row,
 	// trailing blanks removed, rows joined by "\n".
 	ScreenText() string
-	// SendKeys queues key transitions for the keyboard, in order; each is
-	// the bytes of scancode set 1 one key sends going down or up (a make
-	// or break code with its E0h/E1h prefixes). The machine feeds them to
+	// SendScancodes queues one key transition for the keyboard: the bytes
+	// of scancode set 1 a key sends going down or up (a make or break code
+	// with its E0h/E1h prefixes). The machine feeds queued transitions to
 	// the keyboard controller at its own pace as virtual time runs.
-	SendKeys(transitions [][]byte) error
+	SendScancodes(codes []byte)
 	// KeysPending reports whether queued transitions have not all been
 	// handed to the guest yet.
 	KeysPending() bool
 	// RunFor runs the machine for d of virtual time. stopped is true when
-	// the machine stopped (power-off, exit port, halt with nothing to wake
-	// it) before or during that time.
-	RunFor(d time.Duration) (stopped bool, err error)
+	// the machine stopped (power-off, exit port, reset without reboot, an
+	// emulation error reported in err) before or during that time. When
+	// ctx ends first, RunFor returns ctx's error.
+	RunFor(ctx context.Context, d time.Duration) (stopped bool, err error)
 	// Screendump writes the screen to path: text for .txt, PNG for .png.
 	Screendump(path string) error
 	// PowerOff turns the machine off.
-	PowerOff() error
+	PowerOff()
 }
 
 // Options tune how a script runs. The zero value gives the defaults.
@@ -150,23 +151,23 @@ func (r *runner) fail(st *Step, kind Kind, err error, format string, a ...any) *
 }
 
 // run lets d of virtual time pass in slices, checking the context between
-// them. It reports an error when the machine stopped or failed.
-func (r *runner) run(st *Step, d time.Duration) error {
+// them. It returns early with stopped set when the machine stops.
+func (r *runner) run(st *Step, d time.Duration) (stopped bool, err error) {
 	for d > 0 {
 		if err := r.ctx.Err(); err != nil {
-			return r.fail(st, TimedOut, err, "stopped by the host: %v", err)
+			return false, r.fail(st, TimedOut, err, "stopped by the host: %v", err)
 		}
 		slice := min(d, r.opt.Poll)
-		stopped, err := r.t.RunFor(slice)
+		stopped, err := r.t.RunFor(r.ctx, slice)
 		if err != nil {
-			return r.fail(st, Failed, err, "machine error: %v", err)
+			return stopped, r.runError(st, err)
 		}
 		if stopped {
-			return r.fail(st, Failed, nil, "the machine stopped")
+			return true, nil
 		}
 		d -= slice
 	}
-	return nil
+	return false, nil
 }
 
 func (r *runner) step(st *Step) error {
@@ -188,9 +189,9 @@ func (r *runner) step(st *Step) error {
 				return r.fail(st, TimedOut, err, "stopped by the host while waiting for %q: %v", st.Text, err)
 			}
 			slice := min(r.opt.Poll, timeout-waited)
-			stopped, err := r.t.RunFor(slice)
+			stopped, err := r.t.RunFor(r.ctx, slice)
 			if err != nil {
-				return r.fail(st, Failed, err, "machine error while waiting for %q: %v", st.Text, err)
+				return r.runError(st, err)
 			}
 			waited += slice
 			if stopped && !strings.Contains(r.t.ScreenText(), st.Text) {
@@ -198,20 +199,20 @@ func (r *runner) step(st *Step) error {
 			}
 		}
 	case OpType, OpKey:
-		var strokes [][]byte
 		for _, c := range st.Keys {
-			strokes = append(strokes, c.Strokes()...)
+			for _, codes := range c.Strokes() {
+				r.t.SendScancodes(codes)
+			}
 		}
-		if err := r.t.SendKeys(strokes); err != nil {
-			return r.fail(st, Failed, err, "keyboard: %v", err)
-		}
-		// The step is done when the guest has taken every key.
+		// The step is done when the guest has taken every key, or has
+		// stopped the machine (a typed command that powers off).
 		var waited time.Duration
 		for r.t.KeysPending() {
 			if waited >= r.opt.KeyTimeout {
 				return r.fail(st, TimedOut, nil, "the guest did not take the keys within %v", r.opt.KeyTimeout)
 			}
-			if err := r.run(st, r.opt.Poll); err != nil {
+			stopped, err := r.run(st, r.opt.Poll)
+			if err != nil || stopped {
 				return err
 			}
 			waited += r.opt.Poll
@@ -229,11 +230,20 @@ func (r *runner) step(st *Step) error {
 			return r.fail(st, Failed, err, "screendump: %v", err)
 		}
 	case OpSleep:
-		return r.run(st, st.Timeout)
+		// A machine that stops ends the sleep early: nothing more happens.
+		_, err := r.run(st, st.Timeout)
+		return err
 	case OpPowerOff:
-		if err := r.t.PowerOff(); err != nil {
-			return r.fail(st, Failed, err, "power off: %v", err)
-		}
+		r.t.PowerOff()
 	}
 	return nil
+}
+
+// runError reports an error from RunFor: the host's deadline or
+// cancellation is a timeout, anything else a machine failure.
+func (r *runner) runError(st *Step, err error) error {
+	if r.ctx.Err() != nil {
+		return r.fail(st, TimedOut, err, "stopped by the host: %v", err)
+	}
+	return r.fail(st, Failed, err, "machine error: %v", err)
 }
