@@ -298,3 +298,29 @@ func TestCMOSRAMAndSetters(t *testing.T) {
 		t.Fatal("NMI not re-enabled")
 	}
 }
+
+// TestCMOSRandomGuest writes arbitrary values to every register: no panic,
+// and NextEvent stays in the future after AdvanceTo.
+func TestCMOSRandomGuest(t *testing.T) {
+	clk := &fakeClock{}
+	irq := &testLine{}
+	c := NewCMOS(clk, friday, irq)
+	rng := uint32(3)
+	next := func() uint32 { rng = rng*1664525 + 1013904223; return rng >> 8 }
+	for i := 0; i < 100000; i++ {
+		clk.ns += int64(next() % 50_000_000)
+		switch next() % 4 {
+		case 0:
+			cmosWrite(c, uint8(next()%0x40), uint8(next()))
+		case 1:
+			cmosRead(c, uint8(next()%0x80))
+		case 2:
+			cmosRead(c, CMOSRegC)
+		default:
+			c.AdvanceTo(clk.ns)
+			if ne := c.NextEvent(); ne <= clk.ns {
+				t.Fatalf("step %d: NextEvent %d not after now %d", i, ne, clk.ns)
+			}
+		}
+	}
+}

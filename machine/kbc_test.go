@@ -413,3 +413,31 @@ func TestKBCPolledWithInterruptsOff(t *testing.T) {
 		t.Fatal("stale IRQ 1 after the byte was read")
 	}
 }
+
+// TestKBCRandomGuest sends arbitrary commands and data: no panic, no hang,
+// and NextEvent never asks for a time in the past once advanced.
+func TestKBCRandomGuest(t *testing.T) {
+	r := newKBCRig()
+	rng := uint32(7)
+	next := func() uint32 { rng = rng*1664525 + 1013904223; return rng >> 8 }
+	for i := 0; i < 100000; i++ {
+		r.clk.ns += int64(next() % 300000)
+		switch next() % 6 {
+		case 0:
+			r.k.Out8(PortKBCStatus, uint8(next()))
+		case 1:
+			r.k.Out8(PortKBCData, uint8(next()))
+		case 2:
+			r.k.In8(PortKBCData)
+		case 3:
+			r.k.In8(PortKBCStatus)
+		case 4:
+			r.k.KeyScancodes(uint8(next()))
+		default:
+			r.k.AdvanceTo(r.clk.ns)
+			if ne := r.k.NextEvent(); ne <= r.clk.ns && ne != math.MaxInt64 {
+				t.Fatalf("step %d: NextEvent %d not after now %d", i, ne, r.clk.ns)
+			}
+		}
+	}
+}

@@ -324,3 +324,32 @@ func TestPICReinitResetsEdgeSense(t *testing.T) {
 		t.Fatal("new edge after init not seen")
 	}
 }
+
+// TestPICRandomGuest writes arbitrary bytes to the PIC ports and toggles
+// lines: no panic, and INTR always agrees with what Acknowledge finds.
+func TestPICRandomGuest(t *testing.T) {
+	var intr bool
+	p := NewPIC(func(l bool) { intr = l })
+	rng := uint32(99)
+	next := func() uint32 { rng = rng*1664525 + 1013904223; return rng >> 8 }
+	ports := []uint16{0x20, 0x21, 0xA0, 0xA1}
+	for i := 0; i < 200000; i++ {
+		switch next() % 5 {
+		case 0:
+			p.Out8(ports[next()%4], uint8(next()))
+		case 1:
+			p.In8(ports[next()%4])
+		case 2:
+			p.SetIRQ(int(next()%16), next()%2 == 0)
+		case 3:
+			if intr != p.Pending() {
+				t.Fatal("INTR callback out of step with Pending")
+			}
+			if intr {
+				p.Acknowledge()
+			}
+		default:
+			p.Out8(ports[2*(next()%2)], 0x20)
+		}
+	}
+}

@@ -279,3 +279,27 @@ func TestUARTFIFO(t *testing.T) {
 		t.Fatal("FIFO not cleared/disabled")
 	}
 }
+
+// TestUARTRandomGuest writes arbitrary values to every register with host
+// input arriving: no panic, and NextEvent stays in the future.
+func TestUARTRandomGuest(t *testing.T) {
+	u, clk, _, _ := newCOM1()
+	rng := uint32(5)
+	next := func() uint32 { rng = rng*1664525 + 1013904223; return rng >> 8 }
+	for i := 0; i < 100000; i++ {
+		clk.ns += int64(next() % 2_000_000)
+		switch next() % 5 {
+		case 0:
+			u.Out8(com1+uint16(next()%8), uint8(next()))
+		case 1:
+			u.In8(com1 + uint16(next()%8))
+		case 2:
+			u.Receive(uint8(next()))
+		default:
+			u.AdvanceTo(clk.ns)
+			if ne := u.NextEvent(); ne <= clk.ns {
+				t.Fatalf("step %d: NextEvent %d not after now %d", i, ne, clk.ns)
+			}
+		}
+	}
+}
