@@ -22,11 +22,11 @@ type fakePC struct {
 	queue    int           // transitions not yet taken by the "guest"
 	perKey   time.Duration // virtual time the guest needs per transition
 
-	dumps    []string
-	off      bool
-	dumpErr  error
-	runs     int
-	onRun    func()
+	dumps   []string
+	off     bool
+	dumpErr error
+	runs    int
+	onRun   func()
 }
 
 type frame struct {
