@@ -41,7 +41,90 @@ func (b *BIOS) mode() (uint8, videoMode) {
 	if !ok {
 		return 0x03, videoModes[0x03]
 	}
+	if vm.text { // INT 10h AH=11h may have changed the rows (80x28, 80x50)
+		if rows := int(b.bda8(bdaRows)) + 1; rows >= 12 && rows <= 60 {
+			vm.rows = rows
+		}
+		if ps := b.bda16(bdaPageSize); ps >= uint16(vm.rows*vm.cols*2) {
+			vm.pageSize = ps
+			vm.pages = min(8, 0x8000/int(ps))
+		}
+	}
 	return m, vm
+}
+
+func (b *BIOS) crtcRead(reg uint8) uint8 {
+	port := b.bda16(bdaCRTCBase)
+	if port == 0 {
+		port = 0x3D4
+	}
+	b.bus.Out8(port, reg)
+	return b.bus.In8(port + 1)
+}
+
+// textLines is the number of scan lines a text mode displays: 350 on the
+// monochrome mode, 400 on the colour ones (VGA).
+func textLines(m uint8) int {
+	if m == 0x07 {
+		return 350
+	}
+	return 400
+}
+
+// fontService is AH=11h. The adapter draws text with its own fonts, so a
+// "load" only chooses the character height: 8x14, 8x8 or 8x16 cells, and
+// with them 28, 50 or 25 rows (AL=01h/02h/04h and the 11h/12h/14h forms
+// that recalculate the rows). AL=20h-24h set the graphics font vectors.
+func (b *BIOS) fontService(m uint8, vm videoMode) {
+	al := b.al()
+	height := 0
+	switch al {
+	case 0x01, 0x11:
+		height = 14
+	case 0x02, 0x12:
+		height = 8
+	case 0x04, 0x14:
+		height = 16
+	case 0x00, 0x10: // user font: only its height matters here
+		if h := int(b.bh()); h == 8 || h == 14 || h == 16 {
+			height = h
+		}
+	case 0x20: // INT 1Fh = ES:BP
+		b.setVector(0x1F, b.p.Seg(cpu.ES), b.p.Reg(cpu.BP))
+	case 0x21, 0x22, 0x23, 0x24: // INT 43h = user font or a ROM font
+		seg, off := b.p.Seg(cpu.ES), b.p.Reg(cpu.BP)
+		h := b.cx()
+		switch al {
+		case 0x22:
+			seg, off, h = romSeg, offFont14, 14
+		case 0x23:
+			seg, off, h = romSeg, offFont8Full, 8
+		case 0x24:
+			seg, off, h = romSeg, offFont16, 16
+		}
+		b.setVector(0x43, seg, off)
+		if !vm.text {
+			rows := map[uint8]int{0: int(b.dl()), 1: 14, 2: 25, 3: 43}[b.bl()]
+			if rows > 0 {
+				b.setBDA8(bdaRows, uint8(rows-1))
+			}
+			b.setBDA16(bdaCharHeight, h)
+		}
+	case 0x30:
+		b.fontInfo()
+	}
+	if height == 0 || !vm.text {
+		return
+	}
+	rows := textLines(m) / height
+	b.crtcWrite(0x09, b.crtcRead(0x09)&0xE0|uint8(height-1))
+	b.setBDA8(bdaRows, uint8(rows-1))
+	b.setBDA16(bdaCharHeight, uint16(height))
+	b.setBDA16(bdaPageSize, uint16((vm.cols*rows*2+0xFF)&^0xFF))
+	b.setCursorShape(0x06, 0x07)
+	if al >= 0x10 && al < 0x20 {
+		b.setCursor(b.bda8(bdaActivePage), 0, 0)
+	}
 }
 
 func (b *BIOS) crtcWrite(reg, v uint8) {
@@ -236,9 +319,7 @@ func (b *BIOS) int10() {
 	case 0x10:
 		b.vgaPalette()
 	case 0x11:
-		if b.al() == 0x30 {
-			b.fontInfo()
-		}
+		b.fontService(m, vm)
 	case 0x12:
 		switch bl := b.bl(); {
 		case bl == 0x10: // EGA/VGA information: colour, 256 KiB, switches

@@ -333,3 +333,49 @@ func TestVideoStateInfo(t *testing.T) {
 		t.Errorf("AH=12h BL=34h: AL=%02X", uint8(pc.cpu.Regs[cpu.AX]))
 	}
 }
+
+func TestFontRows(t *testing.T) {
+	pc, _ := videoPC(t)
+	pc.crtc[0x09] = 0x4F // mode 3's maximum scan line register: 16 lines, line compare bit 9
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x1112; c.Regs[cpu.BX] = 0 })
+	if pc.ram[0x484] != 49 || pc.ram[0x485] != 8 || pc.crtc[0x09] != 0x47 {
+		t.Fatalf("AX=1112h: rows-1 %d, height %d, CR09 %02X", pc.ram[0x484], pc.ram[0x485], pc.crtc[0x09])
+	}
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x1130; c.Regs[cpu.BX] = 0x0300 })
+	if pc.cpu.Regs[cpu.CX] != 8 || uint8(pc.cpu.Regs[cpu.DX]) != 49 {
+		t.Errorf("AX=1130h in 80x50: CX=%d DL=%d", pc.cpu.Regs[cpu.CX], uint8(pc.cpu.Regs[cpu.DX]))
+	}
+	// The teletype scrolls at row 49, not 24.
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0200; c.Regs[cpu.BX] = 0; c.Regs[cpu.DX] = 0x1800 })
+	pc.tty("a\n")
+	if r, _ := pc.cursorBDA(); r != 25 {
+		t.Errorf("80x50: cursor row %d after a line feed on row 24, want 25", r)
+	}
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0200; c.Regs[cpu.BX] = 0; c.Regs[cpu.DX] = 0x3100 })
+	pc.tty("b\n")
+	if r, _ := pc.cursorBDA(); r != 49 {
+		t.Errorf("80x50: cursor row %d after a line feed on the last row", r)
+	}
+	if ch, _ := pc.cell(48, 0); ch != 'b' {
+		t.Errorf("80x50: the last row did not scroll up (%q)", ch)
+	}
+	// Back to 8x16: 25 rows; a mode set also restores them.
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x1114; c.Regs[cpu.BX] = 0 })
+	if pc.ram[0x484] != 24 || pc.ram[0x485] != 16 || pc.crtc[0x09] != 0x4F {
+		t.Errorf("AX=1114h: rows-1 %d, height %d, CR09 %02X", pc.ram[0x484], pc.ram[0x485], pc.crtc[0x09])
+	}
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x1111; c.Regs[cpu.BX] = 0 })
+	if pc.ram[0x484] != 27 {
+		t.Errorf("AX=1111h: rows-1 %d, want 27", pc.ram[0x484])
+	}
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0003 })
+	if pc.ram[0x484] != 24 || pc.ram[0x485] != 16 {
+		t.Errorf("mode 3 after 80x28: rows-1 %d, height %d", pc.ram[0x484], pc.ram[0x485])
+	}
+	// AX=1123h in mode 13h: INT 43h to the ROM's 8x8 font.
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0013 })
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x1123; c.Regs[cpu.BX] = 0x0002 })
+	if off := uint16(pc.ram[0x43*4]) | uint16(pc.ram[0x43*4+1])<<8; off != offFont8Full {
+		t.Errorf("AX=1123h: INT 43h offset %04X", off)
+	}
+}
