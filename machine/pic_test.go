@@ -353,3 +353,19 @@ func TestPICRandomGuest(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPICInterrupt is one interrupt through the PIC: request, INTA,
+// EOI, line down.
+func BenchmarkPICInterrupt(b *testing.B) {
+	p := NewPIC(nil)
+	for _, w := range [][2]uint8{{0x20, 0x11}, {0x21, 0x08}, {0x21, 0x04}, {0x21, 0x01}} {
+		p.Out8(uint16(w[0]), w[1])
+	}
+	l := p.Line(0)
+	for b.Loop() {
+		l.Raise()
+		p.Acknowledge()
+		p.Out8(0x20, 0x20)
+		l.Lower()
+	}
+}
