@@ -551,6 +551,17 @@ main:
         mov dl, FD
         DISK
         OK "int13 00h floppy reset"
+        ; AH=16h change line: 00h (CF=0) or 06h (CF=1)
+        mov ah, 16h
+        mov dl, FD
+        DISK
+        mov al, [rv_ax+1]
+        mov ah, [rflags]
+        and ah, 1
+        cmp ax, 0000h
+        je .chg
+        cmp ax, 0106h
+.chg:   CHECKCC "int13 16h floppy change line: AH=00h CF=0 or AH=06h CF=1", e
         mov word [fch], 0
         mov word [fch+2], 0001h         ; C=0 H=0 S=1 -> LBA 0
         call fd_read_check
