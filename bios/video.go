@@ -122,8 +122,9 @@ func (b *BIOS) fontService(m uint8, vm videoMode) {
 	b.setBDA16(bdaCharHeight, uint16(height))
 	b.setBDA16(bdaPageSize, uint16((vm.cols*rows*2+0xFF)&^0xFF))
 	b.setCursorShape(0x06, 0x07)
-	if al >= 0x10 && al < 0x20 {
-		b.setCursor(b.bda8(bdaActivePage), 0, 0)
+	page := b.bda8(bdaActivePage)
+	if row, col := b.cursor(page); row >= rows { // keep the cursor on the screen
+		b.setCursor(page, rows-1, col)
 	}
 }
 
