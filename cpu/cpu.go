@@ -235,13 +235,14 @@ func (c *CPU) Halted() bool { return c.events&evHalted != 0 }
 
 // Bits of CPU.events: what must be looked at between instructions.
 const (
-	evINTR   uint8 = 1 << iota // INTR line asserted (taken only when IF=1)
-	evNMI                      // NMI latched
-	evTrap                     // single-step trap owed for the last instruction
-	evHalted                   // HLT executed, waiting for an interrupt
-	evShadow                   // MOV SS / POP SS / STI: no interrupt at this boundary
-	evTF                       // FLAGS.TF is set
-	evStop                     // Stop was called
+	evINTR    uint8 = 1 << iota // INTR line asserted (taken only when IF=1)
+	evNMI                       // NMI latched
+	evTrap                      // single-step trap owed for the last instruction
+	evHalted                    // HLT executed, waiting for an interrupt
+	evShadow                    // MOV SS / POP SS / STI: no interrupt at this boundary
+	evTF                        // FLAGS.TF is set
+	evStop                      // Stop was called
+	evTFArmed                   // TF was set as this instruction started
 )
 
 // Stop makes Run return after the current instruction. Call it from a bus

@@ -15,41 +15,57 @@ const maxPrefixes = 64
 // nothing to wake it, after Stop, or on an error. Interrupt entries are not
 // counted.
 func (c *CPU) exec(n int) (done int, err error) {
+	start := c.Instructions
+	limit := start + uint64(n)
 loop:
-	if done >= n {
-		return done, nil
+	if c.Instructions >= limit {
+		return int(c.Instructions - start), nil
 	}
-	tf := false
 	if c.events != 0 {
 		switch {
 		case c.events&evStop != 0:
 			c.events &^= evStop
-			return done, nil
+			return int(c.Instructions - start), nil
 		case c.events&evShadow != 0:
 			c.events &^= evShadow // no interrupt or trap at this boundary
 		case c.serviceEvent():
 			goto loop
 		case c.events&evHalted != 0:
-			return done, nil
+			return int(c.Instructions - start), nil
 		}
-		tf = c.flags&FlagTF != 0
+		if c.flags&FlagTF != 0 {
+			c.events |= evTFArmed // TF as the instruction starts
+		}
 	}
-	done++
 	c.Instructions++
-	c.opStart = c.IP
-	c.csBase = uint32(c.Segs[CS]) << 4
+	ip := c.IP
+	c.opStart = ip
+	cs := uint32(c.Segs[CS]) << 4
+	c.csBase = cs
 	c.segOvr = -1
 	c.rep = 0
 	prefixes := 0
-next:
+	// Operands of a word ALU operation whose destination is a register,
+	// finished by the shared code at aluReg16 (ADD OR ADC SBB AND SUB XOR CMP).
+	var aluOp, aluDst uint8
+	var aluA, aluB uint16
 	// The opcode fetch is fetch8 written out: this is the hottest line.
 	var op byte
+	if a, mem := cs+uint32(ip), c.mem; a < uint32(len(mem)) {
+		op = mem[a]
+		c.IP = ip + 1
+	} else {
+		op = c.fetch8()
+	}
+	goto decode
+next:
 	if a, mem := c.csBase+uint32(c.IP), c.mem; a < uint32(len(mem)) {
 		op = mem[a]
 		c.IP++
 	} else {
 		op = c.fetch8()
 	}
+decode:
 	switch op {
 	// 00-3F: ALU ops in the pattern op rm,r / r,rm / acc,imm; segment
 	// pushes/pops, prefixes and decimal adjusts in the gaps.
@@ -63,11 +79,8 @@ next:
 		// Register forms skip the ModRM bookkeeping (the hot path).
 		m, ok := c.fetchFast()
 		if ok && m >= 0xC0 {
-			r := c.alu16(op>>3, c.Regs[m&7], c.Regs[m>>3&7])
-			if op != 0x39 {
-				c.Regs[m&7] = r
-			}
-			break
+			aluOp, aluDst, aluA, aluB = op>>3, m&7, c.Regs[m&7], c.Regs[m>>3&7]
+			goto aluReg16
 		}
 		c.decodeModRMFrom(m, ok)
 		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg&7])
@@ -83,11 +96,8 @@ next:
 	case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, rm16
 		m, ok := c.fetchFast()
 		if ok && m >= 0xC0 {
-			r := c.alu16(op>>3, c.Regs[m>>3&7], c.Regs[m&7])
-			if op != 0x3B {
-				c.Regs[m>>3&7] = r
-			}
-			break
+			aluOp, aluDst, aluA, aluB = op>>3, m>>3&7, c.Regs[m>>3&7], c.Regs[m&7]
+			goto aluReg16
 		}
 		c.decodeModRMFrom(m, ok)
 		r := c.alu16(op>>3, c.Regs[c.reg&7], c.rm16())
@@ -100,10 +110,8 @@ next:
 			c.setReg8(AX, r)
 		}
 	case 0x05, 0x0D, 0x15, 0x1D, 0x25, 0x2D, 0x35, 0x3D: // op AX, imm16
-		r := c.alu16(op>>3, c.Regs[AX], c.fetch16())
-		if op != 0x3D {
-			c.Regs[AX] = r
-		}
+		aluOp, aluDst, aluA, aluB = op>>3, AX, c.Regs[AX], c.fetch16()
+		goto aluReg16
 	case 0x06, 0x0E, 0x16, 0x1E: // PUSH sreg
 		c.push16(c.Segs[op>>3])
 	case 0x07, 0x17, 0x1F: // POP sreg
@@ -119,7 +127,7 @@ next:
 			c.undefined()
 		default:
 			if err := c.exec0F(); err != nil {
-				return done, err
+				return int(c.Instructions - start), err
 			}
 		}
 	case 0x26, 0x2E, 0x36, 0x3E: // segment override prefix
@@ -181,11 +189,8 @@ next:
 	case 0x81: // group 1 rm16, imm16
 		m, ok := c.fetchFast()
 		if ok && m >= 0xC0 {
-			r := c.alu16(m>>3&7, c.Regs[m&7], c.fetch16())
-			if m>>3&7 != 7 {
-				c.Regs[m&7] = r
-			}
-			break
+			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], c.fetch16()
+			goto aluReg16
 		}
 		c.decodeModRMFrom(m, ok)
 		a := c.rm16()
@@ -196,11 +201,8 @@ next:
 	case 0x83: // group 1 rm16, sign-extended imm8
 		m, ok := c.fetchFast()
 		if ok && m >= 0xC0 {
-			r := c.alu16(m>>3&7, c.Regs[m&7], uint16(int8(c.fetch8())))
-			if m>>3&7 != 7 {
-				c.Regs[m&7] = r
-			}
-			break
+			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(c.fetch8()))
+			goto aluReg16
 		}
 		c.decodeModRMFrom(m, ok)
 		a := c.rm16()
@@ -540,8 +542,35 @@ next:
 		c.decodeModRM()
 		c.group5()
 	}
-	if tf && c.events&evShadow == 0 {
-		c.events |= evTrap
+	goto endInstr
+
+aluReg16:
+	// Written out rather than a call to alu16: the flag helpers inline here.
+	switch aluOp & 7 {
+	case 0:
+		c.Regs[aluDst&7] = c.add16(aluA, aluB, 0)
+	case 1:
+		c.Regs[aluDst&7] = c.logic16(aluA | aluB)
+	case 2:
+		c.Regs[aluDst&7] = c.add16(aluA, aluB, c.flags&FlagCF)
+	case 3:
+		c.Regs[aluDst&7] = c.sub16(aluA, aluB, c.flags&FlagCF)
+	case 4:
+		c.Regs[aluDst&7] = c.logic16(aluA & aluB)
+	case 5:
+		c.Regs[aluDst&7] = c.sub16(aluA, aluB, 0)
+	case 6:
+		c.Regs[aluDst&7] = c.logic16(aluA ^ aluB)
+	case 7: // CMP
+		c.sub16(aluA, aluB, 0)
+	}
+
+endInstr:
+	if c.events&evTFArmed != 0 {
+		c.events &^= evTFArmed
+		if c.events&evShadow == 0 {
+			c.events |= evTrap
+		}
 	}
 	goto loop
 }

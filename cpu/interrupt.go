@@ -82,7 +82,7 @@ func (c *CPU) deliverFault(r any) {
 		panic(r)
 	}
 	c.repPending = false
-	c.events &^= evTrap | evShadow
+	c.events &^= evTrap | evShadow | evTFArmed
 	c.noOverrun, c.deferOverrun, c.overrunPending = false, false, false
 	c.interrupt(f.vector, c.opStart)
 }
