@@ -8,14 +8,13 @@ import "pcemu/cpu"
 
 // INT 13h status codes (Ralf Brown's Table 00234).
 const (
-	stOK          = 0x00
-	stBadCommand  = 0x01
-	stNoSector    = 0x04
-	stBoundary    = 0x09
-	stWriteProt   = 0x03
-	stTimeout     = 0x80
-	stNoChange    = 0x00
-	stMediaChange = 0x06
+	stOK         = 0x00
+	stBadCommand = 0x01
+	stNoSector   = 0x04
+	stBoundary   = 0x09
+	stWriteProt  = 0x03
+	stTimeout    = 0x80
+	stNoChange   = 0x00
 )
 
 // int13 dispatches on DL: 00h-7Fh diskettes, 80h-FFh fixed disks.

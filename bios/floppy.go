@@ -11,10 +11,9 @@ import (
 // the standard geometry of its size.
 
 type floppyDrive struct {
-	img                FloppyImage
-	cyls, heads, spt   int
-	driveType          uint8 // CMOS/INT 13h AH=08h type: 1 360K, 2 1.2M, 3 720K, 4 1.44M, 5 2.88M
-	readOnlyDiscovered bool
+	img              FloppyImage
+	cyls, heads, spt int
+	driveType        uint8 // CMOS/INT 13h AH=08h type: 1 360K, 2 1.2M, 3 720K, 4 1.44M, 5 2.88M
 }
 
 // floppyFormats are the standard PC diskette geometries by image size.
