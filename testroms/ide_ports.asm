@@ -38,6 +38,14 @@ HOB     equ 80h
         out dx, al
 %endmacro
 
+; CMD op: write the command register, then let 400 ns pass before the
+; status is looked at (ATA/ATAPI-6, PIO protocols: the device has that long
+; to set BSY). Four reads of the alternate status take at least that.
+%macro CMD 1
+        OUTB STATUS, %1
+        call delay400
+%endmacro
+
 %macro INB 1
         mov dx, %1
         in al, dx
@@ -146,7 +154,7 @@ main:
         OUTB LBA1, 1
         OUTB LBA2, 0
         OUTB DEVICE, 0A2h
-        OUTB STATUS, 20h
+        CMD 20h
         mov cx, 1
         mov di, buf
         call read_pio
@@ -198,7 +206,7 @@ main:
 ; --- SET MULTIPLE MODE, READ/WRITE MULTIPLE ----------------------------------
         call wait_ready
         OUTB COUNT, 3
-        OUTB STATUS, 0C6h
+        CMD 0C6h
         call wait_ready
         and al, ERR
         CHECK8 "ide SET MULTIPLE 3 (not a power of 2) aborts: ERR", al, ERR
@@ -207,7 +215,7 @@ main:
         CHECK8 "ide SET MULTIPLE 3 error ABRT", al, ABRT
         call wait_ready
         OUTB COUNT, 2
-        OUTB STATUS, 0C6h
+        CMD 0C6h
         call wait_ready
         and al, ERR
         CHECK8 "ide SET MULTIPLE 2 succeeds", al, 0
@@ -355,7 +363,7 @@ main:
         ; NOP (00h) is always aborted; so is a reserved opcode
         call wait_ready
         OUTB FEATURES, 0
-        OUTB STATUS, 00h
+        CMD 00h
         call wait_ready
         and al, BSY | DRDY | DRQ | ERR
         CHECK8 "ide NOP status: DRDY ERR", al, DRDY | ERR
@@ -363,7 +371,7 @@ main:
         and al, ABRT
         CHECK8 "ide NOP error ABRT", al, ABRT
         call wait_ready
-        OUTB STATUS, 0FEh
+        CMD 0FEh
         call wait_ready
         and al, ERR | DRQ
         CHECK8 "ide unsupported command FEh: ERR", al, ERR
@@ -485,7 +493,7 @@ main:
         OUTB ALTST, NIEN
         call wait_ready
         OUTB COUNT, 2
-        OUTB STATUS, 0C6h
+        CMD 0C6h
         call wait_ready
         OUTB ALTST, 0
         mov word [irqs], 0
@@ -521,7 +529,7 @@ main:
         ; an aborted command interrupts too
         mov word [irqs], 0
         call wait_ready_alt
-        OUTB STATUS, 00h
+        CMD 00h
         mov bx, 1
         call wait_irq
         call settle
@@ -602,6 +610,19 @@ settle:
         pop cx
         ret
 
+; delay400: four reads of the alternate status (>= 400 ns on the ISA bus).
+delay400:
+        push ax
+        push dx
+        mov dx, ALTST
+        in al, dx
+        in al, dx
+        in al, dx
+        in al, dx
+        pop dx
+        pop ax
+        ret
+
 ; wait_ready: poll STATUS until BSY=0; AL = status, CF=1 on timeout.
 wait_ready:
         push cx
@@ -644,7 +665,7 @@ wait_drq_alt:
 identify:
         call wait_ready
         OUTB DEVICE, 0A0h
-        OUTB STATUS, 0ECh
+        CMD 0ECh
         mov cx, 1
         mov di, id
         jmp read_pio
@@ -682,6 +703,7 @@ issue28:
         mov dx, STATUS
         mov al, bl
         out dx, al
+        call delay400
         pop ax
         pop dx
         pop ax
@@ -707,7 +729,7 @@ issue48:
         OUTB LBA0, [lba48]
         OUTB LBA1, [lba48+1]
         OUTB LBA2, [lba48+2]
-        OUTB STATUS, [cmd]
+        CMD [cmd]
         ret
 
 ; read_pio: read CX sectors (one DRQ block each) into ES:DI.
@@ -753,6 +775,7 @@ write_pio:
         loop .w
         pop cx
         loop .s
+        call delay400
         call wait_ready
         jc .out
         test al, ERR
