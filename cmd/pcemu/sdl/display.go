@@ -1,0 +1,71 @@
+// Package sdl is pcemu's window: the screen drawn by the video adapter's one
+// renderer (video.Adapter.Render) and scaled by an integer factor to the 4:3
+// picture a VGA monitor shows, the host keyboard turned into XT scancodes
+// (set 1), the emulated speed in the title, and host key combinations for the
+// things an emulator user needs besides the guest:
+//
+//	Ctrl+Alt+R   release every key the guest believes is held down
+//	Ctrl+Alt+S   save a PNG screenshot (the same image as --screendump)
+//	Ctrl+Alt+F   toggle full screen
+//	Ctrl+Alt+Q   power the machine off and close the window
+//
+// Closing the window powers the machine off (as Ctrl+Alt+Q does); the caller's
+// run loop then returns machine.PowerOff and the caller closes the machine,
+// which flushes and closes the images.
+//
+// Threading. SDL wants all its calls on one OS thread, and on some systems
+// (macOS) that must be the process's main thread. Run therefore locks the
+// calling goroutine to its thread (runtime.LockOSThread) and does every SDL
+// call itself; the caller calls Run from main's goroutine, with the machine's
+// run loop (machine.Run) on a goroutine of its own. main should also lock
+// the main goroutine to the main thread in an init function
+// (runtime.LockOSThread in package main's init), so that Run, called later
+// from main, really is on the main thread. The display only talks to the
+// machine through methods that are safe from any goroutine (VideoSnapshot,
+// VideoChanges, SendScancodes, Stats, Screendump, PowerOff), so it never
+// slows the CPU's goroutine beyond the brief moments those take the
+// machine's lock.
+//
+// Building with -tags nosdl leaves SDL out (no libsdl2-dev needed); Run then
+// returns an error saying so, and Built is false.
+package sdl
+
+import (
+	"io"
+
+	"pcemu/machine"
+	"pcemu/machine/video"
+)
+
+// Options configure the window.
+type Options struct {
+	// Image is the name shown in the title, usually the boot image's
+	// file name ("pcemu — freedos.vhd — 12.5 MIPS").
+	Image string
+	// ScreenshotDir is where Ctrl+Alt+S saves pcemu-YYYYMMDD-HHMMSS.png;
+	// "" means the current directory.
+	ScreenshotDir string
+	// Scale is the initial window size as a multiple of the 4:3 screen
+	// size (720x540 for 80x25 text, 320x240 for 320x200 modes); 0 picks
+	// one that makes the window about 720 pixels high.
+	Scale int
+	// Fullscreen starts in full screen (Ctrl+Alt+F leaves it).
+	Fullscreen bool
+	// Log receives messages for the user (the screenshot's file name); nil
+	// discards them.
+	Log io.Writer
+}
+
+// Machine is what the window needs of the PC; *machine.Machine has it, and
+// all of these are safe to call while the machine runs on another
+// goroutine.
+type Machine interface {
+	VideoSnapshot() *video.Adapter
+	VideoChanges() uint64
+	SendScancodes(codes []byte)
+	Stats() machine.Stats
+	Screendump(path string) error
+	PowerOff()
+}
+
+var _ Machine = (*machine.Machine)(nil)
