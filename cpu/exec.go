@@ -411,7 +411,19 @@ decode:
 		c.decodeModRM()
 		c.setRM8(uint8(c.shift(c.reg, uint32(c.rm8()), 1, 8)))
 	case 0xD1:
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m&0xF8 == 0xE0 { // SHL r16,1, the common one, written out
+			v := c.Regs[m&7]
+			r := v << 1
+			f := c.flags&^arithFlags | szp16(r) | v>>15
+			if (r^v)&0x8000 != 0 {
+				f |= FlagOF // OF = new MSB xor CF
+			}
+			c.flags = f
+			c.Regs[m&7] = r
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		c.setRM16(uint16(c.shift(c.reg, uint32(c.rm16()), 1, 16)))
 	case 0xD2: // group 2 rm8, CL
 		c.decodeModRM()

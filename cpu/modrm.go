@@ -5,23 +5,24 @@ package cpu
 // BP-based forms default to SS, the rest to DS; a prefix overrides either.
 
 func (c *CPU) decodeModRM() {
-	var m byte
-	if a, mem := c.csBase+uint32(c.IP), c.mem; a < uint32(len(mem)) {
-		m = mem[a]
-		c.IP++
-	} else {
+	m, ok := c.fetchFast()
+	c.decodeModRMFrom(m, ok)
+}
+
+// decodeModRMFrom completes decodeModRM after a fetchFast that either
+// failed (ok=false: fetch the byte now) or returned a byte the caller's
+// register-form fast path did not take.
+func (c *CPU) decodeModRMFrom(m uint8, ok bool) {
+	if !ok {
 		m = c.fetch8()
 	}
 	c.mod = m >> 6
 	c.reg = (m >> 3) & 7
 	c.rm = m & 7
-	if m < 0xC0 {
-		c.decodeEA()
+	if m >= 0xC0 {
+		return
 	}
-}
-
-// decodeEA computes the segment and offset of a memory operand.
-func (c *CPU) decodeEA() {
+	// The effective address (8086 manual, Table 4-10).
 	var off uint16
 	seg := DS
 	switch c.rm {
@@ -117,19 +118,4 @@ func (c *CPU) fetchFast() (b uint8, ok bool) {
 		return mem[a], true
 	}
 	return 0, false
-}
-
-// decodeModRMFrom completes decodeModRM after a fetchFast that either
-// failed (ok=false: fetch the byte now) or returned a byte the caller's
-// register-form fast path did not take.
-func (c *CPU) decodeModRMFrom(m uint8, ok bool) {
-	if !ok {
-		m = c.fetch8()
-	}
-	c.mod = m >> 6
-	c.reg = (m >> 3) & 7
-	c.rm = m & 7
-	if m < 0xC0 {
-		c.decodeEA()
-	}
 }
