@@ -38,6 +38,19 @@ type sstTest struct {
 	} `json:"exception"`
 }
 
+// sstSummary collects the closing line of each suite; TestMain prints them
+// after the tests, outside any test, so that they show in the package's
+// own output (go test, scripts/gotest) and not only with -v.
+var sstSummary []string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, l := range sstSummary {
+		fmt.Println(l)
+	}
+	os.Exit(code)
+}
+
 var sstRegNames = [...]string{"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"}
 var sstSegNames = [...]string{"es", "cs", "ss", "ds"}
 
@@ -323,8 +336,8 @@ func runSSTSuite(t *testing.T, suite, dir string, model Model) {
 		}
 		line += "\n  known differences by opcode file:" + b.String()
 	}
-	fmt.Println(line)
 	t.Log(line)
+	sstSummary = append(sstSummary, line)
 	if failed > 0 {
 		t.Errorf("%s", line)
 	}
