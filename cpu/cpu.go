@@ -2,6 +2,31 @@
 // of the 80286. It knows nothing of the PC around it: it sees memory and I/O
 // ports through a Bus, and maskable interrupts through an INTR line plus an
 // InterruptController that supplies the vector on acknowledge.
+//
+// The files follow the processor:
+//
+//	cpu.go       registers, state and the public API
+//	mem.go       segment:offset addressing, RAM fast path, bus slow path, stack
+//	modrm.go     ModRM and effective-address decoding, register operands
+//	exec.go      the run loop and the one-byte opcode map as one switch
+//	alu.go       ADD..CMP, INC/DEC and their flags; Jcc conditions
+//	shift.go     group 2 rotates and shifts
+//	muldiv.go    group 3 (TEST NOT NEG MUL IMUL DIV IDIV) and decimal adjusts
+//	div8086.go   the 8086's microcoded division, flags included
+//	string.go    MOVS CMPS STOS LODS SCAS INS OUTS, REP, bulk port I/O
+//	interrupt.go interrupts, NMI, INTR, single step, HLT, Step/Run, faults
+//	ext186.go    80186 additions (PUSHA POPA BOUND PUSH/IMUL imm ENTER)
+//	ext286.go    80286 two-byte opcodes as far as real mode goes
+//	length.go    the 286's 10-byte instruction limit
+//
+// Conformance is measured against the SingleStepTests vectors (8086 and
+// 80286) and the artlav 80186 programs; see the tests.
+//
+// Speed: the hot path is the opcode switch in exec, with RAM read directly
+// from a byte slice and flags computed eagerly (a table gives SF ZF PF for
+// word results). Register forms of the common ALU, MOV and shift opcodes
+// skip the ModRM bookkeeping. Everything rare (interrupt line, NMI, trap,
+// shadow, HLT, Stop) is one bit in CPU.events, tested once per instruction.
 package cpu
 
 // Model selects which processor the interpreter behaves as.
