@@ -177,10 +177,13 @@ main:
         mov cl, 2
         mov bl, 30h
         call issue28
-        mov cx, 2
         mov si, buf
+        mov cx, 1                       ; one DRQ block per sector
         call write_pio
-        CHECKCC "ide WRITE SECTORS 2 at LBA 400", nc
+        jc .w400
+        mov cx, 1
+        call write_pio
+.w400:  CHECKCC "ide WRITE SECTORS 2 at LBA 400", nc
         call clear_buf
         mov ax, 400
         xor dx, dx
@@ -756,8 +759,9 @@ read_pio:
 .bad:   stc
         ret
 
-; write_pio: write CX sectors from DS:SI as one DRQ block, then wait for
-; the device. CF=1 on error.
+; write_pio: write CX sectors from DS:SI as one DRQ block (WRITE SECTORS
+; has one sector per block, WRITE MULTIPLE up to the multiple count), then
+; wait for the device. CF=1 on error.
 write_pio:
         push cx
         call wait_ready
