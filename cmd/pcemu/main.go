@@ -17,14 +17,21 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"pcemu/cmd/pcemu/sdl"
 	"pcemu/machine"
 )
+
+// SDL must run on the process's main thread (see package sdl): lock main's
+// goroutine to it before main runs.
+func init() { runtime.LockOSThread() }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -127,7 +134,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // runMachine runs m until it stops, --expect's text appears, the timeout
-// passes or a signal arrives, and returns the exit status.
+// passes or a signal arrives, and returns the exit status. With a display,
+// the window runs on this (the main) goroutine and the machine on another.
 func runMachine(m *machine.Machine, o *options, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -153,6 +161,29 @@ func runMachine(m *machine.Machine, o *options, stderr io.Writer) int {
 		cancel()
 	}()
 
+	if o.display == "none" {
+		return loop(ctx, cancel, m, o, stderr, &got, &timedOut)
+	}
+	status := make(chan int, 1)
+	go func() {
+		s := loop(ctx, cancel, m, o, stderr, &got, &timedOut)
+		cancel() // the machine stopped: close the window
+		status <- s
+	}()
+	if err := sdl.Run(ctx, m, sdl.Options{Image: imageName(o), Log: stderr}); err != nil {
+		fmt.Fprintf(stderr, "pcemu: -display sdl: %v\n", err)
+		m.PowerOff()
+		<-status
+		return exitError
+	}
+	// The window was closed (the machine is being powered off) or the
+	// machine stopped.
+	return <-status
+}
+
+// loop runs the machine in slices of poll virtual time and decides the
+// exit status.
+func loop(ctx context.Context, cancel func(), m *machine.Machine, o *options, stderr io.Writer, got *os.Signal, timedOut *bool) int {
 	for {
 		reason, err := m.RunFor(ctx, poll)
 		if o.expect != "" && strings.Contains(m.ScreenText(), o.expect) {
@@ -170,11 +201,11 @@ func runMachine(m *machine.Machine, o *options, stderr io.Writer) int {
 			return m.ExitStatus()
 		case ctx.Err() != nil:
 			cancel()
-			if timedOut {
+			if *timedOut {
 				fmt.Fprintf(stderr, "pcemu: timeout after %v; the screen:\n%s\n", o.timeout, m.ScreenText())
 				return exitTimeout
 			}
-			if s, ok := got.(syscall.Signal); ok {
+			if s, ok := (*got).(syscall.Signal); ok {
 				fmt.Fprintf(stderr, "pcemu: %v\n", s)
 				return 128 + int(s)
 			}
@@ -184,4 +215,21 @@ func runMachine(m *machine.Machine, o *options, stderr io.Writer) int {
 			return exitError
 		}
 	}
+}
+
+// imageName is the boot image's file name for the window title.
+func imageName(o *options) string {
+	order := o.boot
+	if order == "" {
+		order = "ca"
+	}
+	for _, c := range order {
+		if c == 'a' && o.fd[0] != "" {
+			return filepath.Base(o.fd[0])
+		}
+		if c == 'c' && o.hd[0] != "" {
+			return filepath.Base(o.hd[0])
+		}
+	}
+	return "demo disk"
 }

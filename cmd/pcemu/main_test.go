@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"pcemu/cmd/pcemu/sdl"
 	"pcemu/internal/shared"
 	"pcemu/vhd"
 )
@@ -39,6 +40,7 @@ func TestMain(m *testing.M) {
 func pcemu(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(pcemuBin, args...)
+	cmd.Env = headless()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -50,6 +52,18 @@ func pcemu(t *testing.T, args ...string) (int, string, string) {
 		t.Fatal(err)
 	}
 	return 0, stdout.String(), stderr.String()
+}
+
+// headless is the environment without a graphical session, so that pcemu
+// defaults to -display none.
+func headless() []string {
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "DISPLAY=") && !strings.HasPrefix(e, "WAYLAND_DISPLAY=") {
+			env = append(env, e)
+		}
+	}
+	return env
 }
 
 func benchDisk(t *testing.T, name string) string {
@@ -146,6 +160,7 @@ func TestSignalClosesImages(t *testing.T) {
 	d.WriteAt(b, 0)
 	d.Close()
 	cmd := exec.Command(pcemuBin, "-hda", disk)
+	cmd.Env = headless()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -178,7 +193,7 @@ func TestImageErrors(t *testing.T) {
 		{[]string{"-hda", bad}, "bad.vhd"},
 		{[]string{"-fda", filepath.Join(dir, "nofloppy.img")}, "nofloppy.img"},
 		{[]string{"-cpu", "486"}, "-cpu 486"},
-		{[]string{"-display", "sdl"}, "-display none"},
+		{[]string{"-display", "vnc"}, "unknown display"},
 		{[]string{"-m", "64M"}, "memory size"},
 		{[]string{"-cpu", "8086", "-m", "2M"}, "memory size"},
 	} {
@@ -207,5 +222,23 @@ func TestHelp(t *testing.T) {
 	status, _, stderr := pcemu(t, "-help")
 	if status != 0 || !strings.Contains(stderr, "usage: pcemu") {
 		t.Errorf("status %d, %q", status, stderr)
+	}
+}
+
+// With -display sdl (under Xvfb) the machine runs in the window's process
+// and --expect still ends the run.
+func TestDisplaySDLUnderXvfb(t *testing.T) {
+	if !sdl.Built {
+		t.Skip("built without SDL")
+	}
+	xvfb, err := exec.LookPath("xvfb-run")
+	if err != nil {
+		t.Skip("xvfb-run not installed")
+	}
+	cmd := exec.Command(xvfb, "-a", pcemuBin, "-display", "sdl", "--expect", "Scratch disk 81h write/read (03h, 42h, 43h, 02h): OK", "--timeout", "60s")
+	cmd.Env = headless()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Errorf("pcemu -display sdl: %v\n%s", err, out)
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cpu"
 )
 
@@ -58,11 +60,11 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&v.memory, "m", "640K", "memory size: a number with K, M or G (no suffix: MiB, as in QEMU); at most 1M on 8086/186, 16M on 286")
 	fs.StringVar(&v.cpu, "cpu", "286", "processor: 8086, 186 or 286")
 	fs.BoolVar(&o.snapshot, "snapshot", false, "write to temporary differencing children; the images are never changed")
-	fs.StringVar(&o.display, "display", "none", "display: none (sdl and term are not built yet)")
+	fs.StringVar(&o.display, "display", "", "display: sdl (a window; the default when $DISPLAY or $WAYLAND_DISPLAY is set) or none (headless)")
 	fs.StringVar(&v.debugcon, "debugcon", "", "debug console port E9h to stdio or file:PATH")
 	fs.StringVar(&v.serial, "serial", "", "COM1 to stdio, file:PATH or none")
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
-	fs.BoolVar(&o.realTime, "realtime", false, "pace the machine to the host clock (default: deterministic virtual time)")
+	fs.BoolVar(&o.realTime, "realtime", false, "pace the machine to the host clock (default with a display; headless runs are deterministic)")
 	fs.StringVar(&o.expect, "expect", "", "exit 0 as soon as TEXT appears on the screen")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this much host time: print the screen to stderr and exit 124")
 	fs.StringVar(&o.screendump, "screendump", "", "at exit, write the screen to FILE: text (.txt) or image (.png)")
@@ -134,12 +136,23 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	default:
 		return nil, fmt.Errorf("-cpu %s: unknown processor (choose 8086, 186 or 286)", v.cpu)
 	}
+	if o.display == "" {
+		o.display = defaultDisplay()
+	}
 	switch o.display {
 	case "none":
-	case "sdl", "term", "curses", "gtk":
-		return nil, fmt.Errorf("-display %s: not available in this build yet; use -display none", o.display)
+	case "sdl":
+		if !sdl.Built {
+			return nil, errors.New("-display sdl: this pcemu was built without SDL (-tags nosdl); use -display none")
+		}
+	case "term", "curses", "gtk":
+		return nil, fmt.Errorf("-display %s: not available in this build yet; use -display sdl or -display none", o.display)
 	default:
-		return nil, fmt.Errorf("-display %s: unknown display (choose none)", o.display)
+		return nil, fmt.Errorf("-display %s: unknown display (choose sdl or none)", o.display)
+	}
+	// A display is for people: real time unless -realtime=false was given.
+	if !fs.Changed("realtime") {
+		o.realTime = o.display != "none"
 	}
 	if o.debugcon, err = parseChardev("debugcon", v.debugcon, false); err != nil {
 		return nil, err
@@ -165,6 +178,15 @@ func screendumpExt(name string) string {
 		return name[i:]
 	}
 	return ""
+}
+
+// defaultDisplay is the window when a graphical session is there to show
+// it, else none.
+func defaultDisplay() string {
+	if sdl.Built && (os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "") {
+		return "sdl"
+	}
+	return "none"
 }
 
 // parseBoot accepts QEMU's legacy "-boot c" and "-boot order=ca[,...]".

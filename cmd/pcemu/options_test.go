@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cpu"
 )
 
@@ -38,12 +39,27 @@ func TestParseArgsQEMUSpellings(t *testing.T) {
 }
 
 func TestParseArgsDefaults(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
 	o, err := parseArgs(nil, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.memory != 640<<10 || o.model != cpu.Model80286 || o.display != "none" || o.boot != "" || o.realTime {
 		t.Errorf("defaults %+v", o)
+	}
+	// With a display the machine runs in real time unless told otherwise.
+	if sdl.Built {
+		if o, err := parseArgs([]string{"-display", "sdl"}, &bytes.Buffer{}); err != nil || !o.realTime {
+			t.Errorf("-display sdl: realtime %v, %v", o.realTime, err)
+		}
+		if o, err := parseArgs([]string{"-display", "sdl", "-realtime=false"}, &bytes.Buffer{}); err != nil || o.realTime {
+			t.Errorf("-display sdl -realtime=false: realtime %v, %v", o.realTime, err)
+		}
+		t.Setenv("DISPLAY", ":0")
+		if o, err := parseArgs(nil, &bytes.Buffer{}); err != nil || o.display != "sdl" {
+			t.Errorf("default display with $DISPLAY: %q, %v", o.display, err)
+		}
 	}
 	// A lone image name is -hda, as in QEMU.
 	o, err = parseArgs([]string{"disk.vhd"}, &bytes.Buffer{})
@@ -71,7 +87,7 @@ func TestParseArgsErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"-cpu", "386"}, "-cpu 386"},
-		{[]string{"-display", "sdl"}, "not available"},
+		{[]string{"-display", "term"}, "not available"},
 		{[]string{"-display", "vnc"}, "unknown display"},
 		{[]string{"-boot", "d"}, "cannot be booted"},
 		{[]string{"-boot", "order="}, "no boot order"},
