@@ -242,3 +242,26 @@ func TestDisplaySDLUnderXvfb(t *testing.T) {
 		t.Errorf("pcemu -display sdl: %v\n%s", err, out)
 	}
 }
+
+// The issue's acceptance commands: FreeDOS to C:\> from the VHD with
+// -snapshot (the image is not touched) and to A:\> from the floppy.
+func TestFreeDOSExpect(t *testing.T) {
+	hd := shared.Path(t, "images/freedos-hd.vhd")
+	before, err := os.ReadFile(hd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, _, stderr := pcemu(t, "-hda", hd, "-snapshot", "-display", "none", "--expect", `C:\>`, "--timeout", "60s", "--stats")
+	if status != 0 {
+		t.Errorf("C:\\>: status %d\n%s", status, stderr)
+	}
+	t.Log(strings.TrimSpace(stderr))
+	if after, _ := os.ReadFile(hd); !bytes.Equal(before, after) {
+		t.Error("-snapshot changed the image")
+	}
+	fd := shared.Path(t, "images/freedos-boot-1440k.img")
+	status, _, stderr = pcemu(t, "-fda", fd, "-boot", "a", "-display", "none", "--expect", `A:\>`, "--timeout", "60s")
+	if status != 0 {
+		t.Errorf("A:\\>: status %d\n%s", status, stderr)
+	}
+}
