@@ -42,6 +42,13 @@ func check(name string, repair bool) (*Report, error) {
 	if repair {
 		flag, how = os.O_RDWR, syscall.LOCK_EX
 	}
+	if repair {
+		// Like Open: a file without write permission is not changed, even
+		// by root.
+		if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o222 == 0 {
+			return nil, &PathError{File: name, Op: "repair", Err: errors.New("file is read-only")}
+		}
+	}
 	f, err := os.OpenFile(name, flag, 0)
 	if err != nil {
 		return nil, &PathError{File: name, Err: unwrapPathErr(err)}

@@ -273,6 +273,11 @@ func TestLeakedSpace(t *testing.T) {
 	if err != nil || !rep.OK() || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "leaked") {
 		t.Fatalf("check: %v %+v", err, rep)
 	}
+	os.Chmod(name, 0o444)
+	if _, err := Repair(name); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("repair of a read-only file: %v", err)
+	}
+	os.Chmod(name, 0o644)
 	rep, err = Repair(name)
 	if err != nil || !rep.OK() || len(rep.Warnings) != 0 {
 		t.Fatalf("repair: %v %+v", err, rep)
