@@ -380,8 +380,19 @@ func (b *BIOS) scroll(vm videoMode, up bool, n int, attr uint8, top, left, botto
 }
 
 // scrollGraphics scrolls character rows (8 pixel lines each) of a graphics
-// mode; the fill is colour attr (0 in CGA modes is the background).
+// mode a byte at a time; new lines get colour attr in mode 13h and the
+// background (0) in the CGA modes.
 func (b *BIOS) scrollGraphics(vm videoMode, up bool, n int, attr uint8, top, left, bottom, right int) {
+	bytesPerCell := vm.bpp // 8 pixels: 1 byte (1 bpp), 2 bytes (2 bpp), 8 bytes (8 bpp)
+	lineAddr := func(y int) uint32 {
+		a, _, _ := pixelAddr(vm, 0, y)
+		return a + uint32(left*bytesPerCell)
+	}
+	width := uint32((right - left + 1) * bytesPerCell)
+	fill := uint8(0)
+	if vm.bpp == 8 {
+		fill = attr
+	}
 	height := bottom - top + 1
 	for i := 0; i < height; i++ {
 		row := top + i
@@ -393,14 +404,16 @@ func (b *BIOS) scrollGraphics(vm videoMode, up bool, n int, attr uint8, top, lef
 			src = row - n
 		}
 		for y := 0; y < 8; y++ {
-			for x := left * 8; x < (right+1)*8; x++ {
-				var c uint8
-				if i < height-n {
-					c = b.readPixel(vm, x, src*8+y)
-				} else if vm.bpp == 8 {
-					c = attr
+			dst := lineAddr(row*8 + y)
+			if i < height-n {
+				from := lineAddr(src*8 + y)
+				for x := uint32(0); x < width; x++ {
+					b.wr8(dst+x, b.rd8(from+x))
 				}
-				b.writePixel(vm, x, row*8+y, c)
+				continue
+			}
+			for x := uint32(0); x < width; x++ {
+				b.wr8(dst+x, fill)
 			}
 		}
 	}

@@ -379,3 +379,51 @@ func TestFontRows(t *testing.T) {
 		t.Errorf("AX=1123h: INT 43h offset %04X", off)
 	}
 }
+
+func TestGraphicsScroll(t *testing.T) {
+	pc, _ := videoPC(t)
+	px := func(x, y int) uint8 {
+		pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0D00; c.Regs[cpu.CX] = uint16(x); c.Regs[cpu.DX] = uint16(y) })
+		return uint8(pc.cpu.Regs[cpu.AX])
+	}
+	set := func(x, y int, c uint8) {
+		pc.call(0x10, func(cp *cpu.CPU) {
+			cp.Regs[cpu.AX] = 0x0C00 | uint16(c)
+			cp.Regs[cpu.CX] = uint16(x)
+			cp.Regs[cpu.DX] = uint16(y)
+		})
+	}
+	for _, m := range []uint16{0x06, 0x04, 0x13} {
+		pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = m })
+		set(10, 15, 1)  // character row 1, an odd line (the CGA's second bank)
+		set(3, 15, 1)   // column 0: outside the window
+		set(10, 199, 1) // the bottom row
+		// Scroll columns 1-39, all rows, up by one with colour 5.
+		pc.call(0x10, func(c *cpu.CPU) {
+			c.Regs[cpu.AX] = 0x0601
+			c.Regs[cpu.BX] = 0x0500
+			c.Regs[cpu.CX] = 0x0001
+			c.Regs[cpu.DX] = 0x1827
+		})
+		if px(10, 7) != 1 || px(10, 15) != 0 || px(3, 15) != 1 || px(10, 191) != 1 {
+			t.Errorf("mode %02Xh scroll up: pixels %d %d %d %d, want 1 0 1 1", m, px(10, 7), px(10, 15), px(3, 15), px(10, 191))
+		}
+		want := uint8(0)
+		if m == 0x13 {
+			want = 5
+		}
+		if got := px(12, 199); got != want {
+			t.Errorf("mode %02Xh: new bottom line colour %d, want %d", m, got, want)
+		}
+		// And down again by one.
+		pc.call(0x10, func(c *cpu.CPU) {
+			c.Regs[cpu.AX] = 0x0701
+			c.Regs[cpu.BX] = 0
+			c.Regs[cpu.CX] = 0x0001
+			c.Regs[cpu.DX] = 0x1827
+		})
+		if px(10, 15) != 1 || px(10, 7) != 0 {
+			t.Errorf("mode %02Xh scroll down: pixels %d %d, want 1 0", m, px(10, 15), px(10, 7))
+		}
+	}
+}
