@@ -153,3 +153,23 @@ func TestLargeBlockSizes(t *testing.T) {
 		t.Fatal("512 MiB block size accepted")
 	}
 }
+
+// Virtual PC before 2004 wrote a 511-byte footer [VHD "Hard Disk Footer
+// Format"]: such a fixed image opens with the same size and data.
+func TestShortFooter(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "old.vhd")
+	d := mustCreate(t, name, CreateOptions{Type: Fixed, Size: 1 << 20})
+	d.WriteAt([]byte("old image"), 1000)
+	size := d.Size()
+	d.Close()
+	if err := os.Truncate(name, size+511); err != nil {
+		t.Fatal(err)
+	}
+	d = mustOpen(t, name, nil)
+	defer d.Close()
+	buf := make([]byte, 9)
+	d.ReadAt(buf, 1000)
+	if d.Size() != size || string(buf) != "old image" {
+		t.Fatalf("size %d data %q", d.Size(), buf)
+	}
+}
