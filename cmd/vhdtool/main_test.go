@@ -280,6 +280,15 @@ func TestConvertAndCommit(t *testing.T) {
 		t.Errorf("size of a converted force_size image: %v", m["virtual_size"])
 	}
 
+	// A raw file whose size is not whole sectors: rounded up, tail zero.
+	odd := raw[:1000001]
+	os.WriteFile(p("odd.raw"), odd, 0o644)
+	vtOK(t, "convert", p("odd.raw"), p("odd.vhd"))
+	runTool(t, qimg, "compare", "-f", "raw", "-F", "vpc", p("odd.raw"), p("odd.vhd"))
+	if m := info(t, p("odd.vhd")); m["virtual_size"].(float64) < 1000001 {
+		t.Errorf("odd size: %v", m["virtual_size"])
+	}
+
 	// A chain is flattened by convert; commit merges it into the parent.
 	vtOK(t, "create", "--parent", p("dyn.vhd"), p("child.vhd"))
 	c, err := vhd.Open(p("child.vhd"), nil)
