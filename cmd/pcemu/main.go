@@ -27,6 +27,7 @@ import (
 
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/machine"
+	"pcemu/machine/script"
 )
 
 // SDL must run on the process's main thread (see package sdl): lock main's
@@ -108,12 +109,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	var sc *script.Script
+	if o.script != "" {
+		if sc, err = script.ParseFile(o.script); err != nil {
+			fmt.Fprintf(stderr, "pcemu: %v\n", err)
+			return exitError
+		}
+	}
+
 	m, err := machine.New(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "pcemu: %v\n", err)
 		return exitError
 	}
-	status := runMachine(m, o, stderr)
+	status := runMachine(m, o, sc, stderr)
 
 	if o.screendump != "" {
 		if err := m.Screendump(o.screendump); err != nil {
@@ -136,7 +145,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runMachine runs m until it stops, --expect's text appears, the timeout
 // passes or a signal arrives, and returns the exit status. With a display,
 // the window runs on this (the main) goroutine and the machine on another.
-func runMachine(m *machine.Machine, o *options, stderr io.Writer) int {
+func runMachine(m *machine.Machine, o *options, sc *script.Script, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -161,12 +170,18 @@ func runMachine(m *machine.Machine, o *options, stderr io.Writer) int {
 		cancel()
 	}()
 
-	if o.display == "none" {
+	drive := func() int {
+		if sc != nil {
+			return runScript(ctx, m, sc, stderr, &got)
+		}
 		return loop(ctx, cancel, m, o, stderr, &got, &timedOut)
+	}
+	if o.display == "none" {
+		return drive()
 	}
 	status := make(chan int, 1)
 	go func() {
-		s := loop(ctx, cancel, m, o, stderr, &got, &timedOut)
+		s := drive()
 		cancel() // the machine stopped: close the window
 		status <- s
 	}()
@@ -215,6 +230,27 @@ func loop(ctx context.Context, cancel func(), m *machine.Machine, o *options, st
 			return exitError
 		}
 	}
+}
+
+// runScript runs a --script against the machine and returns the exit
+// status: 0 when every step passed; 1 with the failing line, step and
+// screen on stderr; 124 when a wait timed out or --timeout passed.
+func runScript(ctx context.Context, m *machine.Machine, sc *script.Script, stderr io.Writer, got *os.Signal) int {
+	err := sc.Run(ctx, script.Machine{Machine: m}, script.Options{})
+	if err == nil {
+		return 0
+	}
+	if s, ok := (*got).(syscall.Signal); ok && ctx.Err() != nil {
+		fmt.Fprintf(stderr, "pcemu: %v\n", s)
+		return 128 + int(s)
+	}
+	var e *script.Error
+	if errors.As(err, &e) {
+		fmt.Fprint(stderr, e.Report())
+	} else {
+		fmt.Fprintf(stderr, "pcemu: %v\n", err)
+	}
+	return script.ExitStatus(err)
 }
 
 // imageName is the boot image's file name for the window title.

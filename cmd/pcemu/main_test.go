@@ -265,3 +265,37 @@ func TestFreeDOSExpect(t *testing.T) {
 		t.Errorf("A:\\>: status %d\n%s", status, stderr)
 	}
 }
+
+// --script drives the machine; a failing step gives status 1 with its line
+// and the screen, a wait that times out 124.
+func TestScript(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "screen.txt")
+	ok := filepath.Join(dir, "ok.pcs")
+	os.WriteFile(ok, []byte("wait \"Press a key\" 30s\nexpect \"Scratch disk 81h\"\nreject \"FAILED\"\nscreendump "+dump+"\ntype \" \"\nsleep 1s\n"), 0o644)
+	status, _, stderr := pcemu(t, "--script", ok, "--timeout", "2m")
+	if status != 0 {
+		t.Errorf("passing script: status %d\n%s", status, stderr)
+	}
+	if b, _ := os.ReadFile(dump); !strings.Contains(string(b), "pcemu demo disk") {
+		t.Errorf("script screendump: %q", b)
+	}
+	bad := filepath.Join(dir, "bad.pcs")
+	os.WriteFile(bad, []byte("wait \"Press a key\" 30s\nexpect \"no such text\"\n"), 0o644)
+	status, _, stderr = pcemu(t, "--script", bad)
+	if status != 1 || !strings.Contains(stderr, "bad.pcs:2") || !strings.Contains(stderr, "pcemu demo disk") {
+		t.Errorf("failing script: status %d\n%s", status, stderr)
+	}
+	slow := filepath.Join(dir, "slow.pcs")
+	os.WriteFile(slow, []byte("wait \"no such text\" 1s\n"), 0o644)
+	status, _, stderr = pcemu(t, "--script", slow)
+	if status != 124 {
+		t.Errorf("timed-out wait: status %d\n%s", status, stderr)
+	}
+	syntax := filepath.Join(dir, "syntax.pcs")
+	os.WriteFile(syntax, []byte("frobnicate\n"), 0o644)
+	status, _, stderr = pcemu(t, "--script", syntax)
+	if status != 1 || !strings.Contains(stderr, "syntax.pcs:1") {
+		t.Errorf("syntax error: status %d\n%s", status, stderr)
+	}
+}

@@ -30,6 +30,7 @@ type options struct {
 	realTime bool
 
 	expect     string
+	script     string
 	timeout    time.Duration
 	screendump string
 	stats      bool
@@ -66,6 +67,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
 	fs.BoolVar(&o.realTime, "realtime", false, "pace the machine to the host clock (default with a display; headless runs are deterministic)")
 	fs.StringVar(&o.expect, "expect", "", "exit 0 as soon as TEXT appears on the screen")
+	fs.StringVar(&o.script, "script", "", "run the steps of a pcemu script (wait, type, key, expect, reject, screendump, sleep, poweroff); exit 0 when all pass")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this much host time: print the screen to stderr and exit 124")
 	fs.StringVar(&o.screendump, "screendump", "", "at exit, write the screen to FILE: text (.txt) or image (.png)")
 	fs.BoolVar(&o.stats, "stats", false, "at exit, print instructions executed, emulated MIPS and IDE sectors read/written")
@@ -159,6 +161,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if o.serial, err = parseChardev("serial", v.serial, true); err != nil {
 		return nil, err
+	}
+	if o.script != "" && o.expect != "" {
+		return nil, errors.New("--script and --expect cannot be combined: use an expect or wait step in the script")
 	}
 	if o.timeout < 0 {
 		return nil, fmt.Errorf("-timeout %v: must not be negative", o.timeout)
