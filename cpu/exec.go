@@ -70,7 +70,15 @@ decode:
 	// 00-3F: ALU ops in the pattern op rm,r / r,rm / acc,imm; segment
 	// pushes/pops, prefixes and decimal adjusts in the gaps.
 	case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38: // op rm8, r8
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			r := c.alu8(op>>3, c.reg8(m&7), c.reg8(m>>3&7))
+			if op != 0x38 {
+				c.setReg8(m&7, r)
+			}
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		r := c.alu8(op>>3, c.rm8(), c.reg8(c.reg))
 		if op != 0x38 {
 			c.setRM8(r)
@@ -88,7 +96,15 @@ decode:
 			c.setRM16(r)
 		}
 	case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A: // op r8, rm8
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			r := c.alu8(op>>3, c.reg8(m>>3&7), c.reg8(m&7))
+			if op != 0x3A {
+				c.setReg8(m>>3&7, r)
+			}
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		r := c.alu8(op>>3, c.reg8(c.reg), c.rm8())
 		if op != 0x3A {
 			c.setReg8(c.reg, r)
@@ -211,10 +227,20 @@ decode:
 			c.setRM16(r)
 		}
 	case 0x84: // TEST rm8, r8
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			c.logic8(c.reg8(m&7) & c.reg8(m>>3&7))
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		c.logic8(c.rm8() & c.reg8(c.reg))
 	case 0x85:
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			c.logic16(c.Regs[m&7] & c.Regs[m>>3&7])
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		c.logic16(c.rm16() & c.Regs[c.reg&7])
 	case 0x86: // XCHG rm8, r8
 		c.decodeModRM()
@@ -227,7 +253,12 @@ decode:
 		c.setRM16(c.Regs[c.reg&7])
 		c.Regs[c.reg&7] = v
 	case 0x88: // MOV rm8, r8
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			c.setReg8(m&7, c.reg8(m>>3&7))
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		c.setRM8(c.reg8(c.reg))
 	case 0x89:
 		m, ok := c.fetchFast()
@@ -238,7 +269,12 @@ decode:
 		c.decodeModRMFrom(m, ok)
 		c.setRM16(c.Regs[c.reg&7])
 	case 0x8A:
-		c.decodeModRM()
+		m, ok := c.fetchFast()
+		if ok && m >= 0xC0 {
+			c.setReg8(m>>3&7, c.reg8(m&7))
+			break
+		}
+		c.decodeModRMFrom(m, ok)
 		c.setReg8(c.reg, c.rm8())
 	case 0x8B:
 		m, ok := c.fetchFast()
