@@ -20,11 +20,12 @@ type VirtualClock struct {
 	hostNow   func() time.Time
 }
 
-// DefaultNsPerInstruction makes the emulated CPU run at 25 million
-// instructions per virtual second, the speed of a fast 386: fast enough for
-// DOS software that calibrates delay loops, slow enough that loops waiting
-// for the BIOS tick do not cost the host much.
-const DefaultNsPerInstruction = 40
+// DefaultNsPerInstruction makes the emulated CPU run at 10 million
+// instructions per virtual second, about a 25 MHz 386: fast enough for DOS
+// software that calibrates delay loops, and cheap for the host when the
+// guest busy-waits for the BIOS tick or a key (DOS idles by polling), since
+// a virtual second then costs only 10 million instructions.
+const DefaultNsPerInstruction = 100
 
 // NewVirtualClock makes a clock counting instructions at *instructions.
 func NewVirtualClock(instructions *uint64, nsPerInstruction int64, realTime bool) *VirtualClock {
