@@ -585,7 +585,7 @@ irq14:
 wait_irq:
         push cx
         push dx
-        mov dx, 40
+        mov dx, 400                     ; bound: ~26M polls
 .outer: mov cx, 0FFFFh
 .inner: cmp [irqs], bx
         jae .ok
@@ -638,7 +638,7 @@ wait_ready_alt:
         push bx
         mov dx, ALTST
 wait_common:
-        mov bx, 40
+        mov bx, 400                     ; bound: ~26M polls
 .outer: mov cx, 0FFFFh
 .inner: in al, dx
         test al, BSY
