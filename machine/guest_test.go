@@ -2,6 +2,7 @@ package machine_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -242,5 +243,29 @@ func TestDeterministic(t *testing.T) {
 	}
 	if runs[0] != runs[1] {
 		t.Errorf("two runs differ:\n%s\n---\n%s", runs[0], runs[1])
+	}
+}
+
+// Once stopped, a machine does not run again, and a power-off from
+// another goroutine stops a running machine.
+func TestStoppedStaysStopped(t *testing.T) {
+	m := bootProgram(t, machine.Config{Model: cpu.Model8086}, "mov al, 1\nout 0xF4, al\njmp $")
+	if reason, status := m.WaitStop(10 * time.Second); reason != machine.ExitPort || status != 3 {
+		t.Fatalf("stopped by %v (%d)", reason, status)
+	}
+	n := m.Stats().Instructions
+	if reason, _ := m.RunFor(context.Background(), time.Second); reason != machine.ExitPort || m.Stats().Instructions != n {
+		t.Errorf("RunFor after the stop: %v, %d more instructions", reason, m.Stats().Instructions-n)
+	}
+
+	m = bootProgram(t, machine.Config{Model: cpu.Model8086}, "jmp $")
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		m.PowerOff()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if reason, err := m.Machine.Run(ctx); reason != machine.PowerOff {
+		t.Errorf("Run after PowerOff from another goroutine: %v, %v", reason, err)
 	}
 }

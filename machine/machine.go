@@ -309,8 +309,8 @@ func (m *Machine) runUntil(ctx context.Context, until int64) (StopReason, error)
 // reports whether until was reached. Called with mu held.
 func (m *Machine) slice(until int64) bool {
 	now := m.Clock.Now()
-	if now >= until {
-		return true
+	if now >= until || m.stop != Running {
+		return true // a stopped machine stays stopped
 	}
 	next := min(until, now+maxSlice)
 	for _, t := range m.timed {
