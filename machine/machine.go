@@ -41,6 +41,11 @@ type Config struct {
 	Log      io.Writer // messages meant for the user (INT 18h "no boot device", read-only images); nil: discarded
 
 	NoReboot bool // a guest reset ends the run instead of rebooting
+
+	// WaitOnNoBoot keeps the machine running, showing the BIOS's message,
+	// when nothing could be booted (as a PC does, for a user at a display);
+	// otherwise the run ends with NoBoot and exit status 1.
+	WaitOnNoBoot bool
 }
 
 // StopReason says why the machine stopped running.
@@ -255,9 +260,11 @@ func (m *Machine) requestReset() {
 
 func (m *Machine) noBoot(msg string) {
 	if m.cfg.Log != nil {
-		fmt.Fprintln(m.cfg.Log, msg)
+		fmt.Fprintln(m.cfg.Log, "pcemu: "+msg)
 	}
-	m.halt(NoBoot, 1)
+	if !m.cfg.WaitOnNoBoot {
+		m.halt(NoBoot, 1)
+	}
 }
 
 // reboot resets the CPU, as the AT's reset line (from the 8042 or port

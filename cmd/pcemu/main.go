@@ -87,7 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		BootOrder:  o.boot,
 		RealTime:   o.realTime,
 		NoReboot:   o.noReboot,
-		Log:        stderr,
+		// At a display the BIOS's "no bootable device" stays on the
+		// screen until the user closes the window.
+		WaitOnNoBoot: o.display != "none",
+		Log:          stderr,
 	}
 	if cfg.DebugCon, err = sink(o.debugcon); err != nil {
 		fmt.Fprintf(stderr, "pcemu: -debugcon: %v\n", err)

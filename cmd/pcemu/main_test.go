@@ -299,3 +299,13 @@ func TestScript(t *testing.T) {
 		t.Errorf("syntax error: status %d\n%s", status, stderr)
 	}
 }
+
+// A disk with nothing bootable: the BIOS's message on stderr, status 1.
+func TestNoBootDevice(t *testing.T) {
+	blank := filepath.Join(t.TempDir(), "blank.img")
+	os.WriteFile(blank, make([]byte, 1<<20), 0o644)
+	status, _, stderr := pcemu(t, "-hda", blank, "--timeout", "60s")
+	if status != 1 || !strings.Contains(stderr, "No bootable device") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+}
