@@ -176,6 +176,34 @@ func (c *CPU) setFlag(f uint16, on bool) {
 	}
 }
 
+// condTable[cc] has bit i set when condition cc holds for the flag
+// combination i = CF | PF<<1 | ZF<<2 | SF<<3 | OF<<4 (built from cond).
+var condTable [16]uint32
+
+func init() {
+	var c CPU
+	for cc := byte(0); cc < 16; cc++ {
+		for i := uint32(0); i < 32; i++ {
+			c.flags = 0
+			for bit, f := range []uint16{FlagCF, FlagPF, FlagZF, FlagSF, FlagOF} {
+				if i>>bit&1 != 0 {
+					c.flags |= f
+				}
+			}
+			if c.cond(cc) {
+				condTable[cc] |= 1 << i
+			}
+		}
+	}
+}
+
+// condFast is cond by table lookup, small enough to inline.
+func (c *CPU) condFast(cc byte) bool {
+	f := uint32(c.flags)
+	i := f&1 | f>>1&2 | f>>4&4 | f>>4&8 | f>>7&16
+	return condTable[cc&15]>>i&1 != 0
+}
+
 // cond evaluates the condition of Jcc opcode 70h+cc (Intel SDM Vol. 2,
 // Jcc condition table).
 func (c *CPU) cond(cc byte) bool {

@@ -192,7 +192,13 @@ decode:
 
 	case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
 		0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F: // Jcc rel8
-		c.jcc(op & 0xF)
+		d, ok := c.fetchFast()
+		if !ok {
+			d = c.fetch8()
+		}
+		if c.condFast(op) {
+			c.IP += uint16(int8(d))
+		}
 
 	// 80-8F
 	case 0x80, 0x82: // group 1 rm8, imm8 (82 is an alias of 80)
@@ -217,7 +223,11 @@ decode:
 	case 0x83: // group 1 rm16, sign-extended imm8
 		m, ok := c.fetchFast()
 		if ok && m >= 0xC0 {
-			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(c.fetch8()))
+			imm, ok := c.fetchFast()
+			if !ok {
+				imm = c.fetch8()
+			}
+			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(imm))
 			goto aluReg16
 		}
 		c.decodeModRMFrom(m, ok)
@@ -493,10 +503,13 @@ decode:
 
 	// E0-EF
 	case 0xE0, 0xE1, 0xE2: // LOOPNZ, LOOPZ, LOOP
-		d := uint16(int8(c.fetch8()))
+		d, ok := c.fetchFast()
+		if !ok {
+			d = c.fetch8()
+		}
 		c.Regs[CX]--
 		if c.Regs[CX] != 0 && (op == 0xE2 || (c.flags&FlagZF != 0) == (op == 0xE1)) {
-			c.IP += d
+			c.IP += uint16(int8(d))
 		}
 	case 0xE3: // JCXZ
 		d := uint16(int8(c.fetch8()))
@@ -625,7 +638,7 @@ endInstr:
 
 func (c *CPU) jcc(cc byte) {
 	d := uint16(int8(c.fetch8()))
-	if c.cond(cc) {
+	if c.condFast(cc) {
 		c.IP += d
 	}
 }
