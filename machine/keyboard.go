@@ -101,12 +101,21 @@ func (m *Machine) typeAheadFull() bool {
 	return next == head
 }
 
-// keyQueue holds key transitions typed by the host that the keyboard has
-// not been given yet.
+// keyQueue holds key transitions from the host that the keyboard has not
+// been given yet.
 type keyQueue struct {
 	mu   sync.Mutex // typing comes from other goroutines (a display, a test)
-	q    [][]byte
+	q    []keyTransition
 	next int64 // virtual time the next transition may be sent
+}
+
+// keyTransition is one key going down or up. Typed text waits while the
+// BIOS type-ahead buffer is full (like a paste that keeps pace with the
+// reader); key events from a display never wait for it, because a program
+// with its own keyboard handler may never empty that buffer.
+type keyTransition struct {
+	codes []byte
+	typed bool
 }
 
 // SendScancodes queues one key transition: a make or break code of scancode
@@ -116,7 +125,7 @@ func (m *Machine) SendScancodes(codes []byte) {
 		return
 	}
 	m.keys.mu.Lock()
-	m.keys.q = append(m.keys.q, append([]byte(nil), codes...))
+	m.keys.q = append(m.keys.q, keyTransition{codes: append([]byte(nil), codes...)})
 	m.keys.mu.Unlock()
 }
 
@@ -130,7 +139,9 @@ func (m *Machine) TypeKeys(text string) error {
 		return err
 	}
 	m.keys.mu.Lock()
-	m.keys.q = append(m.keys.q, keys...)
+	for _, k := range keys {
+		m.keys.q = append(m.keys.q, keyTransition{codes: k, typed: true})
+	}
 	m.keys.mu.Unlock()
 	return nil
 }
@@ -150,8 +161,8 @@ func (m *Machine) KeysPending() bool {
 }
 
 // feedKeys hands the next key transition to the keyboard once it has sent
-// the previous one, keyInterval after it, and while the BIOS type-ahead
-// buffer has room. Called by the run loop with mu held.
+// the previous one, keyInterval after it, and, for typed text, while the
+// BIOS type-ahead buffer has room. Called by the run loop with mu held.
 func (m *Machine) feedKeys(now int64) {
 	k := &m.keys
 	if now < k.next {
@@ -159,11 +170,11 @@ func (m *Machine) feedKeys(now int64) {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if len(k.q) == 0 || m.KBC.Pending() > 0 || m.typeAheadFull() {
+	if len(k.q) == 0 || m.KBC.Pending() > 0 || k.q[0].typed && m.typeAheadFull() {
 		return
 	}
-	m.KBC.KeyScancodes(k.q[0]...)
-	k.q[0] = nil
+	m.KBC.KeyScancodes(k.q[0].codes...)
+	k.q[0] = keyTransition{}
 	k.q = k.q[1:]
 	k.next = now + keyInterval
 }
