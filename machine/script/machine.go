@@ -3,31 +3,35 @@ package script
 import (
 	"context"
 	"time"
-
-	"pcemu/machine"
 )
 
-// Machine is a *machine.Machine as a script's Target: `pcemu --script`
-// runs a script with script.Machine{m}.
-type Machine struct {
-	*machine.Machine
+// MachineLike is what a script needs of a *machine.Machine. R is the
+// machine's stop reason, whose zero value means "still running". Package
+// script does not import package machine, so that anything (a display,
+// the machine itself) can use its key tables.
+type MachineLike[R comparable] interface {
+	ScreenText() string
+	SendScancodes(codes []byte)
+	KeysPending() bool
+	Screendump(path string) error
+	PowerOff()
+	RunFor(ctx context.Context, d time.Duration) (R, error)
 }
 
-// RunFor runs the machine for d of virtual time and reports whether it
-// stopped (exit port, power-off, reset without reboot, no boot device, or
-// an emulation error, which comes back as err).
-func (m Machine) RunFor(ctx context.Context, d time.Duration) (bool, error) {
-	reason, err := m.Machine.RunFor(ctx, d)
-	switch reason {
-	case machine.Running:
-		return false, err
-	case machine.Failed:
-		if err == nil {
-			err = m.Err()
-		}
-		return true, err
-	}
-	return true, nil
+// ForMachine makes a machine a script's Target: `pcemu --script FILE`
+// runs script.ForMachine(m). A stop reason other than the zero value
+// counts as stopped; the error RunFor returns with it (an emulation
+// error) is passed on.
+func ForMachine[R comparable](m MachineLike[R]) Target {
+	return machineTarget[R]{m}
 }
 
-var _ Target = Machine{}
+type machineTarget[R comparable] struct {
+	MachineLike[R]
+}
+
+func (t machineTarget[R]) RunFor(ctx context.Context, d time.Duration) (bool, error) {
+	var running R
+	reason, err := t.MachineLike.RunFor(ctx, d)
+	return reason != running, err
+}
