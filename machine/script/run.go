@@ -11,8 +11,8 @@ import (
 // Target is the machine a script drives. All durations are virtual time:
 // the same script on the same images gives the same screens.
 type Target interface {
-	// ScreenText returns the screen as text: one line per text row,
-	// trailing blanks removed, rows joined by "\n".
+	// ScreenText returns the screen as text, one line per text row, rows
+	// joined by "\n" (trailing blanks of a row are ignored).
 	ScreenText() string
 	// SendScancodes queues one key transition for the keyboard: the bytes
 	// of scancode set 1 a key sends going down or up (a make or break code
@@ -143,10 +143,24 @@ type runner struct {
 	name string
 }
 
+// screen is the target's screen with trailing blanks of each row removed,
+// so that a text spanning rows ("A\nB") matches.
+func (r *runner) screen() string {
+	lines := strings.Split(r.t.ScreenText(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+func (r *runner) onScreen(text string) bool {
+	return strings.Contains(r.screen(), text)
+}
+
 func (r *runner) fail(st *Step, kind Kind, err error, format string, a ...any) *Error {
 	return &Error{
 		Name: r.name, Line: st.Line, Step: st.Source, Kind: kind,
-		Reason: fmt.Sprintf(format, a...), Screen: r.t.ScreenText(), Err: err,
+		Reason: fmt.Sprintf(format, a...), Screen: r.screen(), Err: err,
 	}
 }
 
@@ -181,7 +195,7 @@ func (r *runner) step(st *Step) error {
 			timeout = r.opt.WaitTimeout
 		}
 		var waited time.Duration
-		for !strings.Contains(r.t.ScreenText(), st.Text) {
+		for !r.onScreen(st.Text) {
 			if waited >= timeout {
 				return r.fail(st, TimedOut, nil, "%q did not appear within %v", st.Text, timeout)
 			}
@@ -194,7 +208,7 @@ func (r *runner) step(st *Step) error {
 				return r.runError(st, err)
 			}
 			waited += slice
-			if stopped && !strings.Contains(r.t.ScreenText(), st.Text) {
+			if stopped && !r.onScreen(st.Text) {
 				return r.fail(st, Failed, nil, "the machine stopped before %q appeared", st.Text)
 			}
 		}
@@ -218,11 +232,11 @@ func (r *runner) step(st *Step) error {
 			waited += r.opt.Poll
 		}
 	case OpExpect:
-		if !strings.Contains(r.t.ScreenText(), st.Text) {
+		if !r.onScreen(st.Text) {
 			return r.fail(st, Failed, nil, "%q is not on the screen", st.Text)
 		}
 	case OpReject:
-		if strings.Contains(r.t.ScreenText(), st.Text) {
+		if r.onScreen(st.Text) {
 			return r.fail(st, Failed, nil, "%q is on the screen", st.Text)
 		}
 	case OpScreendump:

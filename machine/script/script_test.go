@@ -157,7 +157,7 @@ func TestWaitMachineStops(t *testing.T) {
 }
 
 func TestWaitMultiLine(t *testing.T) {
-	pc := &fakePC{timeline: []frame{{0, "A\nB"}}}
+	pc := &fakePC{timeline: []frame{{0, "A   \nB  \n   \n"}}}
 	if err := mustParse(t, `wait "A\nB"`).Run(context.Background(), pc, Options{}); err != nil {
 		t.Fatal(err)
 	}
