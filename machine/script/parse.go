@@ -6,7 +6,9 @@
 //
 // The language, one step per line (# starts a comment outside quotes):
 //
-//	wait "TEXT" [TIMEOUT]   run until TEXT is on the screen (default timeout 30s virtual)
+//	wait "TEXT" [TIMEOUT]   run until TEXT is on the screen (default timeout 30s virtual);
+//	                        in screen texts \\ \" \n \t are escapes, other backslashes
+//	                        are themselves: wait "C:\>"
 //	type "TEXT"             type TEXT; escapes \r \n (Enter) \e (Esc) \t (Tab) \b (Backspace)
 //	                        \\ \" and \{KEY} for any key or combination: \{F1} \{Ctrl-C} \{Alt-X}
 //	key KEY [KEY...]        press and release keys or combinations: key F1, key Ctrl-Alt-Del
@@ -307,30 +309,28 @@ func parseDuration(t token) (time.Duration, error) {
 }
 
 // unescapeText decodes the escapes of a text to look for on the screen:
-// \\ \" \n (line break), \t, \e; key escapes \{...} are not allowed.
+// \\ \" \n (a row break) and \t. A backslash before any other character
+// is itself, so that the DOS prompt is written as it looks: "C:\>".
 func unescapeText(s string) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c != '\\' {
+		if c != '\\' || i+1 >= len(s) {
 			b.WriteByte(c)
 			continue
 		}
-		i++
-		if i >= len(s) {
-			return "", fmt.Errorf("lone backslash at the end of %q", s)
-		}
-		switch s[i] {
+		switch s[i+1] {
 		case '\\', '"':
-			b.WriteByte(s[i])
+			b.WriteByte(s[i+1])
+			i++
 		case 'n':
 			b.WriteByte('\n')
+			i++
 		case 't':
 			b.WriteByte('\t')
-		case 'e':
-			b.WriteByte(0x1B)
+			i++
 		default:
-			return "", fmt.Errorf("unknown escape \\%c in %q (screen text allows \\\\ \\\" \\n \\t)", s[i], s)
+			b.WriteByte(c)
 		}
 	}
 	return b.String(), nil
