@@ -1,5 +1,7 @@
 package cpu
 
+import "unsafe"
+
 // The instruction decoder, laid out as the one-byte opcode map (Intel 8086
 // Family User's Manual, Table 4-12; 80286 PRM, Appendix A). exec is the
 // whole run loop: events between instructions, then prefixes and one
@@ -22,6 +24,7 @@ loop:
 		return int(c.Instructions - start), nil
 	}
 	if c.events != 0 {
+		c.armTrap()
 		switch {
 		case c.events&evStop != 0:
 			c.events &^= evStop
@@ -49,73 +52,80 @@ loop:
 	// finished by the shared code at aluReg16 (ADD OR ADC SBB AND SUB XOR CMP).
 	var aluOp, aluDst uint8
 	var aluA, aluB uint16
-	// The opcode fetch is fetch8 written out: this is the hottest line.
+	// p is a window on the instruction's first 8 bytes when they lie in
+	// RAM without a segment or 1 MiB wrap (nearly always). The hot cases
+	// read their ModRM byte and immediates from it and set IP once; after
+	// a prefix, and wherever p is nil, decoding goes through fetch8.
+	var p *[8]byte
 	var op byte
-	if a, mem := cs+uint32(ip), c.mem; a < uint32(len(mem)) {
-		op = mem[a]
+	if a, mem := cs+uint32(ip), c.mem; ip <= 0xFFF8 && a+8 <= uint32(len(mem)) {
+		// In bounds by the test just made; unsafe.Add spares the slice
+		// bounds checks on the hottest line of the interpreter.
+		p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(mem)), a))
+		op = p[0]
 		c.IP = ip + 1
 	} else {
 		op = c.fetch8()
 	}
 	goto decode
 next:
-	if a, mem := c.csBase+uint32(c.IP), c.mem; a < uint32(len(mem)) {
-		op = mem[a]
-		c.IP++
-	} else {
-		op = c.fetch8()
-	}
+	p = nil
+	op = c.fetch8()
 decode:
 	switch op {
 	// 00-3F: ALU ops in the pattern op rm,r / r,rm / acc,imm; segment
 	// pushes/pops, prefixes and decimal adjusts in the gaps.
 	case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38: // op rm8, r8
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			r := c.alu8(op>>3, c.reg8(m&7), c.reg8(m>>3&7))
 			if op != 0x38 {
 				c.setReg8(m&7, r)
 			}
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		r := c.alu8(op>>3, c.rm8(), c.reg8(c.reg))
 		if op != 0x38 {
 			c.setRM8(r)
 		}
 	case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op rm16, r16
 		// Register forms skip the ModRM bookkeeping (the hot path).
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			aluOp, aluDst, aluA, aluB = op>>3, m&7, c.Regs[m&7], c.Regs[m>>3&7]
 			goto aluReg16
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg&7])
 		if op != 0x39 {
 			c.setRM16(r)
 		}
 	case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A: // op r8, rm8
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			r := c.alu8(op>>3, c.reg8(m>>3&7), c.reg8(m&7))
 			if op != 0x3A {
 				c.setReg8(m>>3&7, r)
 			}
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		r := c.alu8(op>>3, c.reg8(c.reg), c.rm8())
 		if op != 0x3A {
 			c.setReg8(c.reg, r)
 		}
 	case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, rm16
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			aluOp, aluDst, aluA, aluB = op>>3, m>>3&7, c.Regs[m>>3&7], c.Regs[m&7]
 			goto aluReg16
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		r := c.alu16(op>>3, c.Regs[c.reg&7], c.rm16())
 		if op != 0x3B {
 			c.Regs[c.reg&7] = r
@@ -192,8 +202,11 @@ decode:
 
 	case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
 		0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F: // Jcc rel8
-		d, ok := c.fetchFast()
-		if !ok {
+		var d uint8
+		if p != nil {
+			d = p[1]
+			c.IP = ip + 2
+		} else {
 			d = c.fetch8()
 		}
 		if c.condFast(op) {
@@ -209,48 +222,48 @@ decode:
 			c.setRM8(r)
 		}
 	case 0x81: // group 1 rm16, imm16
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
-			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], c.fetch16()
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 4
+			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(p[2])|uint16(p[3])<<8
 			goto aluReg16
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		a := c.rm16()
 		r := c.alu16(c.reg, a, c.fetch16())
 		if c.reg != 7 {
 			c.setRM16(r)
 		}
 	case 0x83: // group 1 rm16, sign-extended imm8
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
-			imm, ok := c.fetchFast()
-			if !ok {
-				imm = c.fetch8()
-			}
-			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(imm))
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 3
+			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(p[2]))
 			goto aluReg16
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		a := c.rm16()
 		r := c.alu16(c.reg, a, uint16(int8(c.fetch8())))
 		if c.reg != 7 {
 			c.setRM16(r)
 		}
 	case 0x84: // TEST rm8, r8
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			c.logic8(c.reg8(m&7) & c.reg8(m>>3&7))
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		c.logic8(c.rm8() & c.reg8(c.reg))
 	case 0x85:
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			c.logic16(c.Regs[m&7] & c.Regs[m>>3&7])
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		c.logic16(c.rm16() & c.Regs[c.reg&7])
 	case 0x86: // XCHG rm8, r8
 		c.decodeModRM()
@@ -263,36 +276,40 @@ decode:
 		c.setRM16(c.Regs[c.reg&7])
 		c.Regs[c.reg&7] = v
 	case 0x88: // MOV rm8, r8
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			c.setReg8(m&7, c.reg8(m>>3&7))
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		c.setRM8(c.reg8(c.reg))
 	case 0x89:
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			c.Regs[m&7] = c.Regs[m>>3&7]
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		c.setRM16(c.Regs[c.reg&7])
 	case 0x8A:
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			c.setReg8(m>>3&7, c.reg8(m&7))
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		c.setReg8(c.reg, c.rm8())
 	case 0x8B:
-		m, ok := c.fetchFast()
-		if ok && m >= 0xC0 {
+		if p != nil && p[1] >= 0xC0 {
+			m := p[1]
+			c.IP = ip + 2
 			c.Regs[m>>3&7] = c.Regs[m&7]
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		c.Regs[c.reg&7] = c.rm16()
 	case 0x8C: // MOV rm16, sreg
 		c.decodeModRM()
@@ -371,8 +388,18 @@ decode:
 
 	// B0-BF: MOV r, imm
 	case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7:
+		if p != nil {
+			c.IP = ip + 2
+			c.setReg8(op&7, p[1])
+			break
+		}
 		c.setReg8(op&7, c.fetch8())
 	case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF:
+		if p != nil {
+			c.IP = ip + 3
+			c.Regs[op&7] = uint16(p[1]) | uint16(p[2])<<8
+			break
+		}
 		c.Regs[op&7] = c.fetch16()
 
 	// C0-CF
@@ -457,8 +484,9 @@ decode:
 		c.decodeModRM()
 		c.setRM8(uint8(c.shift(c.reg, uint32(c.rm8()), 1, 8)))
 	case 0xD1:
-		m, ok := c.fetchFast()
-		if ok && m&0xF8 == 0xE0 { // SHL r16,1, the common one, written out
+		if p != nil && p[1]&0xF8 == 0xE0 { // SHL r16,1, the common one, written out
+			m := p[1]
+			c.IP = ip + 2
 			v := c.Regs[m&7]
 			r := v << 1
 			f := c.flags&^arithFlags | szp16(r) | v>>15
@@ -469,7 +497,7 @@ decode:
 			c.Regs[m&7] = r
 			break
 		}
-		c.decodeModRMFrom(m, ok)
+		c.decodeModRM()
 		c.setRM16(uint16(c.shift(c.reg, uint32(c.rm16()), 1, 16)))
 	case 0xD2: // group 2 rm8, CL
 		c.decodeModRM()
@@ -503,8 +531,11 @@ decode:
 
 	// E0-EF
 	case 0xE0, 0xE1, 0xE2: // LOOPNZ, LOOPZ, LOOP
-		d, ok := c.fetchFast()
-		if !ok {
+		var d uint8
+		if p != nil {
+			d = p[1]
+			c.IP = ip + 2
+		} else {
 			d = c.fetch8()
 		}
 		c.Regs[CX]--
@@ -603,7 +634,7 @@ decode:
 		c.decodeModRM()
 		c.group5()
 	}
-	goto endInstr
+	goto loop
 
 aluReg16:
 	// Written out rather than a call to alu16: the flag helpers inline here.
@@ -625,15 +656,19 @@ aluReg16:
 	case 7: // CMP
 		c.sub16(aluA, aluB, 0)
 	}
+	goto loop
+}
 
-endInstr:
+// armTrap turns the TF seen at the start of the last instruction into a
+// pending single-step trap, unless that instruction set up a shadow
+// (MOV SS, POP SS, STI hold off the trap as they hold off interrupts).
+func (c *CPU) armTrap() {
 	if c.events&evTFArmed != 0 {
 		c.events &^= evTFArmed
 		if c.events&evShadow == 0 {
 			c.events |= evTrap
 		}
 	}
-	goto loop
 }
 
 func (c *CPU) jcc(cc byte) {

@@ -57,6 +57,7 @@ func (c *CPU) serviceEvent() bool {
 // instruction), or enters one pending interrupt.
 func (c *CPU) Step() (err error) {
 	c.events &^= evStop
+	c.armTrap()
 	if c.events&(evINTR|evNMI|evTrap|evHalted) != 0 && c.events&evShadow == 0 {
 		if c.serviceEvent() {
 			return nil
@@ -120,6 +121,7 @@ func (c *CPU) run(n int) (done int, again bool, err error) {
 
 // unsupported is the error for what the interpreter cannot do.
 func (c *CPU) unsupported(what string) error {
+	c.events &^= evTFArmed // the instruction did not complete
 	ip := c.opStart
 	c.IP = ip
 	return fmt.Errorf("cpu: %s at %04X:%04X is not supported (real mode only)", what, c.Segs[CS], ip)
