@@ -143,3 +143,34 @@ func TestKeyechoMatchesSource(t *testing.T) {
 		t.Error("testdata/keyecho.bin differs from what nasm makes of testdata/keyecho.asm")
 	}
 }
+
+// The example script of the README runs on FreeDOS from the shared image
+// (with -snapshot: the image is not changed).
+func TestFreeDOSScript(t *testing.T) {
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	if testing.Short() {
+		t.Skip("boots FreeDOS; skipped with -short")
+	}
+	s, err := ParseFile("testdata/freedos.script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{img}, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := s.Run(ctx, ForMachine(m), Options{}); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			t.Fatal(e.Report())
+		}
+		t.Fatal(err)
+	}
+	if m.Stopped() != machine.PowerOff {
+		t.Errorf("stopped by %v, want power off", m.Stopped())
+	}
+	t.Logf("virtual time %v; screen at the end:\n%s", m.Stats().VirtualTime, m.ScreenText())
+}
