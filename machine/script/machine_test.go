@@ -145,7 +145,8 @@ func TestKeyechoMatchesSource(t *testing.T) {
 }
 
 // The example script of the README runs on FreeDOS from the shared image
-// (with -snapshot: the image is not changed).
+// (with -snapshot: the image is not changed), and twice gives the same
+// run, instruction for instruction.
 func TestFreeDOSScript(t *testing.T) {
 	img := shared.Path(t, "images/freedos-hd.vhd")
 	if testing.Short() {
@@ -155,22 +156,31 @@ func TestFreeDOSScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{img}, Snapshot: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if err := s.Run(ctx, ForMachine(m), Options{}); err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			t.Fatal(e.Report())
+	run := func() (string, machine.Stats) {
+		m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{img}, Snapshot: true})
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Fatal(err)
+		defer m.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if err := s.Run(ctx, ForMachine(m), Options{}); err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				t.Fatal(e.Report())
+			}
+			t.Fatal(err)
+		}
+		if m.Stopped() != machine.PowerOff {
+			t.Errorf("stopped by %v, want power off", m.Stopped())
+		}
+		return m.ScreenText(), m.Stats()
 	}
-	if m.Stopped() != machine.PowerOff {
-		t.Errorf("stopped by %v, want power off", m.Stopped())
+	screen1, stats1 := run()
+	screen2, stats2 := run()
+	if screen1 != screen2 || stats1.Instructions != stats2.Instructions || stats1.VirtualTime != stats2.VirtualTime {
+		t.Errorf("two runs differ: %d/%d instructions, %v/%v virtual\nfirst:\n%s\nsecond:\n%s",
+			stats1.Instructions, stats2.Instructions, stats1.VirtualTime, stats2.VirtualTime, screen1, screen2)
 	}
-	t.Logf("virtual time %v; screen at the end:\n%s", m.Stats().VirtualTime, m.ScreenText())
+	t.Logf("%d instructions, virtual time %v; screen at the end:\n%s", stats1.Instructions, stats1.VirtualTime, screen1)
 }
