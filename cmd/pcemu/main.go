@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"pcemu/cmd/pcemu/sdl"
+	"pcemu/cmd/pcemu/term"
 	"pcemu/machine"
 	"pcemu/machine/script"
 )
@@ -182,21 +184,35 @@ func runMachine(m *machine.Machine, o *options, sc *script.Script, stderr io.Wri
 	if o.display == "none" {
 		return drive()
 	}
+	// The machine's goroutine keeps its messages until the display has
+	// given the terminal back.
+	var msgs bytes.Buffer
+	realStderr := stderr
+	stderr = &msgs
 	status := make(chan int, 1)
 	go func() {
 		s := drive()
-		cancel() // the machine stopped: close the window
+		cancel() // the machine stopped: close the display
 		status <- s
 	}()
-	if err := sdl.Run(ctx, m, sdl.Options{Image: imageName(o), Log: stderr}); err != nil {
-		fmt.Fprintf(stderr, "pcemu: -display sdl: %v\n", err)
+	var err error
+	switch o.display {
+	case "sdl":
+		err = sdl.Run(ctx, m, sdl.Options{Image: imageName(o), Log: realStderr})
+	case "term":
+		err = term.Run(ctx, m, term.Options{Image: imageName(o)})
+	}
+	if err != nil {
 		m.PowerOff()
 		<-status
+		fmt.Fprintf(realStderr, "pcemu: %v\n", err)
 		return exitError
 	}
-	// The window was closed (the machine is being powered off) or the
-	// machine stopped.
-	return <-status
+	// The window was closed or the user quit (the machine is being
+	// powered off), or the machine stopped.
+	s := <-status
+	realStderr.Write(msgs.Bytes())
+	return s
 }
 
 // loop runs the machine in slices of poll virtual time and decides the
@@ -239,7 +255,7 @@ func loop(ctx context.Context, cancel func(), m *machine.Machine, o *options, st
 // status: 0 when every step passed; 1 with the failing line, step and
 // screen on stderr; 124 when a wait timed out or --timeout passed.
 func runScript(ctx context.Context, m *machine.Machine, sc *script.Script, stderr io.Writer, got *os.Signal) int {
-	err := sc.Run(ctx, script.Machine{Machine: m}, script.Options{})
+	err := sc.Run(ctx, script.ForMachine(m), script.Options{})
 	if err == nil {
 		return 0
 	}

@@ -61,7 +61,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&v.memory, "m", "640K", "memory size: a number with K, M or G (no suffix: MiB, as in QEMU); at most 1M on 8086/186, 16M on 286")
 	fs.StringVar(&v.cpu, "cpu", "286", "processor: 8086, 186 or 286")
 	fs.BoolVar(&o.snapshot, "snapshot", false, "write to temporary differencing children; the images are never changed")
-	fs.StringVar(&o.display, "display", "", "display: sdl (a window; the default when $DISPLAY or $WAYLAND_DISPLAY is set) or none (headless)")
+	fs.StringVar(&o.display, "display", "", "display: sdl (a window; the default when $DISPLAY or $WAYLAND_DISPLAY is set), term (this terminal; the default otherwise when it is one) or none (headless; the default in scripts and pipes)")
 	fs.StringVar(&v.debugcon, "debugcon", "", "debug console port E9h to stdio or file:PATH")
 	fs.StringVar(&v.serial, "serial", "", "COM1 to stdio, file:PATH or none")
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
@@ -138,6 +138,12 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	default:
 		return nil, fmt.Errorf("-cpu %s: unknown processor (choose 8086, 186 or 286)", v.cpu)
 	}
+	if o.debugcon, err = parseChardev("debugcon", v.debugcon, false); err != nil {
+		return nil, err
+	}
+	if o.serial, err = parseChardev("serial", v.serial, true); err != nil {
+		return nil, err
+	}
 	if o.display == "" {
 		o.display = defaultDisplay()
 	}
@@ -147,20 +153,18 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		if !sdl.Built {
 			return nil, errors.New("-display sdl: this pcemu was built without SDL (-tags nosdl); use -display none")
 		}
-	case "term", "curses", "gtk":
-		return nil, fmt.Errorf("-display %s: not available in this build yet; use -display sdl or -display none", o.display)
+	case "term":
+		if o.debugcon.stdio || o.serial.stdio {
+			return nil, errors.New("-display term draws on the terminal: send -debugcon and -serial to file:PATH instead of stdio")
+		}
+	case "curses":
+		return nil, errors.New("-display curses: use -display term")
 	default:
-		return nil, fmt.Errorf("-display %s: unknown display (choose sdl or none)", o.display)
+		return nil, fmt.Errorf("-display %s: unknown display (choose sdl, term or none)", o.display)
 	}
 	// A display is for people: real time unless -realtime=false was given.
 	if !fs.Changed("realtime") {
 		o.realTime = o.display != "none"
-	}
-	if o.debugcon, err = parseChardev("debugcon", v.debugcon, false); err != nil {
-		return nil, err
-	}
-	if o.serial, err = parseChardev("serial", v.serial, true); err != nil {
-		return nil, err
 	}
 	if o.script != "" && o.expect != "" {
 		return nil, errors.New("--script and --expect cannot be combined: use an expect or wait step in the script")
@@ -186,12 +190,27 @@ func screendumpExt(name string) string {
 }
 
 // defaultDisplay is the window when a graphical session is there to show
-// it, else none.
+// it, else the terminal when pcemu runs in one, else none (scripts, pipes,
+// tests).
 func defaultDisplay() string {
 	if sdl.Built && (os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "") {
 		return "sdl"
 	}
+	if isTerminal(os.Stdin) && isTerminal(os.Stdout) {
+		return "term"
+	}
 	return "none"
+}
+
+// isTerminal reports whether f is a terminal: a character device other
+// than /dev/null (what a program started without standard streams gets).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
 }
 
 // parseBoot accepts QEMU's legacy "-boot c" and "-boot order=ca[,...]".

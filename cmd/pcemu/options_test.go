@@ -87,7 +87,8 @@ func TestParseArgsErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"-cpu", "386"}, "-cpu 386"},
-		{[]string{"-display", "term"}, "not available"},
+		{[]string{"-display", "term", "-debugcon", "stdio"}, "draws on the terminal"},
+		{[]string{"-display", "curses"}, "use -display term"},
 		{[]string{"-display", "vnc"}, "unknown display"},
 		{[]string{"-boot", "d"}, "cannot be booted"},
 		{[]string{"-boot", "order="}, "no boot order"},
