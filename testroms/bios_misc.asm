@@ -100,6 +100,7 @@ main:
         pop ax
         cmp ax, sp
         jne .not286
+        mov byte [is286], 1
         mov al, [model]
         CHECK8 "F000:FFFE model byte FCh (AT) on a 286", al, 0FCh
 .not286:
@@ -114,10 +115,23 @@ main:
         CHECK8 "int15 C0h table model byte = F000:FFFE", al, [model]
         cmp cx, 8
         CHECKCC "int15 C0h table length >= 8", ae
+        ; AH=88h exists on the AT; the PC/XT BIOS reports CF=1 with AH=80h
+        ; or 86h (unsupported function)
         mov ah, 88h
         int 15h
         SAVEFLAGS fl
-        CHECKCF "int15 88h CF (AT extended memory size)", fl, 0
+        mov [t0], ax
+        cmp byte [is286], 0
+        je .no88
+        CHECKCF "int15 88h CF=0 on a 286 (AT extended memory size)", fl, 0
+        jmp .done88
+.no88:  CHECKCF "int15 88h CF=1 before the 286", fl, 1
+        mov al, [t0+1]
+        cmp al, 80h
+        je .e88
+        cmp al, 86h
+.e88:   CHECKCC "int15 88h AH = 80h or 86h before the 286", e
+.done88:
 
 ; --- INT 16h ---------------------------------------------------------------------
 .drain: mov ah, 01h
@@ -380,6 +394,7 @@ equip:   resw 1
 memkb:   resw 1
 model:   resb 1
 hdcount: resb 1
+is286:   resb 1
 rtc_t:   resw 2
 rtc_d:   resw 2
 tickmin: resw 1
