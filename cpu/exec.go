@@ -85,7 +85,11 @@ decode:
 			}
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		r := c.alu8(op>>3, c.rm8(), c.reg8(c.reg))
 		if op != 0x38 {
 			c.setRM8(r)
@@ -98,7 +102,11 @@ decode:
 			aluOp, aluDst, aluA, aluB = op>>3, m&7, c.Regs[m&7], c.Regs[m>>3&7]
 			goto aluReg16
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg&7])
 		if op != 0x39 {
 			c.setRM16(r)
@@ -113,7 +121,11 @@ decode:
 			}
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		r := c.alu8(op>>3, c.reg8(c.reg), c.rm8())
 		if op != 0x3A {
 			c.setReg8(c.reg, r)
@@ -125,7 +137,11 @@ decode:
 			aluOp, aluDst, aluA, aluB = op>>3, m>>3&7, c.Regs[m>>3&7], c.Regs[m&7]
 			goto aluReg16
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		r := c.alu16(op>>3, c.Regs[c.reg&7], c.rm16())
 		if op != 0x3B {
 			c.Regs[c.reg&7] = r
@@ -215,7 +231,11 @@ decode:
 
 	// 80-8F
 	case 0x80, 0x82: // group 1 rm8, imm8 (82 is an alias of 80)
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		a := c.rm8()
 		r := c.alu8(c.reg, a, c.fetch8())
 		if c.reg != 7 {
@@ -228,7 +248,11 @@ decode:
 			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(p[2])|uint16(p[3])<<8
 			goto aluReg16
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		a := c.rm16()
 		r := c.alu16(c.reg, a, c.fetch16())
 		if c.reg != 7 {
@@ -241,7 +265,11 @@ decode:
 			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(p[2]))
 			goto aluReg16
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		a := c.rm16()
 		r := c.alu16(c.reg, a, uint16(int8(c.fetch8())))
 		if c.reg != 7 {
@@ -254,7 +282,11 @@ decode:
 			c.logic8(c.reg8(m&7) & c.reg8(m>>3&7))
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.logic8(c.rm8() & c.reg8(c.reg))
 	case 0x85:
 		if p != nil && p[1] >= 0xC0 {
@@ -263,15 +295,27 @@ decode:
 			c.logic16(c.Regs[m&7] & c.Regs[m>>3&7])
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.logic16(c.rm16() & c.Regs[c.reg&7])
 	case 0x86: // XCHG rm8, r8
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		v := c.rm8()
 		c.setRM8(c.reg8(c.reg))
 		c.setReg8(c.reg, v)
 	case 0x87:
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		v := c.rm16()
 		c.setRM16(c.Regs[c.reg&7])
 		c.Regs[c.reg&7] = v
@@ -282,7 +326,11 @@ decode:
 			c.setReg8(m&7, c.reg8(m>>3&7))
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.setRM8(c.reg8(c.reg))
 	case 0x89:
 		if p != nil && p[1] >= 0xC0 {
@@ -291,7 +339,11 @@ decode:
 			c.Regs[m&7] = c.Regs[m>>3&7]
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.setRM16(c.Regs[c.reg&7])
 	case 0x8A:
 		if p != nil && p[1] >= 0xC0 {
@@ -300,7 +352,11 @@ decode:
 			c.setReg8(m>>3&7, c.reg8(m&7))
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.setReg8(c.reg, c.rm8())
 	case 0x8B:
 		if p != nil && p[1] >= 0xC0 {
@@ -309,24 +365,40 @@ decode:
 			c.Regs[m>>3&7] = c.Regs[m&7]
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.Regs[c.reg&7] = c.rm16()
 	case 0x8C: // MOV rm16, sreg
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		if c.reg > 3 && c.model == Model80286 {
 			c.undefined()
 			break
 		}
 		c.setRM16(c.Segs[c.reg&3])
 	case 0x8D: // LEA
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		if c.mod == 3 && c.model != Model8086 {
 			c.undefined()
 			break
 		}
 		c.Regs[c.reg&7] = c.eaOff // 8086 with a register operand: the last EA
 	case 0x8E: // MOV sreg, rm16
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		s := c.reg & 3
 		if c.model == Model80286 && (c.reg > 3 || s == CS) {
 			c.undefined()
@@ -337,7 +409,11 @@ decode:
 			c.events |= evShadow
 		}
 	case 0x8F: // POP rm16 (the 8086 ignores the reg field)
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		if c.reg != 0 && c.model == Model80286 {
 			c.undefined()
 			break
@@ -408,7 +484,7 @@ decode:
 			c.retNear(op == 0xC0)
 			break
 		}
-		c.decodeModRM() // 80186: group 2 rm, imm8
+		c.decodeModRM() // 80186: group 2 rm, imm8 (rare: no window path)
 		if op == 0xC0 {
 			v := c.rm8()
 			c.setRM8(uint8(c.shift(c.reg, uint32(v), c.shiftCount(c.fetch8()), 8)))
@@ -419,7 +495,11 @@ decode:
 	case 0xC2, 0xC3: // RET [imm16]
 		c.retNear(op == 0xC2)
 	case 0xC4, 0xC5: // LES, LDS
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		if c.mod == 3 && c.model != Model8086 {
 			c.undefined()
 			break
@@ -434,14 +514,22 @@ decode:
 			c.Segs[DS] = seg
 		}
 	case 0xC6: // MOV rm8, imm8 (the 8086 ignores the reg field)
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		if c.reg != 0 && c.model == Model80286 {
 			c.undefined()
 			break
 		}
 		c.setRM8(c.fetch8())
 	case 0xC7:
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		if c.reg != 0 && c.model == Model80286 {
 			c.undefined()
 			break
@@ -481,7 +569,11 @@ decode:
 
 	// D0-DF
 	case 0xD0: // group 2 rm8, 1
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.setRM8(uint8(c.shift(c.reg, uint32(c.rm8()), 1, 8)))
 	case 0xD1:
 		if p != nil && p[1]&0xF8 == 0xE0 { // SHL r16,1, the common one, written out
@@ -497,14 +589,26 @@ decode:
 			c.Regs[m&7] = r
 			break
 		}
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.setRM16(uint16(c.shift(c.reg, uint32(c.rm16()), 1, 16)))
 	case 0xD2: // group 2 rm8, CL
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		v := c.rm8()
 		c.setRM8(uint8(c.shift(c.reg, uint32(v), c.shiftCount(uint8(c.Regs[CX])), 8)))
 	case 0xD3:
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		v := c.rm16()
 		c.setRM16(uint16(c.shift(c.reg, uint32(v), c.shiftCount(uint8(c.Regs[CX])), 16)))
 	case 0xD4:
@@ -521,7 +625,11 @@ decode:
 		c.setReg8(AX, c.read8(c.dataSeg(), c.Regs[BX]+c.Regs[AX]&0xFF))
 	case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF:
 		// ESC: with no coprocessor the CPU decodes the operand and moves on.
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		if c.model == Model80286 && c.mod != 3 && c.eaOff == 0xFFFF {
 			c.overrun() // the 286 still transfers the memory operand
 		}
@@ -609,10 +717,18 @@ decode:
 	case 0xF5: // CMC
 		c.flags ^= FlagCF
 	case 0xF6:
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.group3Byte()
 	case 0xF7:
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.group3Word()
 	case 0xF8:
 		c.flags &^= FlagCF
@@ -628,10 +744,18 @@ decode:
 	case 0xFD:
 		c.flags |= FlagDF
 	case 0xFE:
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.group4()
 	case 0xFF:
-		c.decodeModRM()
+		if p != nil {
+			c.decodeModRMWin(p, ip)
+		} else {
+			c.decodeModRM()
+		}
 		c.group5()
 	}
 	goto loop

@@ -119,3 +119,49 @@ func (c *CPU) fetchFast() (b uint8, ok bool) {
 	}
 	return 0, false
 }
+
+// Effective-address components by rm (8086 manual, Table 4-10): base
+// register, index register (masked out where there is none), default
+// segment.
+var (
+	eaBase      = [8]uint8{BX, BX, BP, BP, SI, DI, BP, BX}
+	eaIndex     = [8]uint8{SI, DI, SI, DI, SI, SI, SI, SI}
+	eaIndexMask = [8]uint16{0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0, 0, 0, 0}
+	eaSegment   = [8]int{DS, DS, SS, SS, DS, DS, SS, DS}
+)
+
+// decodeModRMWin is decodeModRM for an instruction whose bytes are in the
+// window p (opcode at p[0], no prefixes, starting at IP ip): the ModRM byte
+// and displacement come from p and IP is set past them in one go.
+func (c *CPU) decodeModRMWin(p *[8]byte, ip uint16) {
+	m := p[1]
+	rm := m & 7
+	c.mod, c.reg, c.rm = m>>6, m>>3&7, rm
+	var off uint16
+	switch m >> 6 {
+	case 3:
+		c.IP = ip + 2
+		return
+	case 0:
+		if rm == 6 { // direct address
+			c.eaSeg, c.eaOff = DS, uint16(p[2])|uint16(p[3])<<8
+			if c.segOvr >= 0 {
+				c.eaSeg = c.segOvr
+			}
+			c.IP = ip + 4
+			return
+		}
+		c.IP = ip + 2
+	case 1:
+		off = uint16(int8(p[2]))
+		c.IP = ip + 3
+	case 2:
+		off = uint16(p[2]) | uint16(p[3])<<8
+		c.IP = ip + 4
+	}
+	c.eaOff = off + c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm]
+	c.eaSeg = eaSegment[rm]
+	if c.segOvr >= 0 {
+		c.eaSeg = c.segOvr
+	}
+}
