@@ -73,6 +73,7 @@ type window struct {
 	snap    *video.Adapter // the screen last copied from the machine
 	changes uint64         // the machine's change counter at that copy
 	phase   uint64         // blink phase of the picture in the texture
+	frame   uint64         // frame number the picture was rendered for
 	img     *image.RGBA    // the last rendered picture
 	dirty   bool           // the window needs repainting (resize, expose)
 
@@ -211,7 +212,7 @@ func (w *window) refresh(now time.Time) error {
 		}
 		return nil
 	}
-	w.phase = phase
+	w.phase, w.frame = phase, frame
 	w.img = w.snap.Render(w.img, frame)
 	if err := w.upload(); err != nil {
 		return err

@@ -1,0 +1,337 @@
+//go:build linux
+
+package term
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+
+	"pcemu/cpu"
+	"pcemu/internal/shared"
+	"pcemu/machine"
+	"pcemu/machine/video"
+)
+
+// openPTY opens a pseudo-terminal pair the way openpty(3) does: the
+// multiplexer /dev/ptmx gives the master, TIOCSPTLCK unlocks the slave and
+// TIOCGPTN names it (pts(4)). The master stays in Go's poller, so closing
+// it ends a blocked read.
+func openPTY(t *testing.T, rows, cols int) (master, slave *os.File) {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	var n uint32
+	rc, err := master.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ierr error
+	rc.Control(func(fd uintptr) {
+		unlock := int32(0)
+		if ierr = ioctl(int(fd), syscall.TIOCSPTLCK, unsafe.Pointer(&unlock)); ierr != nil {
+			return
+		}
+		if ierr = ioctl(int(fd), syscall.TIOCGPTN, unsafe.Pointer(&n)); ierr != nil {
+			return
+		}
+		ws := winsize{Row: uint16(rows), Col: uint16(cols)}
+		ierr = ioctl(int(fd), syscall.TIOCSWINSZ, unsafe.Pointer(&ws))
+	})
+	if ierr != nil {
+		master.Close()
+		t.Fatalf("pty ioctl: %v", ierr)
+	}
+	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		master.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		slave.Close()
+		master.Close()
+	})
+	return master, slave
+}
+
+// screenOf copies what the master side receives into a vt.
+func screenOf(master *os.File, rows, cols int) *vt {
+	v := newVT(rows, cols)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			v.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return v
+}
+
+// eventually polls cond for up to d of host time.
+func eventually(d time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// TestFreeDOSThroughPTY boots FreeDOS and uses it through a pseudo-terminal
+// as a user in an SSH session would: the prompt appears on the terminal,
+// "ver" typed at the terminal runs, its output is on the terminal and on
+// the machine's screen alike, Ctrl+] q powers the machine off and the
+// terminal gets its settings back.
+func TestFreeDOSThroughPTY(t *testing.T) {
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	master, slave := openPTY(t, 30, 100)
+	before, err := getTermios(int(slave.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
+		HardDisks: [4]string{img}, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	v := screenOf(master, 30, 100)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	var reason machine.StopReason
+	var runErr error
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		reason, runErr = m.Run(ctx)
+	}()
+	displayDone := make(chan error, 1)
+	go func() {
+		defer wg.Done()
+		displayDone <- Run(ctx, m, Options{In: slave, Out: slave, Image: "freedos-hd.vhd", Color: Color16})
+	}()
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+
+	if !eventually(2*time.Minute, func() bool { return v.contains(`C:\>`) }) {
+		t.Fatalf("no C:\\> on the terminal; it shows\n%s\nthe machine shows\n%s", v.text(30), m.ScreenText())
+	}
+	if _, err := master.Write([]byte("ver\r")); err != nil {
+		t.Fatal(err)
+	}
+	// ver's output is FreeCom's version line, after the command line
+	// and before the next prompt.
+	ranVer := func(screen string) bool {
+		_, out, ok := strings.Cut(screen, "C:\\>ver\n")
+		return ok && strings.Contains(out, "FreeCom version") && strings.Contains(out, "C:\\>")
+	}
+	if !eventually(time.Minute, func() bool { return ranVer(v.text(25)) }) {
+		t.Fatalf("ver's output did not reach the terminal:\n%s\nthe machine shows\n%s", v.text(30), m.ScreenText())
+	}
+	// Once the machine has finished, the terminal shows its screen
+	// exactly, with the cursor where the guest's is.
+	same := eventually(time.Minute, func() bool {
+		s := m.VideoSnapshot().Text()
+		r, c, on := v.cursor()
+		return !m.KeysPending() && v.text(25) == s.String() &&
+			r == s.CursorRow && c == s.CursorCol && on == s.CursorVisible
+	})
+	if !same {
+		r, c, on := v.cursor()
+		s := m.VideoSnapshot().Text()
+		t.Fatalf("terminal\n%s\ncursor %d,%d %v; machine\n%s\ncursor %d,%d %v", v.text(25), r, c, on,
+			s.String(), s.CursorRow, s.CursorCol, s.CursorVisible)
+	}
+	if !ranVer(m.ScreenText()) {
+		t.Errorf("the machine's screen lacks ver's output:\n%s", m.ScreenText())
+	}
+	if !strings.Contains(v.line(25), "freedos-hd.vhd") || !strings.Contains(v.line(25), "Ctrl+]") {
+		t.Errorf("status line %q", v.line(25))
+	}
+
+	// Ctrl+] q quits: the machine is powered off and the terminal restored.
+	if _, err := master.Write([]byte("\x1dq")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-displayDone:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Ctrl+] q did not end the display")
+	}
+	wg.Wait()
+	if reason != machine.PowerOff {
+		t.Errorf("machine stopped with %v (%v), want power off", reason, runErr)
+	}
+	after, err := getTermios(int(slave.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Errorf("terminal settings not restored:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if !eventually(5*time.Second, func() bool { return strings.HasSuffix(v.output(), "\x1b[?1049l") }) {
+		t.Errorf("the terminal was not given back its screen; output ends %q", tail(v.output(), 40))
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// fakeMachine is a screen and a keyboard without a PC behind them.
+type fakeMachine struct {
+	mu      sync.Mutex
+	a       *video.Adapter
+	codes   [][]byte
+	powered bool
+}
+
+func newFake() *fakeMachine { return &fakeMachine{a: video.New(nil), powered: true} }
+
+func (f *fakeMachine) VideoSnapshot() *video.Adapter {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := *f.a
+	return &c
+}
+
+func (f *fakeMachine) VideoChanges() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.a.Changes()
+}
+
+func (f *fakeMachine) SendScancodes(b []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.codes = append(f.codes, append([]byte(nil), b...))
+}
+
+func (f *fakeMachine) PowerOff() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.powered = false
+}
+
+func (f *fakeMachine) strokes() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return hexStrokes(f.codes)
+}
+
+// TestSignalRestoresTerminal sends the process SIGHUP, as closing an SSH
+// session does, while the display runs: Run returns and the terminal has
+// its settings back.
+func TestSignalRestoresTerminal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			master, slave := openPTY(t, 25, 80)
+			before, err := getTermios(int(slave.Fd()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := screenOf(master, 25, 80)
+			f := newFake()
+			done := make(chan error, 1)
+			go func() { done <- Run(context.Background(), f, Options{In: slave, Out: slave}) }()
+			if !eventually(10*time.Second, func() bool { return strings.Contains(v.output(), "\x1b[?1049h") }) {
+				t.Fatal("the display did not start")
+			}
+			// Keys typed before the signal still reach the machine.
+			master.Write([]byte("\x1b[A"))
+			if !eventually(10*time.Second, func() bool { return f.strokes() == "E0 48 | E0 C8" }) {
+				t.Fatalf("Up arrow sent %s", f.strokes())
+			}
+			syscall.Kill(os.Getpid(), sig)
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%v did not end the display", sig)
+			}
+			after, _ := getTermios(int(slave.Fd()))
+			if after != before {
+				t.Errorf("terminal settings not restored after %v", sig)
+			}
+			if !f.powered {
+				t.Error("a signal powered the machine off; that is the caller's decision")
+			}
+		})
+	}
+}
+
+// TestNotATerminal: a display on something that is not a terminal fails
+// with an error that says so, and changes nothing.
+func TestNotATerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	err = Run(context.Background(), newFake(), Options{In: f, Out: f})
+	if err == nil || !strings.Contains(err.Error(), "not a terminal") {
+		t.Errorf("Run on a file: %v", err)
+	}
+	if st, _ := f.Stat(); st.Size() != 0 {
+		t.Errorf("%d bytes written to a file that is not a terminal", st.Size())
+	}
+}
+
+// TestResize: after the terminal grows (SIGWINCH), the whole screen and
+// the status line are drawn for the new size.
+func TestResize(t *testing.T) {
+	master, slave := openPTY(t, 10, 40)
+	v := screenOf(master, 30, 100)
+	f := newFake()
+	f.mu.Lock()
+	putText(f.a, 0, 0, strings.Repeat("abcdefghij", 8), 0x07)
+	putText(f.a, 24, 0, "bottom", 0x07)
+	f.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, f, Options{In: slave, Out: slave}) }()
+	if !eventually(10*time.Second, func() bool { return v.line(0) == strings.Repeat("abcdefghij", 4) }) {
+		t.Fatalf("40-column terminal shows %q", v.line(0))
+	}
+	if v.contains("bottom") {
+		t.Fatal("row 24 drawn on a 10-row terminal")
+	}
+	rc, _ := master.SyscallConn()
+	rc.Control(func(fd uintptr) {
+		ws := winsize{Row: 26, Col: 80}
+		ioctl(int(fd), syscall.TIOCSWINSZ, unsafe.Pointer(&ws))
+	})
+	syscall.Kill(os.Getpid(), syscall.SIGWINCH)
+	if !eventually(10*time.Second, func() bool {
+		return v.line(0) == strings.Repeat("abcdefghij", 8) && v.line(24) == "bottom" && strings.Contains(v.line(25), "Ctrl+]")
+	}) {
+		t.Errorf("after the resize the terminal shows\n%s", v.text(26))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
