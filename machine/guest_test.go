@@ -269,3 +269,31 @@ func TestStoppedStaysStopped(t *testing.T) {
 		t.Errorf("Run after PowerOff from another goroutine: %v, %v", reason, err)
 	}
 }
+
+// Step runs the machine one instruction at a time, with interrupts and
+// devices going on: the bench0 boot sector reaches its exit port.
+func TestStep(t *testing.T) {
+	m := bootProgram(t, machine.Config{Model: cpu.Model8086}, `
+        mov cx, 3
+again:  mov al, 'x'
+        out 0xE9, al
+        loop again
+        sti
+        hlt                     ; woken by the timer (IRQ 0)
+        mov al, 0
+        out 0xF4, al
+`)
+	for i := 0; i < 5_000_000; i++ {
+		reason, err := m.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reason != machine.Running {
+			if reason != machine.ExitPort || m.DebugOutput() != "xxx" {
+				t.Errorf("stopped by %v, output %q", reason, m.DebugOutput())
+			}
+			return
+		}
+	}
+	t.Fatalf("no exit after 5 million steps; output %q", m.DebugOutput())
+}

@@ -345,6 +345,38 @@ func (m *Machine) slice(until int64) bool {
 	return now >= until
 }
 
+// Step executes one instruction (or enters a pending interrupt, or, when
+// the CPU is halted, lets virtual time pass to the next device event) and
+// brings the devices up to date: a debugger's single step.
+func (m *Machine) Step() (StopReason, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stop != Running {
+		return m.stop, m.err
+	}
+	if err := m.CPU.Step(); err != nil {
+		m.stop, m.status, m.err = Failed, 1, fmt.Errorf("at %04X:%04X: %w", m.CPU.Segs[cpu.CS], m.CPU.IP, err)
+		return m.stop, m.err
+	}
+	now := m.Clock.Now()
+	if m.CPU.Halted() {
+		next := now + maxSlice
+		for _, t := range m.timed {
+			next = min(next, t.NextEvent())
+		}
+		m.Clock.Skip(next)
+		now = m.Clock.Now()
+	}
+	m.feedKeys(now)
+	for _, t := range m.timed {
+		t.AdvanceTo(now)
+	}
+	if m.pendReset && m.stop == Running {
+		m.reboot()
+	}
+	return m.stop, m.err
+}
+
 // Stopped returns why the machine stopped (Running while it can go on).
 func (m *Machine) Stopped() StopReason {
 	m.mu.Lock()
