@@ -66,55 +66,106 @@ var (
 	KeyLeftAlt   = Key{0x38, false}
 )
 
-// keyNames maps each key name, in lower case, to its key. Several spellings
-// are accepted for the same key.
-var keyNames = map[string]Key{
-	"esc": {0x01, false}, "escape": {0x01, false},
-	"1": {0x02, false}, "2": {0x03, false}, "3": {0x04, false}, "4": {0x05, false}, "5": {0x06, false},
-	"6": {0x07, false}, "7": {0x08, false}, "8": {0x09, false}, "9": {0x0A, false}, "0": {0x0B, false},
-	"minus": {0x0C, false}, "-": {0x0C, false}, "equals": {0x0D, false}, "=": {0x0D, false},
-	"backspace": {0x0E, false}, "bs": {0x0E, false},
-	"tab": {0x0F, false},
-	"q":   {0x10, false}, "w": {0x11, false}, "e": {0x12, false}, "r": {0x13, false}, "t": {0x14, false},
-	"y": {0x15, false}, "u": {0x16, false}, "i": {0x17, false}, "o": {0x18, false}, "p": {0x19, false},
-	"[": {0x1A, false}, "]": {0x1B, false},
-	"enter": {0x1C, false}, "return": {0x1C, false},
-	"ctrl": {0x1D, false}, "lctrl": {0x1D, false},
-	"a": {0x1E, false}, "s": {0x1F, false}, "d": {0x20, false}, "f": {0x21, false}, "g": {0x22, false},
-	"h": {0x23, false}, "j": {0x24, false}, "k": {0x25, false}, "l": {0x26, false},
-	";": {0x27, false}, "'": {0x28, false}, "`": {0x29, false},
-	"shift": {0x2A, false}, "lshift": {0x2A, false},
-	"\\": {0x2B, false}, "backslash": {0x2B, false},
-	"z": {0x2C, false}, "x": {0x2D, false}, "c": {0x2E, false}, "v": {0x2F, false}, "b": {0x30, false},
-	"n": {0x31, false}, "m": {0x32, false},
-	",": {0x33, false}, "comma": {0x33, false}, ".": {0x34, false}, "period": {0x34, false},
-	"/": {0x35, false}, "slash": {0x35, false},
-	"rshift": {0x36, false},
-	"kp*":    {0x37, false}, "kpmultiply": {0x37, false},
-	"alt": {0x38, false}, "lalt": {0x38, false},
-	"space":    {0x39, false},
-	"capslock": {0x3A, false},
-	"f1":       {0x3B, false}, "f2": {0x3C, false}, "f3": {0x3D, false}, "f4": {0x3E, false}, "f5": {0x3F, false},
-	"f6": {0x40, false}, "f7": {0x41, false}, "f8": {0x42, false}, "f9": {0x43, false}, "f10": {0x44, false},
-	"numlock": {0x45, false}, "scrolllock": {0x46, false},
-	"kp7": {0x47, false}, "kp8": {0x48, false}, "kp9": {0x49, false}, "kp-": {0x4A, false}, "kpminus": {0x4A, false},
-	"kp4": {0x4B, false}, "kp5": {0x4C, false}, "kp6": {0x4D, false}, "kp+": {0x4E, false}, "kpplus": {0x4E, false},
-	"kp1": {0x4F, false}, "kp2": {0x50, false}, "kp3": {0x51, false}, "kp0": {0x52, false},
-	"kp.": {0x53, false}, "kpdel": {0x53, false}, "kpperiod": {0x53, false},
-	"sysrq": {0x54, false},
-	"f11":   {0x57, false}, "f12": {0x58, false},
+// set1 lists the keys of the 101-key keyboard in scancode order with
+// their names; the first name is the one Name returns.
+var set1 = []struct {
+	key   Key
+	names string
+}{
+	{Key{0x01, false}, "Esc Escape"},
+	{Key{0x02, false}, "1"}, {Key{0x03, false}, "2"}, {Key{0x04, false}, "3"}, {Key{0x05, false}, "4"},
+	{Key{0x06, false}, "5"}, {Key{0x07, false}, "6"}, {Key{0x08, false}, "7"}, {Key{0x09, false}, "8"},
+	{Key{0x0A, false}, "9"}, {Key{0x0B, false}, "0"},
+	{Key{0x0C, false}, "- Minus"},
+	{Key{0x0D, false}, "= Equals"},
+	{Key{0x0E, false}, "Backspace BS"},
+	{Key{0x0F, false}, "Tab"},
+	{Key{0x10, false}, "Q"}, {Key{0x11, false}, "W"}, {Key{0x12, false}, "E"}, {Key{0x13, false}, "R"},
+	{Key{0x14, false}, "T"}, {Key{0x15, false}, "Y"}, {Key{0x16, false}, "U"}, {Key{0x17, false}, "I"},
+	{Key{0x18, false}, "O"}, {Key{0x19, false}, "P"},
+	{Key{0x1A, false}, "["},
+	{Key{0x1B, false}, "]"},
+	{Key{0x1C, false}, "Enter Return"},
+	{Key{0x1D, false}, "Ctrl LCtrl"},
+	{Key{0x1E, false}, "A"}, {Key{0x1F, false}, "S"}, {Key{0x20, false}, "D"}, {Key{0x21, false}, "F"},
+	{Key{0x22, false}, "G"}, {Key{0x23, false}, "H"}, {Key{0x24, false}, "J"}, {Key{0x25, false}, "K"},
+	{Key{0x26, false}, "L"},
+	{Key{0x27, false}, ";"},
+	{Key{0x28, false}, "'"},
+	{Key{0x29, false}, "`"},
+	{Key{0x2A, false}, "Shift LShift"},
+	{Key{0x2B, false}, "\\ Backslash"},
+	{Key{0x2C, false}, "Z"}, {Key{0x2D, false}, "X"}, {Key{0x2E, false}, "C"}, {Key{0x2F, false}, "V"},
+	{Key{0x30, false}, "B"}, {Key{0x31, false}, "N"}, {Key{0x32, false}, "M"},
+	{Key{0x33, false}, ", Comma"},
+	{Key{0x34, false}, ". Period"},
+	{Key{0x35, false}, "/ Slash"},
+	{Key{0x36, false}, "RShift"},
+	{Key{0x37, false}, "KP* KPMultiply"},
+	{Key{0x38, false}, "Alt LAlt"},
+	{Key{0x39, false}, "Space"},
+	{Key{0x3A, false}, "CapsLock"},
+	{Key{0x3B, false}, "F1"}, {Key{0x3C, false}, "F2"}, {Key{0x3D, false}, "F3"}, {Key{0x3E, false}, "F4"},
+	{Key{0x3F, false}, "F5"}, {Key{0x40, false}, "F6"}, {Key{0x41, false}, "F7"}, {Key{0x42, false}, "F8"},
+	{Key{0x43, false}, "F9"}, {Key{0x44, false}, "F10"},
+	{Key{0x45, false}, "NumLock"},
+	{Key{0x46, false}, "ScrollLock"},
+	{Key{0x47, false}, "KP7"}, {Key{0x48, false}, "KP8"}, {Key{0x49, false}, "KP9"},
+	{Key{0x4A, false}, "KP- KPMinus"},
+	{Key{0x4B, false}, "KP4"}, {Key{0x4C, false}, "KP5"}, {Key{0x4D, false}, "KP6"},
+	{Key{0x4E, false}, "KP+ KPPlus"},
+	{Key{0x4F, false}, "KP1"}, {Key{0x50, false}, "KP2"}, {Key{0x51, false}, "KP3"},
+	{Key{0x52, false}, "KP0"},
+	{Key{0x53, false}, "KP. KPDel KPPeriod"},
+	{Key{0x54, false}, "SysRq"},
+	{Key{0x57, false}, "F11"}, {Key{0x58, false}, "F12"},
 	// 101-key additions, sent with the E0h prefix.
-	"kpenter": {0x1C, true},
-	"rctrl":   {0x1D, true},
-	"kp/":     {0x35, true}, "kpdivide": {0x35, true},
-	"printscreen": keyPrintScreen, "prtsc": keyPrintScreen,
-	"ralt": {0x38, true}, "altgr": {0x38, true},
-	"pause": keyPause, "break": keyPause,
-	"home": {0x47, true}, "up": {0x48, true}, "pgup": {0x49, true}, "pageup": {0x49, true},
-	"left": {0x4B, true}, "right": {0x4D, true},
-	"end": {0x4F, true}, "down": {0x50, true}, "pgdn": {0x51, true}, "pagedown": {0x51, true},
-	"ins": {0x52, true}, "insert": {0x52, true}, "del": {0x53, true}, "delete": {0x53, true},
-	"lwin": {0x5B, true}, "rwin": {0x5C, true}, "menu": {0x5D, true},
+	{Key{0x1C, true}, "KPEnter"},
+	{Key{0x1D, true}, "RCtrl"},
+	{Key{0x35, true}, "KP/ KPDivide"},
+	{keyPrintScreen, "PrintScreen PrtSc"},
+	{Key{0x38, true}, "RAlt AltGr"},
+	{keyPause, "Pause Break"},
+	{Key{0x47, true}, "Home"},
+	{Key{0x48, true}, "Up"},
+	{Key{0x49, true}, "PgUp PageUp"},
+	{Key{0x4B, true}, "Left"},
+	{Key{0x4D, true}, "Right"},
+	{Key{0x4F, true}, "End"},
+	{Key{0x50, true}, "Down"},
+	{Key{0x51, true}, "PgDn PageDown"},
+	{Key{0x52, true}, "Ins Insert"},
+	{Key{0x53, true}, "Del Delete"},
+	{Key{0x5B, true}, "LWin"},
+	{Key{0x5C, true}, "RWin"},
+	{Key{0x5D, true}, "Menu"},
+}
+
+// keyNames maps each key name, in lower case, to its key.
+var keyNames = map[string]Key{}
+
+// keyName is the first name of each key.
+var keyName = map[Key]string{}
+
+func init() {
+	for _, k := range set1 {
+		names := strings.Fields(k.names)
+		keyName[k.key] = names[0]
+		for _, n := range names {
+			keyNames[strings.ToLower(n)] = k.key
+		}
+	}
+}
+
+// Name returns the key's name as LookupKey takes it ("F1", "Up", "KP5").
+func (k Key) Name() string {
+	if n, ok := keyName[k]; ok {
+		return n
+	}
+	if k.Extended {
+		return fmt.Sprintf("E0%02X", k.Code)
+	}
+	return fmt.Sprintf("%02X", k.Code)
 }
 
 // LookupKey returns the key with the given name (case-insensitive): letters

@@ -461,3 +461,25 @@ poweroff
 		t.Errorf("off %v dumps %v", pc.off, pc.dumps)
 	}
 }
+
+// Every key's name looks up the key again, and no two keys share a
+// scancode.
+func TestKeyNamesRoundTrip(t *testing.T) {
+	seen := map[Key]bool{}
+	for _, k := range set1 {
+		if seen[k.key] {
+			t.Errorf("key % X listed twice", k.key.Make())
+		}
+		seen[k.key] = true
+		got, ok := LookupKey(k.key.Name())
+		if !ok || got != k.key {
+			t.Errorf("LookupKey(%q) = %v, %v; want %v", k.key.Name(), got, ok, k.key)
+		}
+		if mk, br := k.key.Make(), k.key.Break(); k.key != keyPause && k.key != keyPrintScreen && (len(mk) != len(br) || br[len(br)-1] != mk[len(mk)-1]|0x80) {
+			t.Errorf("%s: make % X, break % X", k.key.Name(), mk, br)
+		}
+	}
+	if (Key{0x59, false}).Name() != "59" || (Key{0x60, true}).Name() != "E060" {
+		t.Error("unnamed keys are shown by their scancode")
+	}
+}
