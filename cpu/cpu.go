@@ -121,6 +121,7 @@ type CPU struct {
 	addrMask uint32 // 0xFFFFF, or 0x1FFFFF on a 286 with A20 enabled
 	ramEnd   uint32 // min(len(ram), addrMask+1): linear addresses below are plain RAM
 	mem      []byte // ram[:ramEnd], so that the fast paths need one bounds check
+	winEnd   uint32 // linear addresses below it start an 8-byte window in mem
 
 	// Interrupt and control state between instructions.
 	events         uint8 // evINTR, evNMI, evTrap, evHalted: one test per instruction
@@ -169,6 +170,10 @@ func (c *CPU) setRAMEnd() {
 		c.ramEnd = c.addrMask + 1
 	}
 	c.mem = c.ram[:c.ramEnd]
+	c.winEnd = 0
+	if c.ramEnd >= 8 {
+		c.winEnd = c.ramEnd - 7
+	}
 }
 
 // Model returns the processor model chosen at New.

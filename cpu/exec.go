@@ -58,10 +58,11 @@ loop:
 	// a prefix, and wherever p is nil, decoding goes through fetch8.
 	var p *[8]byte
 	var op byte
-	if a, mem := cs+uint32(ip), c.mem; ip <= 0xFFF8 && a+8 <= uint32(len(mem)) {
-		// In bounds by the test just made; unsafe.Add spares the slice
-		// bounds checks on the hottest line of the interpreter.
-		p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(mem)), a))
+	if a := cs + uint32(ip); a < c.winEnd && ip <= 0xFFF8 {
+		// In bounds by the test just made (winEnd = len(mem)-7); unsafe.Add
+		// spares the slice bounds checks on the hottest line of the
+		// interpreter.
+		p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), a))
 		op = p[0]
 		c.IP = ip + 1
 	} else {
