@@ -115,6 +115,33 @@ main:
         jne .g
         cmp ax, [total]
 .g:     CHECKCC "ide IDENTIFY words 1/3/6 C*H*S <= capacity", be
+        ; A BIOS without translation (cylinders <= 1024) gives INT 13h the
+        ; drive's own geometry: same heads and sectors, and at most two
+        ; cylinders fewer (IBM BIOSes kept one back for diagnostics).
+        cmp word [cyls], 1024
+        ja .translated
+        mov ah, 08h
+        mov dl, 80h
+        push es
+        int 13h
+        pop es
+        mov al, cl
+        and ax, 003Fh
+        CHECK16 "INT 13h AH=08h sectors = IDENTIFY word 6", ax, [spt]
+        mov al, dh
+        xor ah, ah
+        inc ax
+        CHECK16 "INT 13h AH=08h heads = IDENTIFY word 3", ax, [heads]
+        mov al, ch
+        mov ah, cl
+        mov cl, 6
+        shr ah, cl
+        inc ax                          ; cylinders reported
+        mov bx, [cyls]
+        sub bx, ax
+        cmp bx, 2
+        CHECKCC "INT 13h AH=08h cylinders = IDENTIFY word 1 (at most 2 fewer)", be
+.translated:
         ; the model string (words 27-46) is not blank
         mov si, id+27*2
         mov cx, 40
