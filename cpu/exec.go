@@ -191,10 +191,24 @@ decode:
 		c.aas()
 
 	// 40-5F: one-byte register forms.
-	case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47:
-		c.Regs[op&7] = c.inc16(c.Regs[op&7])
-	case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F:
-		c.Regs[op&7] = c.dec16(c.Regs[op&7])
+	case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47: // INC r16 (CF kept)
+		v := c.Regs[op&7]
+		r := v + 1
+		f := c.flags&(^arithFlags|FlagCF) | szp16(r) | (v^r)&FlagAF
+		if r == 0x8000 {
+			f |= FlagOF
+		}
+		c.flags = f
+		c.Regs[op&7] = r
+	case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F: // DEC r16 (CF kept)
+		v := c.Regs[op&7]
+		r := v - 1
+		f := c.flags&(^arithFlags|FlagCF) | szp16(r) | (v^r)&FlagAF
+		if r == 0x7FFF {
+			f |= FlagOF
+		}
+		c.flags = f
+		c.Regs[op&7] = r
 	case 0x50, 0x51, 0x52, 0x53, 0x55, 0x56, 0x57:
 		c.push16(c.Regs[op&7])
 	case 0x54: // PUSH SP: the 8086 pushes the decremented value, the 286 the old one
