@@ -94,6 +94,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		WaitOnNoBoot: o.display != "none",
 		Log:          stderr,
 	}
+	if o.mips > 0 {
+		cfg.NsPerInstruction = int64(1000 / o.mips)
+		if cfg.NsPerInstruction == 0 {
+			cfg.NsPerInstruction = 1
+		}
+	}
 	if cfg.DebugCon, err = sink(o.debugcon); err != nil {
 		fmt.Fprintf(stderr, "pcemu: -debugcon: %v\n", err)
 		return exitError
@@ -137,8 +143,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.stats {
 		s := m.Stats()
-		fmt.Fprintf(stderr, "pcemu: %d instructions, %.1f MIPS, %v virtual time, %d sectors read, %d sectors written\n",
-			s.Instructions, s.MIPS(), s.VirtualTime.Round(time.Millisecond), s.SectorsRead, s.SectorsWritten)
+		fmt.Fprintf(stderr, "pcemu: %d instructions, %.1f MIPS, %.3f s virtual time, %d sectors read, %d sectors written\n",
+			s.Instructions, s.MIPS(), s.VirtualTime.Seconds(), s.SectorsRead, s.SectorsWritten)
 	}
 	if err := m.Close(); err != nil {
 		fmt.Fprintf(stderr, "pcemu: closing images: %v\n", err)

@@ -98,6 +98,11 @@ func TestBenchExitStatusAndDebugcon(t *testing.T) {
 	if status != 1 || stdout != "DX=5678 BX=1234\n" {
 		t.Errorf("debugcon stdio: status %d, output %q", status, stdout)
 	}
+	// -mips sets how much virtual time an instruction takes.
+	_, _, slow := pcemu(t, "-hda", benchDisk(t, "bench.bin"), "-mips", "1", "--stats")
+	if !strings.Contains(slow, "200.00") || !strings.Contains(slow, " s virtual time") {
+		t.Errorf("-mips 1: %q, want 200s of virtual time for 200 million instructions", slow)
+	}
 }
 
 func TestDemoDiskWithoutArguments(t *testing.T) {

@@ -28,6 +28,7 @@ type options struct {
 	serial   chardev
 	noReboot bool
 	realTime bool
+	mips     int // instructions per virtual microsecond, 0 for the default
 
 	expect     string
 	script     string
@@ -66,6 +67,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&v.serial, "serial", "", "COM1 to stdio, file:PATH or none")
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
 	fs.BoolVar(&o.realTime, "realtime", false, "pace the machine to the host clock (default with a display; headless runs are deterministic)")
+	fs.IntVar(&o.mips, "mips", 0, "speed of the emulated CPU in million instructions per (virtual) second, 1-1000 (default 10, about a 25 MHz 386); with a display, the host's share of CPU time while DOS idles grows with it")
 	fs.StringVar(&o.expect, "expect", "", "exit 0 as soon as TEXT appears on the screen")
 	fs.StringVar(&o.script, "script", "", "run the steps of a pcemu script (wait, type, key, expect, reject, screendump, sleep, poweroff); exit 0 when all pass")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this much host time: print the screen to stderr and exit 124")
@@ -165,6 +167,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	// A display is for people: real time unless -realtime=false was given.
 	if !fs.Changed("realtime") {
 		o.realTime = o.display != "none"
+	}
+	if o.mips < 0 || o.mips > 1000 {
+		return nil, fmt.Errorf("-mips %d: choose 1 to 1000", o.mips)
 	}
 	if o.script != "" && o.expect != "" {
 		return nil, errors.New("--script and --expect cannot be combined: use an expect or wait step in the script")
