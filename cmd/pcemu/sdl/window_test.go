@@ -1,0 +1,423 @@
+//go:build !nosdl
+
+package sdl
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/veandco/go-sdl2/sdl"
+
+	"pcemu/machine"
+	"pcemu/machine/script"
+	"pcemu/machine/video"
+)
+
+// fakeMachine is a screen and a keyboard without a PC behind them, safe
+// for the window's goroutine and the test's.
+type fakeMachine struct {
+	mu      sync.Mutex
+	a       *video.Adapter
+	codes   [][]byte
+	instr   uint64
+	powered bool
+}
+
+func newFake() *fakeMachine { return &fakeMachine{a: video.New(nil), powered: true} }
+
+func (f *fakeMachine) VideoSnapshot() *video.Adapter {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := *f.a
+	return &c
+}
+
+func (f *fakeMachine) VideoChanges() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.a.Changes()
+}
+
+func (f *fakeMachine) SendScancodes(b []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.codes = append(f.codes, append([]byte(nil), b...))
+}
+
+func (f *fakeMachine) Stats() machine.Stats {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.instr += 5_000_000
+	return machine.Stats{Instructions: f.instr}
+}
+
+func (f *fakeMachine) Screendump(path string) error {
+	var buf bytes.Buffer
+	if err := f.VideoSnapshot().WritePNG(&buf, 0); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+func (f *fakeMachine) PowerOff() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.powered = false
+}
+
+func (f *fakeMachine) strokes() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return hexStrokes(f.codes)
+}
+
+func (f *fakeMachine) edit(fn func(a *video.Adapter)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f.a)
+}
+
+// colourTest fills the text screen with every colour pair and the whole
+// character set, with the cursor switched off so that the picture does
+// not depend on the blink phase.
+func colourTest(a *video.Adapter) {
+	a.SetAttrReg(0x10, a.AttrReg(0x10)&^0x08) // AR10 bit 3 off: bright backgrounds, no blink
+	for i := 0; i < 80*25; i++ {
+		a.Write8(uint32(0xB8000+2*i), uint8(i))
+		a.Write8(uint32(0xB8000+2*i+1), uint8(i/8))
+	}
+	a.SetCursorShape(0x20, 0)
+}
+
+// readFrame reads the picture's rectangle back from the renderer: what
+// the window shows. Called on the window's thread between painting and
+// presenting.
+func (w *window) readFrame() (*image.RGBA, error) {
+	dst := w.dstRect()
+	img := image.NewRGBA(image.Rect(0, 0, int(dst.W), int(dst.H)))
+	err := w.ren.ReadPixels(&dst, uint32(sdl.PIXELFORMAT_RGBA32), unsafe.Pointer(&img.Pix[0]), img.Stride)
+	return img, err
+}
+
+// compareScaled checks that got is want scaled by nearest-neighbour
+// sampling: every pixel of got has the colour of a pixel of want under it
+// (or next to it, for the renderer's rounding of fractional positions),
+// and nearly all have the colour of the pixel under their centre.
+func compareScaled(t *testing.T, got, want *image.RGBA) {
+	t.Helper()
+	dw, dh := got.Rect.Dx(), got.Rect.Dy()
+	sw, sh := want.Rect.Dx(), want.Rect.Dy()
+	at := func(img *image.RGBA, x, y int) [4]uint8 {
+		o := img.PixOffset(x, y)
+		return [4]uint8(img.Pix[o : o+4])
+	}
+	bad, exact := 0, 0
+	for y := 0; y < dh; y++ {
+		for x := 0; x < dw; x++ {
+			g := at(got, x, y)
+			if g == at(want, (2*x+1)*sw/(2*dw), (2*y+1)*sh/(2*dh)) {
+				exact++
+				continue
+			}
+			ok := false
+			for sy := max(0, y*sh/dh-1); sy <= min(sh-1, (y+1)*sh/dh+1) && !ok; sy++ {
+				for sx := max(0, x*sw/dw-1); sx <= min(sw-1, (x+1)*sw/dw+1); sx++ {
+					if at(want, sx, sy) == g {
+						ok = true
+						break
+					}
+				}
+			}
+			if !ok {
+				if bad < 5 {
+					t.Errorf("pixel %d,%d is %v: no such colour under it in the rendered %dx%d image", x, y, g, sw, sh)
+				}
+				bad++
+			}
+		}
+	}
+	if bad > 0 || exact < dw*dh*9/10 {
+		t.Errorf("%dx%d read back from the window: %d pixels wrong, %d of %d exactly sampled", dw, dh, bad, exact, dw*dh)
+	}
+}
+
+// harness runs a window on the test's goroutine (locked to its thread, as
+// SDL wants) while step runs on another goroutine and drives it. grab
+// returns the window's picture at the next repaint that satisfies cond.
+type harness struct {
+	t    *testing.T
+	w    *window
+	reqs chan grabReq
+}
+
+type grabReq struct {
+	cond  func(w *window) bool
+	reply chan grabbed
+}
+
+type grabbed struct {
+	img    *image.RGBA
+	screen *image.RGBA // what the window rendered (its texture's content)
+	dst    sdl.Rect
+	title  string
+	err    error
+}
+
+func runWindow(t *testing.T, m Machine, opt Options, step func(h *harness)) *window {
+	t.Helper()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	w, err := open(m, opt)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer w.close()
+	h := &harness{t: t, w: w, reqs: make(chan grabReq, 1)}
+	var pending *grabReq
+	w.painted = func() {
+		if pending == nil {
+			select {
+			case r := <-h.reqs:
+				pending = &r
+			default:
+				return
+			}
+		}
+		if pending.cond != nil && !pending.cond(w) {
+			return
+		}
+		img, err := w.readFrame()
+		screen := image.NewRGBA(w.img.Rect)
+		copy(screen.Pix, w.img.Pix)
+		pending.reply <- grabbed{img: img, screen: screen, dst: w.dstRect(), title: w.win.GetTitle(), err: err}
+		pending = nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			// End the window whatever happened in step.
+			sdl.PushEvent(&sdl.QuitEvent{Type: sdl.QUIT})
+		}()
+		step(h)
+	}()
+	if err := w.loop(ctx); err != nil {
+		t.Errorf("loop: %v", err)
+	}
+	<-done
+	return w
+}
+
+// grab asks for the next picture painted after the screen changed (the
+// change makes the window repaint) for which cond holds.
+func (h *harness) grab(cond func(w *window) bool, change func()) grabbed {
+	h.t.Helper()
+	r := grabReq{cond: cond, reply: make(chan grabbed, 1)}
+	h.reqs <- r
+	if change != nil {
+		change()
+	}
+	select {
+	case g := <-r.reply:
+		if g.err != nil {
+			h.t.Errorf("reading the window back: %v", g.err)
+		}
+		return g
+	case <-time.After(30 * time.Second):
+		h.t.Fatal("the window did not repaint")
+	}
+	return grabbed{}
+}
+
+// pushKey sends a host key event as SDL's event queue would deliver it.
+func pushKey(t *testing.T, sc sdl.Scancode, down bool, repeat bool, mod sdl.Keymod) {
+	t.Helper()
+	e := &sdl.KeyboardEvent{Type: sdl.KEYUP, State: sdl.RELEASED,
+		Keysym: sdl.Keysym{Scancode: sc, Mod: uint16(mod)}}
+	if down {
+		e.Type, e.State = sdl.KEYDOWN, sdl.PRESSED
+	}
+	if repeat {
+		e.Repeat = 1
+	}
+	if _, err := sdl.PushEvent(e); err != nil {
+		t.Errorf("PushEvent: %v", err)
+	}
+}
+
+// hostCombo presses Ctrl+Alt+key and lets go, as a user would.
+func hostCombo(t *testing.T, sc sdl.Scancode) {
+	const ctrlAlt = sdl.KMOD_LCTRL | sdl.KMOD_LALT
+	pushKey(t, sdl.SCANCODE_LCTRL, true, false, sdl.KMOD_LCTRL)
+	pushKey(t, sdl.SCANCODE_LALT, true, false, ctrlAlt)
+	pushKey(t, sc, true, false, ctrlAlt)
+	pushKey(t, sc, false, false, ctrlAlt)
+	pushKey(t, sdl.SCANCODE_LALT, false, false, sdl.KMOD_LCTRL)
+	pushKey(t, sdl.SCANCODE_LCTRL, false, false, 0)
+}
+
+func waitFor(d time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// TestWindowDummy drives the window on SDL's dummy video driver: keys in,
+// scancodes out; the picture read back from the renderer is the one
+// renderer's image, scaled to 4:3, in text mode and in mode 13h; the
+// screenshot key writes the renderer's PNG; the title shows the speed;
+// closing the window powers the machine off.
+func TestWindowDummy(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "dummy")
+	f := newFake()
+	f.edit(colourTest)
+	dir := t.TempDir()
+	w := runWindow(t, f, Options{Image: "test.vhd", ScreenshotDir: dir, Scale: 1}, func(h *harness) {
+		// Keys: a letter, a gray arrow with typematic repeat, keypad
+		// Enter, right Ctrl; each break only once.
+		pushKey(t, sdl.SCANCODE_A, true, false, 0)
+		pushKey(t, sdl.SCANCODE_A, false, false, 0)
+		pushKey(t, sdl.SCANCODE_UP, true, false, 0)
+		pushKey(t, sdl.SCANCODE_UP, true, true, 0)
+		pushKey(t, sdl.SCANCODE_UP, false, false, 0)
+		pushKey(t, sdl.SCANCODE_KP_ENTER, true, false, 0)
+		pushKey(t, sdl.SCANCODE_KP_ENTER, false, false, 0)
+		pushKey(t, sdl.SCANCODE_RCTRL, true, false, sdl.KMOD_RCTRL)
+		pushKey(t, sdl.SCANCODE_RCTRL, false, false, 0)
+		want := "1E | 9E | E0 48 | E0 48 | E0 C8 | E0 1C | E0 9C | E0 1D | E0 9D"
+		if !waitFor(10*time.Second, func() bool { return f.strokes() == want }) {
+			t.Errorf("keys sent %s, want %s", f.strokes(), want)
+		}
+
+		// Ctrl+Alt+R releases keys still held (here Shift), and its R
+		// does not reach the guest.
+		f.edit(func(*video.Adapter) { f.codes = nil })
+		pushKey(t, sdl.SCANCODE_LSHIFT, true, false, sdl.KMOD_LSHIFT)
+		hostCombo(t, sdl.SCANCODE_R)
+		pushKey(t, sdl.SCANCODE_LSHIFT, false, false, 0)
+		// A marker key after the combination shows when all is handled.
+		pushKey(t, sdl.SCANCODE_SPACE, true, false, 0)
+		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.strokes(), "39") }) {
+			t.Errorf("Ctrl+Alt+R: %s", f.strokes())
+		}
+		if got, want := f.strokes(), "2A | 1D | 38 | 9D | AA | B8 | 39"; got != want {
+			t.Errorf("Shift, Ctrl+Alt+R sent %s, want %s (the breaks of all three, in scancode order, and nothing more)", got, want)
+		}
+
+		// The text screen read back: the renderer's image at 720x540.
+		g := h.grab(nil, func() { f.edit(func(a *video.Adapter) { a.Write8(0xB8000, 'X') }) })
+		if g.dst.W != 720 || g.dst.H != 540 {
+			t.Errorf("text mode shown at %dx%d, want 720x540", g.dst.W, g.dst.H)
+		}
+		want0 := f.VideoSnapshot().Render(nil, 0)
+		if g.screen.Rect.Dx() != 720 || g.screen.Rect.Dy() != 400 {
+			t.Errorf("texture %v, want 720x400", g.screen.Rect)
+		}
+		compareScaled(t, g.img, want0)
+
+		// Mode 13h with the DAC's colours: 320x200 at 2x of 320x240.
+		g = h.grab(func(w *window) bool { return w.tw == 320 }, func() {
+			f.edit(func(a *video.Adapter) {
+				a.SetMode(0x13)
+				for y := 0; y < 200; y++ {
+					for x := 0; x < 320; x++ {
+						a.SetPixel(x, y, uint8(x/20+16*(y/13)))
+					}
+				}
+			})
+		})
+		if g.dst.W != 640 || g.dst.H != 480 || g.dst.X != 40 || g.dst.Y != 30 {
+			t.Errorf("mode 13h shown at %+v, want 640x480 centred in 720x540", g.dst)
+		}
+		compareScaled(t, g.img, f.VideoSnapshot().Render(nil, 0))
+
+		// Ctrl+Alt+S: the screenshot is the renderer's PNG.
+		hostCombo(t, sdl.SCANCODE_S)
+		var shot string
+		if !waitFor(10*time.Second, func() bool {
+			m, _ := filepath.Glob(filepath.Join(dir, "pcemu-*.png"))
+			if len(m) > 0 {
+				shot = m[0]
+			}
+			return shot != ""
+		}) {
+			t.Fatal("Ctrl+Alt+S saved no screenshot")
+		}
+		time.Sleep(100 * time.Millisecond)
+		data, err := os.ReadFile(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var png0 bytes.Buffer
+		f.VideoSnapshot().WritePNG(&png0, 0)
+		if !bytes.Equal(data, png0.Bytes()) {
+			t.Errorf("screenshot %s differs from the renderer's PNG", shot)
+		}
+
+		// The title shows the emulated speed after a second.
+		time.Sleep(1100 * time.Millisecond)
+		g = h.grab(nil, func() { f.edit(func(a *video.Adapter) { a.SetPixel(0, 0, 1) }) })
+		if !strings.HasPrefix(g.title, "pcemu — test.vhd — ") || !strings.HasSuffix(g.title, " MIPS") {
+			t.Errorf("title %q", g.title)
+		}
+	})
+	_ = w
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.powered {
+		t.Error("closing the window did not power the machine off")
+	}
+}
+
+// reverse maps set-1 keys back to SDL scancodes, for typing through the
+// window.
+func sdlScancode(k script.Key) (sdl.Scancode, bool) {
+	if k == script.KeyLeftShift {
+		return sdl.SCANCODE_LSHIFT, true
+	}
+	for sc, key := range keymap {
+		if key == k && sc != sdl.SCANCODE_NONUSHASH {
+			return sc, true
+		}
+	}
+	return 0, false
+}
+
+// typeText presses and releases the keys of text as SDL key events.
+func typeText(t *testing.T, text string) {
+	t.Helper()
+	for _, r := range text {
+		c, ok := script.CharCombo(r)
+		if !ok {
+			t.Fatalf("no key for %q", r)
+		}
+		var scs []sdl.Scancode
+		for _, k := range append(append([]script.Key(nil), c.Mods...), c.Key) {
+			sc, ok := sdlScancode(k)
+			if !ok {
+				t.Fatalf("no SDL scancode for %v", k)
+			}
+			scs = append(scs, sc)
+		}
+		for _, sc := range scs {
+			pushKey(t, sc, true, false, 0)
+		}
+		for i := len(scs) - 1; i >= 0; i-- {
+			pushKey(t, scs[i], false, false, 0)
+		}
+	}
+}
