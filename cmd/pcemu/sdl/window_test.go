@@ -169,6 +169,7 @@ type grabbed struct {
 	screen *image.RGBA // what the window rendered (its texture's content)
 	dst    sdl.Rect
 	title  string
+	driver string // SDL's video driver
 	err    error
 }
 
@@ -198,7 +199,8 @@ func runWindow(t *testing.T, m Machine, opt Options, step func(h *harness)) *win
 		img, err := w.readFrame()
 		screen := image.NewRGBA(w.img.Rect)
 		copy(screen.Pix, w.img.Pix)
-		pending.reply <- grabbed{img: img, screen: screen, dst: w.dstRect(), title: w.win.GetTitle(), err: err}
+		driver, _ := sdl.GetCurrentVideoDriver()
+		pending.reply <- grabbed{img: img, screen: screen, dst: w.dstRect(), title: w.win.GetTitle(), driver: driver, err: err}
 		pending = nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -320,6 +322,9 @@ func TestWindowDummy(t *testing.T) {
 
 		// The text screen read back: the renderer's image at 720x540.
 		g := h.grab(nil, func() { f.edit(func(a *video.Adapter) { a.Write8(0xB8000, 'X') }) })
+		if g.driver != "dummy" {
+			t.Errorf("SDL video driver %q, want dummy", g.driver)
+		}
 		if g.dst.W != 720 || g.dst.H != 540 {
 			t.Errorf("text mode shown at %dx%d, want 720x540", g.dst.W, g.dst.H)
 		}
