@@ -402,6 +402,11 @@ func TestStopFromCallback(t *testing.T) {
 	if n, _ := c.Run(3); n != 3 || c.Regs[AX] != 2 {
 		t.Errorf("Run after Stop = %d, AX=%d", n, c.Regs[AX])
 	}
+	for _, n := range []int{0, -1} {
+		if got, err := c.Run(n); got != 0 || err != nil {
+			t.Errorf("Run(%d) = %d, %v", n, got, err)
+		}
+	}
 }
 
 // The Go BIOS is entered from OUT imm8,AL and changes registers, IP and

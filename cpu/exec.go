@@ -17,6 +17,9 @@ const maxPrefixes = 64
 // nothing to wake it, after Stop, or on an error. Interrupt entries are not
 // counted.
 func (c *CPU) exec(n int) (done int, err error) {
+	if n <= 0 {
+		return 0, nil
+	}
 	start := c.Instructions
 	limit := start + uint64(n)
 loop:
