@@ -138,8 +138,12 @@ main:
         mov [total+2], dx
         mov si, str_total
         call puts
+        mov ax, [total+2]
+        call puthex16
         mov ax, [total]
-        call putdec
+        call puthex16
+        mov al, 'h'
+        call putc
         call newline
         ; The CHS geometry of AH=08h lies inside the disk.
         mov ax, [maxcyl]

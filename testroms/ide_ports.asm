@@ -85,10 +85,23 @@ main:
         CHECK8 "ide IDENTIFY word 255 checksum (bytes sum to 0)", al, 0
         test word [id+49*2], 0200h
         CHECKCC "ide IDENTIFY word 49 bit 9 LBA supported", nz
+        ; words 60-61: the LBA28 capacity, 0FFFFFFFh when the disk is larger
+        mov ax, [total]
+        mov dx, [total+2]
+        cmp dx, 0FFFh
+        jb .cap28
+        ja .sat
+        cmp ax, 0FFFFh
+        jb .cap28
+.sat:   mov ax, 0FFFFh
+        mov dx, 0FFFh
+        mov byte [big], 1
+.cap28: mov [cap28], ax
+        mov [cap28+2], dx
         mov ax, [id+60*2]
-        CHECK16 "ide IDENTIFY words 60-61 = INT 13h AH=48h sectors (low)", ax, [total]
+        CHECK16 "ide IDENTIFY words 60-61 = min(capacity, 0FFFFFFFh) (low)", ax, [cap28]
         mov ax, [id+61*2]
-        CHECK16 "ide IDENTIFY words 60-61 = INT 13h AH=48h sectors (high)", ax, [total+2]
+        CHECK16 "ide IDENTIFY words 60-61 = min(capacity, 0FFFFFFFh) (high)", ax, [cap28+2]
         test word [id+83*2], 0400h
         CHECKCC "ide IDENTIFY word 83 bit 10 48-bit address feature set", nz
         mov ax, [id+100*2]
@@ -378,7 +391,12 @@ main:
         INB ERROR
         and al, IDNF
         CHECK8 "ide READ SECTORS EXT at LBA 2^32: IDNF", al, IDNF
-        ; LBA28 at the first sector past the end
+        ; LBA28 at the first sector past the end (when LBA28 reaches it)
+        cmp byte [big], 0
+        je .lba28end
+        INFO "ide disk beyond LBA28: no LBA28 address past its end"
+        jmp .nop
+.lba28end:
         mov ax, [total]
         mov dx, [total+2]
         mov cl, 1
@@ -391,7 +409,7 @@ main:
         and al, IDNF
         CHECK8 "ide READ SECTORS at LBA = capacity: IDNF", al, IDNF
         ; NOP (00h) is always aborted; so is a reserved opcode
-        call wait_ready
+.nop:   call wait_ready
         OUTB FEATURES, 0
         CMD 00h
         call wait_ready
@@ -900,6 +918,9 @@ irqstatus: db 0
 
         section .bss
 total:    resd 1
+cap28:    resd 1
+big:      resb 1
+          resb 1
 cyls:     resw 1
 heads:    resw 1
 spt:      resw 1

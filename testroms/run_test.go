@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pcemu/cpu"
+	"pcemu/ide"
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
 	"pcemu/vhd"
@@ -47,18 +48,27 @@ func writeDisks(t *testing.T, dir, name string, prog []byte) (hd, fd string) {
 // the 80186.
 func TestPrograms(t *testing.T) {
 	type run struct {
-		prog  string
-		model cpu.Model
+		prog    string
+		model   cpu.Model
+		sectors int64 // a large computed disk instead of the 10 MiB VHD
 	}
 	var runs []run
 	for _, p := range Programs {
-		runs = append(runs, run{p, cpu.Model80286}, run{p, cpu.Model8086})
+		runs = append(runs, run{p, cpu.Model80286, 0}, run{p, cpu.Model8086, 0})
 	}
-	runs = append(runs, run{"cpu_machine", cpu.Model80186})
+	runs = append(runs, run{"cpu_machine", cpu.Model80186, 0})
+	// Disks whose cylinders exceed 1024 (the BIOS translates the CHS
+	// geometry) and exceed LBA28 (IDENTIFY words 60-61 saturate).
+	for _, sectors := range []int64{4 << 21, 200 << 21} {
+		runs = append(runs, run{"bios_disk", cpu.Model80286, sectors}, run{"ide_ports", cpu.Model80286, sectors})
+	}
 	for _, r := range runs {
 		name := r.prog
 		if r.model != cpu.Model80286 {
 			name = fmt.Sprintf("%s/%s", r.prog, modelName(r.model))
+		}
+		if r.sectors != 0 {
+			name = fmt.Sprintf("%s/%dGiB", r.prog, r.sectors>>21)
 		}
 		t.Run(name, func(t *testing.T) {
 			prog, err := Binary(r.prog)
@@ -66,15 +76,25 @@ func TestPrograms(t *testing.T) {
 				t.Fatal(err)
 			}
 			hd, fd := writeDisks(t, t.TempDir(), r.prog, prog)
-			m := machinetest.Boot(t, machine.Config{
+			cfg := machine.Config{
 				Model:     r.model,
 				HardDisks: [4]string{hd},
 				Floppies:  [2]string{fd},
 				NoReboot:  true,
-			})
+			}
+			if r.sectors != 0 {
+				cfg.HardDisks[0] = ""
+				cfg.Drives[0] = newPatternDrive(prog, r.sectors, TagHardDisk)
+			}
+			m := machinetest.Boot(t, cfg)
 			reason, status := m.WaitStop(programTimeout)
 			out := m.DebugOutput()
 			fails, passes, done := summarize(out)
+			for _, l := range strings.Split(out, "\n") {
+				if strings.HasPrefix(l, "INFO ") || strings.HasPrefix(l, "DONE ") {
+					t.Log(l)
+				}
+			}
 			for _, f := range fails {
 				t.Errorf("%s", f)
 			}
@@ -111,6 +131,8 @@ func summarize(out string) (fails []string, passes int, done bool) {
 	}
 	return fails, passes, done
 }
+
+var _ ide.Drive = (*patternDrive)(nil)
 
 func modelName(m cpu.Model) string {
 	switch m {
