@@ -4,24 +4,11 @@ package cpu
 // Family User's Manual, 2-13); an offset wraps within its 64 KiB segment,
 // so a word at offset FFFFh takes its high byte from offset 0000h.
 
-// linear returns the physical address of seg:off after the A20 mask.
-func (c *CPU) linear(seg int, off uint16) uint32 {
-	return (uint32(c.Segs[seg])<<4 + uint32(off)) & c.addrMask
-}
-
 func (c *CPU) readLin8(a uint32) uint8 {
 	if a < c.ramEnd {
 		return c.ram[a]
 	}
 	return c.bus.Read8(a)
-}
-
-func (c *CPU) writeLin8(a uint32, v uint8) {
-	if a < c.ramEnd {
-		c.ram[a] = v
-		return
-	}
-	c.bus.Write8(a, v)
 }
 
 // readLin16 reads a word at a linear address (interrupt vectors, descriptor
