@@ -22,11 +22,14 @@
 // Conformance is measured against the SingleStepTests vectors (8086 and
 // 80286) and the artlav 80186 programs; see the tests.
 //
-// Speed: the hot path is the opcode switch in exec, with RAM read directly
-// from a byte slice and flags computed eagerly (a table gives SF ZF PF for
-// word results). Register forms of the common ALU, MOV and shift opcodes
-// skip the ModRM bookkeeping. Everything rare (interrupt line, NMI, trap,
-// shadow, HLT, Stop) is one bit in CPU.events, tested once per instruction.
+// Speed: the run loop and the opcode switch are one function (exec), RAM
+// is read directly from a byte slice, and flags are computed eagerly (a
+// table gives SF ZF PF of word results). When an instruction's first eight
+// bytes lie in RAM without a wrap, the hot cases take their ModRM byte,
+// displacement and immediates from that window and set IP once; register
+// forms of the common ALU, MOV, INC/DEC and shift opcodes are written out.
+// Everything rare (interrupt line, NMI, trap, shadow, HLT, Stop) is one bit
+// in CPU.events, tested once per instruction.
 package cpu
 
 // Model selects which processor the interpreter behaves as.

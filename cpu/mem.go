@@ -17,11 +17,10 @@ func (c *CPU) readLin16(a uint32) uint16 {
 	return uint16(c.readLin8(a&c.addrMask)) | uint16(c.readLin8((a+1)&c.addrMask))<<8
 }
 
-// The accessors below are small enough for the compiler to inline their
-// RAM fast path. The fast path skips the A20 mask: an address below ramEnd
-// (which is at most addrMask+1) cannot have wrapped. Everything else (ROM,
-// devices, the 1 MiB wrap, segment wrap, 286 overrun) goes through the
-// outlined slow paths.
+// The accessors below test for plain RAM first. That fast path skips the
+// A20 mask: an address below ramEnd (which is at most addrMask+1) cannot
+// have wrapped. Everything else (ROM, devices, the 1 MiB wrap, segment
+// wrap, 286 overrun) goes through the outlined slow paths.
 
 func (c *CPU) read8(seg int, off uint16) uint8 {
 	a := uint32(c.Segs[seg&3])<<4 + uint32(off)
