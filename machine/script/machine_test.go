@@ -184,3 +184,27 @@ func TestFreeDOSScript(t *testing.T) {
 	}
 	t.Logf("%d instructions, virtual time %v; screen at the end:\n%s", stats1.Instructions, stats1.VirtualTime, screen1)
 }
+
+// Ctrl-Alt-Del from a script reboots FreeDOS.
+func TestCtrlAltDelScript(t *testing.T) {
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	if testing.Short() {
+		t.Skip("boots FreeDOS twice; skipped with -short")
+	}
+	s, err := ParseFile("testdata/ctrl-alt-del.script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{img}, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := s.Run(context.Background(), ForMachine(m), Options{}); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			t.Fatal(e.Report())
+		}
+		t.Fatal(err)
+	}
+}
