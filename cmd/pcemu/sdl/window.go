@@ -36,6 +36,11 @@ const (
 // counter read under the machine's lock).
 const pollMillis = 10
 
+// snapEvery is the shortest time between two copies of the screen from
+// the machine: one VGA frame. A guest that draws all the time is shown at
+// the VGA's own rate and costs the CPU's goroutine no more than that.
+const snapEvery = time.Second / vgaFrameRate
+
 // titleEvery is how often the title's MIPS figure is brought up to date.
 const titleEvery = time.Second
 
@@ -72,6 +77,7 @@ type window struct {
 	start   time.Time      // frame 0 of the blink phases
 	snap    *video.Adapter // the screen last copied from the machine
 	changes uint64         // the machine's change counter at that copy
+	snapAt  time.Time      // when it was taken
 	phase   uint64         // blink phase of the picture in the texture
 	frame   uint64         // frame number the picture was rendered for
 	img     *image.RGBA    // the last rendered picture
@@ -202,8 +208,8 @@ func (w *window) refresh(now time.Time) error {
 	frame := uint64(now.Sub(w.start) * vgaFrameRate / time.Second)
 	phase := frame / blinkFrames
 	switch changes := w.m.VideoChanges(); {
-	case changes != w.changes:
-		w.snap, w.changes = w.m.VideoSnapshot(), changes
+	case changes != w.changes && now.Sub(w.snapAt) >= snapEvery:
+		w.snap, w.changes, w.snapAt = w.m.VideoSnapshot(), changes, now
 	case phase != w.phase && w.snap.IsText():
 		// Only the cursor or blinking characters change.
 	default:
