@@ -357,6 +357,24 @@ decode:
 			c.Regs[m&7] = c.Regs[m>>3&7]
 			break
 		}
+		if p != nil && p[1] < 0xC0 && p[1]&0xC7 != 0x06 {
+			// Memory operand from the window, address written out.
+			m := p[1]
+			rm := m & 7
+			off := c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm]
+			switch m >> 6 {
+			case 0:
+				c.IP = ip + 2
+			case 1:
+				off += uint16(int8(p[2]))
+				c.IP = ip + 3
+			default:
+				off += uint16(p[2]) | uint16(p[3])<<8
+				c.IP = ip + 4
+			}
+			c.write16(eaSegment[rm], off, c.Regs[m>>3&7])
+			break
+		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -381,6 +399,24 @@ decode:
 			m := p[1]
 			c.IP = ip + 2
 			c.Regs[m>>3&7] = c.Regs[m&7]
+			break
+		}
+		if p != nil && p[1] < 0xC0 && p[1]&0xC7 != 0x06 {
+			// Memory operand from the window, address written out.
+			m := p[1]
+			rm := m & 7
+			off := c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm]
+			switch m >> 6 {
+			case 0:
+				c.IP = ip + 2
+			case 1:
+				off += uint16(int8(p[2]))
+				c.IP = ip + 3
+			default:
+				off += uint16(p[2]) | uint16(p[3])<<8
+				c.IP = ip + 4
+			}
+			c.Regs[m>>3&7] = c.read16(eaSegment[rm], off)
 			break
 		}
 		if p != nil {
