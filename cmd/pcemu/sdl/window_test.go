@@ -445,3 +445,102 @@ func typeText(t *testing.T, text string) {
 		}
 	}
 }
+
+// TestRun runs the package's entry point as main does: closing the window
+// powers the machine off and Run returns; cancelling the context (the
+// machine stopped by itself) returns without powering off.
+func TestRun(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "dummy")
+	f := newFake()
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		pushQuit(t)
+	}()
+	if err := Run(context.Background(), f, Options{Image: "x.img"}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if f.powered {
+		t.Error("closing the window left the machine on")
+	}
+
+	f = newFake()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := Run(ctx, f, Options{}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !f.powered {
+		t.Error("the end of the context powered the machine off")
+	}
+}
+
+// TestNoDisplay: when SDL cannot open a display, Run says so and suggests
+// the terminal display.
+func TestNoDisplay(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "no-such-driver")
+	err := Run(context.Background(), newFake(), Options{})
+	if err == nil || !strings.Contains(err.Error(), "SDL window") || !strings.Contains(err.Error(), "-display term") {
+		t.Errorf("Run without a display: %v", err)
+	}
+}
+
+// TestFocusLost: keys held when the window loses the keyboard focus are
+// released in the guest, since their releases go to another window.
+func TestFocusLost(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "dummy")
+	f := newFake()
+	runWindow(t, f, Options{}, func(h *harness) {
+		pushKey(t, sdl.SCANCODE_LALT, true, false, sdl.KMOD_LALT)
+		b := &struct {
+			e   sdl.WindowEvent
+			pad [64]byte
+		}{e: sdl.WindowEvent{Type: sdl.WINDOWEVENT, Event: sdl.WINDOWEVENT_FOCUS_LOST}}
+		if _, err := sdl.PushEvent(&b.e); err != nil {
+			t.Fatal(err)
+		}
+		pushKey(t, sdl.SCANCODE_LALT, false, false, 0)
+		pushKey(t, sdl.SCANCODE_SPACE, true, false, 0)
+		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.strokes(), "39") }) {
+			t.Fatalf("keys: %s", f.strokes())
+		}
+		if got, want := f.strokes(), "38 | B8 | 39"; got != want {
+			t.Errorf("Alt held across a focus loss: %s, want %s", got, want)
+		}
+	})
+}
+
+// TestAllModes shows every mode the adapter has in the window: each is
+// the renderer's image at the 4:3 screen size times the largest integer
+// that fits the 1440x1080 window.
+func TestAllModes(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "dummy")
+	f := newFake()
+	runWindow(t, f, Options{Scale: 2}, func(h *harness) {
+		for _, mode := range video.Modes() {
+			g := h.grab(func(w *window) bool { return w.snap.Mode() == mode }, func() {
+				f.edit(func(a *video.Adapter) {
+					if err := a.SetMode(mode); err != nil {
+						t.Errorf("mode %d: %v", mode, err)
+					}
+					if a.IsText() {
+						colourTest(a)
+						return
+					}
+					w, hgt := a.Size()
+					for y := 0; y < hgt; y++ {
+						for x := 0; x < w; x++ {
+							a.SetPixel(x, y, uint8((x/7+y/5)%256))
+						}
+					}
+				})
+			})
+			want := f.VideoSnapshot().Render(nil, 0)
+			sw, sh := video.ScreenSize(want.Rect.Dx(), want.Rect.Dy())
+			k := min(1440/sw, 1080/sh)
+			if int(g.dst.W) != k*sw || int(g.dst.H) != k*sh {
+				t.Errorf("mode %02Xh (%v) shown at %dx%d, want %dx%d", mode, want.Rect.Size(), g.dst.W, g.dst.H, k*sw, k*sh)
+			}
+			compareScaled(t, g.img, want)
+		}
+	})
+}
