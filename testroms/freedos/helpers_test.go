@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -217,8 +219,9 @@ func withFiles(t testing.TB, raw []byte, files map[string][]byte) []byte {
 	if err := os.Mkdir(src, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range files {
-		p := writeFile(t, src, name, data)
+	// In a fixed order: the order decides directory slots and clusters.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		p := writeFile(t, src, name, files[name])
 		if err := os.Chtimes(p, fileTime, fileTime); err != nil {
 			t.Fatal(err)
 		}
