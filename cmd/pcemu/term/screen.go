@@ -180,6 +180,7 @@ func (p *painter) draw(f frame, status string) {
 			if !full && p.shown.cells[i] == f.cells[i] {
 				continue
 			}
+			p.bridge(f.cells[r*f.cols:r*f.cols+c], r, c)
 			p.moveTo(r, c)
 			p.setSGR(f.cells[i])
 			p.buf.WriteRune(f.cells[i].ch)
@@ -219,6 +220,25 @@ func (p *painter) draw(f frame, status string) {
 		}
 		p.curShown, p.curKnown = on, true
 	}
+}
+
+// bridge rewrites a few unchanged cells before column c of row r when
+// that is shorter than moving the cursor over them: a word changed on a
+// line of text then goes out as the words and spaces themselves.
+func (p *painter) bridge(row []cell, r, c int) {
+	const maxGap = 4 // a cursor position costs 6 to 8 bytes
+	if p.row != r || p.col >= c || c-p.col > maxGap || !p.sgrKnown {
+		return
+	}
+	for _, g := range row[p.col:c] {
+		if g.fg != p.sgr.fg || g.bg != p.sgr.bg || g.blink != p.sgr.blink {
+			return
+		}
+	}
+	for _, g := range row[p.col:c] {
+		p.buf.WriteRune(g.ch)
+	}
+	p.col = c
 }
 
 func (p *painter) moveTo(r, c int) {

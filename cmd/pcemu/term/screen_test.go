@@ -157,3 +157,21 @@ func TestPainterGraphicsBlocks(t *testing.T) {
 		t.Error("cursor shown in a graphics mode")
 	}
 }
+
+// A word changed in a line goes out as text, not as one cursor move per
+// character run.
+func TestPainterBridgesSmallGaps(t *testing.T) {
+	a := video.New(nil)
+	v := newVT(26, 80)
+	p := &painter{color: Color16, termRows: 26, termCols: 80}
+	p.invalidate()
+	paint(p, v, a, "")
+	putText(a, 3, 0, "FreeCom version 0.85a", 0x07)
+	out := paint(p, v, a, "")
+	if n := strings.Count(out, "H"); n > 2 { // the row's start and the cursor
+		t.Errorf("%d cursor moves for one line: %q", n, out)
+	}
+	if v.line(3) != "FreeCom version 0.85a" {
+		t.Errorf("row 3 is %q", v.line(3))
+	}
+}
