@@ -544,3 +544,31 @@ func TestAllModes(t *testing.T) {
 		}
 	})
 }
+
+// TestBlink: with nothing written to the screen, the window still redraws
+// when the cursor's blink phase turns, and the two pictures are the
+// renderer's for those phases.
+func TestBlink(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "dummy")
+	f := newFake()
+	f.edit(func(a *video.Adapter) {
+		for i, c := range "C:\\>" {
+			a.Write8(uint32(0xB8000+2*i), uint8(c))
+		}
+		a.SetCursorAddress(4)
+	})
+	runWindow(t, f, Options{Scale: 1}, func(h *harness) {
+		changes := f.VideoChanges()
+		on := h.grab(func(w *window) bool { return w.frame/blinkFrames%2 == 0 }, nil)
+		off := h.grab(func(w *window) bool { return w.frame/blinkFrames%2 == 1 }, nil)
+		if f.VideoChanges() != changes {
+			t.Fatal("the screen changed")
+		}
+		snap := f.VideoSnapshot()
+		compareScaled(t, on.img, snap.Render(nil, 0))
+		compareScaled(t, off.img, snap.Render(nil, blinkFrames))
+		if bytes.Equal(on.img.Pix, off.img.Pix) {
+			t.Error("the cursor does not blink")
+		}
+	})
+}
