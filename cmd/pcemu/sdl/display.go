@@ -47,7 +47,9 @@ type Options struct {
 	ScreenshotDir string
 	// Scale is the initial window size as a multiple of the 4:3 screen
 	// size (720x540 for 80x25 text, 320x240 for 320x200 modes); 0 picks
-	// one that makes the window about 720 pixels high.
+	// the largest that keeps the window at most 720 pixels high (at least
+	// 1) and inside the desktop. The window can be resized at any time;
+	// the picture then takes the largest integer multiple that fits.
 	Scale int
 	// Fullscreen starts in full screen (Ctrl+Alt+F leaves it).
 	Fullscreen bool
