@@ -148,8 +148,9 @@ func diskCopyKinds(t *testing.T, mu *sync.Mutex, runs map[string]machine.Stats) 
 }
 
 // checkFC checks FreeDOS FC's report on BIG1.BIN and BIG2.BIN: the
-// "Comparing" line, then "No differences" (FC 3.03 prints the offsets and
-// bytes of differing positions instead, and sets ERRORLEVEL 1).
+// "Comparing" line, then "No differences". On a mismatch FreeDOS's FC
+// prints the offset and both bytes of each difference (up to 20) instead,
+// and sets ERRORLEVEL 1.
 func checkFC(t *testing.T, result string) {
 	t.Helper()
 	lines := strings.Split(strings.ReplaceAll(result, "\r\n", "\n"), "\n")
