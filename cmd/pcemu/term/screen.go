@@ -41,6 +41,7 @@ type frame struct {
 // Graphics modes are shown as coarse blocks: each cell is the upper half
 // block with the top half's colour as foreground and the bottom half's as
 // background, so 80x25 cells show 80x50 blocks of the rendered picture.
+// Characters drawn by the BIOS are shown as characters.
 const (
 	blockCols = 80
 	blockRows = 25
@@ -84,7 +85,58 @@ func blockFrame(a *video.Adapter) frame {
 			f.cells[r*blockCols+c] = cell{ch: upperHalf, fg: top, bg: bot}
 		}
 	}
+	overlayText(a, img, &f)
 	return f
+}
+
+// overlayText puts the characters the BIOS drew in a graphics mode (as
+// the adapter recognises them in its 8x8 font) over the blocks, so that
+// text stays readable: in a 40-column mode each character takes the first
+// of its two cells. Its colours are the cell's own: the most common as
+// background and another as foreground.
+func overlayText(a *video.Adapter, img *image.RGBA, f *frame) {
+	s := a.Text()
+	if s.Rows != blockRows || s.Cols == 0 || blockCols%s.Cols != 0 {
+		return
+	}
+	per := blockCols / s.Cols
+	cw, ch := img.Rect.Dx()/s.Cols, img.Rect.Dy()/s.Rows
+	for r := 0; r < s.Rows; r++ {
+		for c := 0; c < s.Cols; c++ {
+			cl := s.At(r, c)
+			if !readable(cl.Code) {
+				continue
+			}
+			char := cl.Char
+			x0, y0 := c*cw, r*ch
+			bg := commonColour(img, x0, x0+cw, y0, y0+ch)
+			fg := bg
+		find:
+			for y := y0; y < y0+ch; y++ {
+				for x := x0; x < x0+cw; x++ {
+					o := img.PixOffset(x, y)
+					if p := (color.RGBA{img.Pix[o], img.Pix[o+1], img.Pix[o+2], 0xFF}); p != bg {
+						fg = p
+						break find
+					}
+				}
+			}
+			i := r*blockCols + c*per
+			f.cells[i] = cell{ch: char, fg: fg, bg: bg}
+			for k := 1; k < per; k++ {
+				f.cells[i+k] = cell{ch: ' ', fg: fg, bg: bg}
+			}
+		}
+	}
+}
+
+// readable reports whether a character recognised in a graphics mode is
+// shown as itself: letters, digits, punctuation and the accented letters
+// and symbols. Spaces, shades, blocks and box lines are left to the
+// blocks, which draw them as well and do not mistake a picture's solid
+// areas for text.
+func readable(code uint8) bool {
+	return code > 0x20 && code < 0x7F || code >= 0x80 && code < 0xB0 || code >= 0xE0 && code < 0xFF
 }
 
 // commonColour is the colour most pixels of the rectangle have: it keeps

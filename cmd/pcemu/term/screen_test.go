@@ -175,3 +175,35 @@ func TestPainterBridgesSmallGaps(t *testing.T) {
 		t.Errorf("row 3 is %q", v.line(3))
 	}
 }
+
+// Text the BIOS draws in a graphics mode stays readable: the characters
+// replace the blocks of their cells.
+func TestPainterGraphicsText(t *testing.T) {
+	for _, c := range []struct {
+		mode int
+		want string // row 2 of the terminal
+	}{
+		{4, "    H i !"}, // 40 columns: each character in the first of its two cells
+		{6, "  Hi!"},
+		{0x13, "    H i !"},
+	} {
+		a := video.New(nil)
+		if err := a.SetMode(c.mode); err != nil {
+			t.Fatal(err)
+		}
+		font := video.Font8x8()
+		for i, ch := range "Hi!" {
+			a.DrawGlyph(2+i, 2, font[int(ch)*8:int(ch)*8+8], 3)
+		}
+		v := newVT(26, 80)
+		p := &painter{color: Color16, termRows: 26, termCols: 80}
+		p.invalidate()
+		paint(p, v, a, "")
+		if got := strings.TrimRight(strings.ReplaceAll(v.line(2), "▀", " "), " "); got != c.want {
+			t.Errorf("mode %02Xh: row 2 is %q, want %q", c.mode, got, c.want)
+		}
+		if got := v.line(0); strings.Trim(got, "▀") != "" {
+			t.Errorf("mode %02Xh: an empty row shows %q", c.mode, got)
+		}
+	}
+}
