@@ -35,6 +35,7 @@ type frame struct {
 	curRow     int
 	curCol     int
 	curOn      bool
+	curBlock   bool // the guest's cursor covers more than the lower half of its cell
 	note       string
 }
 
@@ -61,6 +62,10 @@ func buildFrame(a *video.Adapter) frame {
 	blink := a.BlinkEnabled()
 	f := frame{cols: s.Cols, rows: s.Rows, cells: make([]cell, len(s.Cells)),
 		curRow: s.CursorRow, curCol: s.CursorCol, curOn: s.CursorVisible}
+	// DOS's insert mode and many editors show a block cursor for a
+	// different state; the terminal's cursor takes the same shape.
+	cs, _ := a.CursorShape()
+	f.curBlock = int(cs&0x1F) < a.CharHeight()/2
 	for i, c := range s.Cells {
 		fg, bg := c.Attr&0x0F, c.Attr>>4
 		on := false
@@ -201,6 +206,8 @@ type painter struct {
 	statusText string // the status line it shows
 	curShown   bool   // the cursor is switched on
 	curKnown   bool
+	curBlock   bool // the cursor shape set (block or underline)
+	shapeKnown bool
 	row, col   int // where the terminal's cursor is (-1: unknown)
 	sgr        cell
 	sgrKnown   bool
@@ -213,6 +220,7 @@ func (p *painter) invalidate() {
 	p.shown = frame{}
 	p.statusText = ""
 	p.curKnown = false
+	p.shapeKnown = false
 	p.sgrKnown = false
 	p.row, p.col = -1, -1
 	p.buf.WriteString("\x1b[0m\x1b[2J")
@@ -263,6 +271,16 @@ func (p *painter) draw(f frame, status string) {
 	on := f.curOn && f.curRow < p.termRows && f.curCol < p.termCols
 	if on {
 		p.moveTo(f.curRow, f.curCol)
+	}
+	if on && (!p.shapeKnown || f.curBlock != p.curBlock) {
+		// DECSCUSR: 1 blinking block, 3 blinking underline, as a VGA
+		// cursor blinks.
+		if f.curBlock {
+			p.buf.WriteString("\x1b[1 q")
+		} else {
+			p.buf.WriteString("\x1b[3 q")
+		}
+		p.curBlock, p.shapeKnown = f.curBlock, true
 	}
 	if !p.curKnown || on != p.curShown {
 		if on {

@@ -78,6 +78,15 @@ func TestPainterText(t *testing.T) {
 	if out := paint(p, v, a, " pcemu status "); out != "" {
 		t.Errorf("an unchanged screen sent %q", out)
 	}
+	// DOS's underline cursor is the terminal's underline; a block cursor
+	// (insert mode) its block.
+	if !strings.Contains(v.output(), "\x1b[3 q") {
+		t.Error("the underline cursor shape was not set")
+	}
+	a.SetCursorShape(0, 15)
+	if out := paint(p, v, a, " pcemu status "); out != "\x1b[1 q" {
+		t.Errorf("block cursor sent %q", out)
+	}
 	// The hidden cursor (CR0A bit 5) is hidden on the terminal.
 	a.SetCursorShape(0x20, 0)
 	paint(p, v, a, " pcemu status ")

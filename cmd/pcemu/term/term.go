@@ -7,7 +7,8 @@
 // adapter's palette when $COLORTERM says the terminal has them, else the
 // 16 ANSI colours), CP437 shown as the Unicode characters it stands for,
 // the blink attribute as the terminal's blink and the guest's cursor as the
-// terminal's own. Only the cells that changed are sent. Graphics modes are
+// terminal's own (in its place, and as a block or an underline as the
+// guest shapes it). Only the cells that changed are sent. Graphics modes are
 // shown as coarse blocks (two blocks per character cell, 80x50 for the
 // whole screen) of the one renderer's picture, with a note in the status
 // line under the screen.
@@ -94,7 +95,7 @@ func Run(ctx context.Context, m Machine, opt Options) (err error) {
 	// The alternate screen keeps the shell's screen for afterwards; auto
 	// wrap is off so that the last column can be written.
 	const enter = "\x1b[?1049h\x1b[?7l\x1b[0m\x1b[2J"
-	const leave = "\x1b[0m\x1b[?7h\x1b[?25h\x1b[?1049l"
+	const leave = "\x1b[0m\x1b[?7h\x1b[0 q\x1b[?25h\x1b[?1049l"
 	if _, err := io.WriteString(out, enter); err != nil {
 		signal.Stop(sigs)
 		t.restore()
