@@ -179,14 +179,24 @@ func (w *window) loop(ctx context.Context) error {
 			return err
 		}
 		if now.Sub(w.titleAt) >= titleEvery {
-			st := w.m.Stats()
-			dt := now.Sub(w.titleAt).Seconds()
-			mips := float64(st.Instructions-w.titleStats.Instructions) / dt / 1e6
-			w.win.SetTitle(w.title(mips, true))
-			w.titleAt, w.titleStats = now, st
+			w.updateTitle(now)
 		}
 	}
 	return nil
+}
+
+// updateTitle shows the emulated speed: the instructions the guest ran
+// per second of host time since the last update. In real time that is the
+// pace -mips sets (less while the guest waits in HLT); it falls below it
+// when the host cannot keep up.
+func (w *window) updateTitle(now time.Time) {
+	st := w.m.Stats()
+	var mips float64
+	if st.Instructions >= w.titleStats.Instructions {
+		mips = float64(st.Instructions-w.titleStats.Instructions) / now.Sub(w.titleAt).Seconds() / 1e6
+	}
+	w.win.SetTitle(w.title(mips, true))
+	w.titleAt, w.titleStats = now, st
 }
 
 // title is "pcemu — IMAGE — 12.3 MIPS".
