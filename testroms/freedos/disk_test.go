@@ -1,6 +1,7 @@
 package freedos
 
 import (
+	"crypto/sha256"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,29 +37,39 @@ func TestDiskCopy(t *testing.T) {
 	sharedImage(t)
 	// The image format must make no difference to the guest: the same
 	// run, instruction for instruction, on every kind.
+	// The disks left behind are then the same, sector for sector.
 	var mu sync.Mutex
-	runs := map[string]machine.Stats{}
+	runs := map[string]diskRun{}
 	defer func() {
 		var first string
 		for _, kind := range []string{kindFixed, kindDynamic, kindDifferencing} {
-			s, ok := runs[kind]
+			r, ok := runs[kind]
 			if !ok {
 				continue
 			}
-			s.HostTime = 0
+			r.stats.HostTime = 0
 			if first == "" {
-				first, runs[kind] = kind, s
+				first, runs[kind] = kind, r
 				continue
 			}
-			if f := runs[first]; s != f {
-				t.Errorf("the %s image gave another run than the %s image: %+v, %+v", kind, first, s, f)
+			if f := runs[first]; r.stats != f.stats {
+				t.Errorf("the %s image gave another run than the %s image: %+v, %+v", kind, first, r.stats, f.stats)
+			} else if r.disk != f.disk {
+				t.Errorf("the %s image holds other data than the %s image after the same run", kind, first)
 			}
 		}
 	}()
 	t.Run("group", func(t *testing.T) { diskCopyKinds(t, &mu, runs) })
 }
 
-func diskCopyKinds(t *testing.T, mu *sync.Mutex, runs map[string]machine.Stats) {
+// diskRun is what one kind of image gave: the machine's counters and the
+// SHA-256 of the whole virtual disk afterwards.
+type diskRun struct {
+	stats machine.Stats
+	disk  [sha256.Size]byte
+}
+
+func diskCopyKinds(t *testing.T, mu *sync.Mutex, runs map[string]diskRun) {
 	for _, kind := range []string{kindFixed, kindDynamic, kindDifferencing} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
@@ -95,9 +106,6 @@ func diskCopyKinds(t *testing.T, mu *sync.Mutex, runs map[string]machine.Stats) 
 			if err := m.Close(); err != nil {
 				t.Fatal(err)
 			}
-			mu.Lock()
-			runs[kind] = s
-			mu.Unlock()
 
 			rep, err := vhd.Check(img.path)
 			if err != nil {
@@ -116,6 +124,9 @@ func diskCopyKinds(t *testing.T, mu *sync.Mutex, runs map[string]machine.Stats) 
 			}
 
 			raw := flatten(t, img.path)
+			mu.Lock()
+			runs[kind] = diskRun{stats: s, disk: sha256.Sum256(raw)}
+			mu.Unlock()
 			files := guestFiles(t, raw, "S.BIN", "T.BIN", "A.BIN", "B.BIN", "BIG1.BIN", "BIG2.BIN", "RESULT.TXT")
 			for _, f := range []struct {
 				name string
