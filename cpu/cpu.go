@@ -23,10 +23,11 @@
 // 80286) and the artlav 80186 programs; see the tests.
 //
 // Speed: the run loop and the opcode switch are one function (exec), RAM
-// is read directly from a byte slice, and flags are computed eagerly (a
-// table gives SF ZF PF of word results). When an instruction's first eight
-// bytes lie in RAM without a wrap, the hot cases take their ModRM byte,
-// displacement and immediates from that window and set IP once; register
+// is read directly from a byte slice, and the ALU opcodes' flags are
+// deferred until read (alu.go; a table gives SF ZF PF of word results).
+// When an instruction's first eight bytes lie in RAM without a wrap, the
+// hot cases take their ModRM byte, displacement and immediates from that
+// window and set IP once; register
 // forms of the common ALU, MOV, INC/DEC and shift opcodes are written out.
 // Everything rare (interrupt line, NMI, trap, shadow, HLT, Stop) is one bit
 // in CPU.events, tested once per instruction.
@@ -115,10 +116,17 @@ type CPU struct {
 
 	model Model
 	flags uint16 // CF..OF as defined; the model's fixed bits are added by Flags()
-	ram   []byte
-	bus   Bus
-	bulk  BulkPortIO // bus as BulkPortIO, or nil
-	ic    InterruptController
+
+	// Deferred arithmetic flags (alu.go): while lazy != lzNone, CF PF AF
+	// ZF SF OF in flags are stale and follow from these.
+	lazy     uint8
+	lzA, lzB uint16
+	lzR      uint32
+
+	ram  []byte
+	bus  Bus
+	bulk BulkPortIO // bus as BulkPortIO, or nil
+	ic   InterruptController
 
 	csBase   uint32 // Segs[CS]*16 for the instruction being decoded
 	addrMask uint32 // 0xFFFFF, or 0x1FFFFF on a 286 with A20 enabled
@@ -196,6 +204,7 @@ func (c *CPU) Reset() {
 		c.IP = 0
 	}
 	c.flags = 0
+	c.lazy = lzNone
 	c.events &= evINTR // the INTR line is the PIC's, not reset by the CPU
 	c.repPending = false
 	c.msw = 0
@@ -208,6 +217,7 @@ func (c *CPU) Reset() {
 // test), and so they do on the 80186 as the artlav 80186 results record.
 // Bit 1 is always 1.
 func (c *CPU) Flags() uint16 {
+	c.syncFlags()
 	if c.model == Model8086 {
 		return c.flags | 0xF002
 	}
@@ -220,6 +230,7 @@ const flagsMask = FlagCF | FlagPF | FlagAF | FlagZF | FlagSF | FlagTF | FlagIF |
 // SetFlags loads FLAGS as POPF does (reserved bits are ignored).
 func (c *CPU) SetFlags(f uint16) {
 	c.flags = f & flagsMask
+	c.lazy = lzNone
 	c.syncTF()
 }
 

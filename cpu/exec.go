@@ -185,33 +185,23 @@ decode:
 			goto next
 		}
 	case 0x27:
+		c.syncFlags()
 		c.daa()
 	case 0x2F:
+		c.syncFlags()
 		c.das()
 	case 0x37:
+		c.syncFlags()
 		c.aaa()
 	case 0x3F:
+		c.syncFlags()
 		c.aas()
 
 	// 40-5F: one-byte register forms.
 	case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47: // INC r16 (CF kept)
-		v := c.Regs[op&7]
-		r := v + 1
-		f := c.flags&(^arithFlags|FlagCF) | szp16(r) | (v^r)&FlagAF
-		if r == 0x8000 {
-			f |= FlagOF
-		}
-		c.flags = f
-		c.Regs[op&7] = r
+		c.Regs[op&7] = c.inc16(c.Regs[op&7])
 	case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F: // DEC r16 (CF kept)
-		v := c.Regs[op&7]
-		r := v - 1
-		f := c.flags&(^arithFlags|FlagCF) | szp16(r) | (v^r)&FlagAF
-		if r == 0x7FFF {
-			f |= FlagOF
-		}
-		c.flags = f
-		c.Regs[op&7] = r
+		c.Regs[op&7] = c.dec16(c.Regs[op&7])
 	case 0x50, 0x51, 0x52, 0x53, 0x55, 0x56, 0x57:
 		c.push16(c.Regs[op&7])
 	case 0x54: // PUSH SP: the 8086 pushes the decremented value, the 286 the old one
@@ -496,6 +486,7 @@ decode:
 		c.SetFlags(c.pop16())
 	case 0x9E: // SAHF
 		m := FlagSF | FlagZF | FlagAF | FlagPF | FlagCF
+		c.syncFlags() // OF stays
 		c.flags = c.flags&^m | c.Regs[AX]>>8&m
 	case 0x9F: // LAHF
 		c.setReg8(4, uint8(c.Flags()))
@@ -613,6 +604,7 @@ decode:
 		v := c.fetch8()
 		c.interrupt(v, c.IP)
 	case 0xCE: // INTO
+		c.syncFlags()
 		if c.flags&FlagOF != 0 {
 			c.interrupt(4, c.IP)
 		}
@@ -640,6 +632,7 @@ decode:
 				f |= FlagOF // OF = new MSB xor CF
 			}
 			c.flags = f
+			c.lazy = lzNone
 			c.Regs[m&7] = r
 			break
 		}
@@ -666,11 +659,13 @@ decode:
 		v := c.rm16()
 		c.setRM16(uint16(c.shift(c.reg, uint32(v), c.shiftCount(uint8(c.Regs[CX])), 16)))
 	case 0xD4:
+		c.syncFlags()
 		c.aam(c.fetch8())
 	case 0xD5:
+		c.syncFlags()
 		c.aad(c.fetch8())
 	case 0xD6: // SALC (undocumented): AL = CF ? FF : 00
-		if c.flags&FlagCF != 0 {
+		if c.carry() != 0 {
 			c.setReg8(AX, 0xFF)
 		} else {
 			c.setReg8(AX, 0)
@@ -701,7 +696,7 @@ decode:
 			d = c.fetch8()
 		}
 		c.Regs[CX]--
-		if c.Regs[CX] != 0 && (op == 0xE2 || (c.flags&FlagZF != 0) == (op == 0xE1)) {
+		if c.Regs[CX] != 0 && (op == 0xE2 || c.zero() == (op == 0xE1)) {
 			c.IP += uint16(int8(d))
 		}
 	case 0xE3: // JCXZ
@@ -769,6 +764,7 @@ decode:
 	case 0xF4: // HLT
 		c.events |= evHalted
 	case 0xF5: // CMC
+		c.syncFlags()
 		c.flags ^= FlagCF
 	case 0xF6:
 		if p != nil {
@@ -776,6 +772,7 @@ decode:
 		} else {
 			c.decodeModRM()
 		}
+		c.syncFlags() // muldiv.go works on c.flags
 		c.group3Byte()
 	case 0xF7:
 		if p != nil {
@@ -783,10 +780,13 @@ decode:
 		} else {
 			c.decodeModRM()
 		}
+		c.syncFlags()
 		c.group3Word()
-	case 0xF8:
+	case 0xF8: // CLC
+		c.syncFlags()
 		c.flags &^= FlagCF
-	case 0xF9:
+	case 0xF9: // STC
+		c.syncFlags()
 		c.flags |= FlagCF
 	case 0xFA:
 		c.flags &^= FlagIF
@@ -818,21 +818,21 @@ aluReg16:
 	// Written out rather than a call to alu16: the flag helpers inline here.
 	switch aluOp & 7 {
 	case 0:
-		c.Regs[aluDst&7] = c.add16(aluA, aluB, 0)
+		c.Regs[aluDst&7] = c.addL16(aluA, aluB, 0)
 	case 1:
-		c.Regs[aluDst&7] = c.logic16(aluA | aluB)
+		c.Regs[aluDst&7] = c.logicL16(aluA | aluB)
 	case 2:
-		c.Regs[aluDst&7] = c.add16(aluA, aluB, c.flags&FlagCF)
+		c.Regs[aluDst&7] = c.addL16(aluA, aluB, c.carry())
 	case 3:
-		c.Regs[aluDst&7] = c.sub16(aluA, aluB, c.flags&FlagCF)
+		c.Regs[aluDst&7] = c.subL16(aluA, aluB, c.carry())
 	case 4:
-		c.Regs[aluDst&7] = c.logic16(aluA & aluB)
+		c.Regs[aluDst&7] = c.logicL16(aluA & aluB)
 	case 5:
-		c.Regs[aluDst&7] = c.sub16(aluA, aluB, 0)
+		c.Regs[aluDst&7] = c.subL16(aluA, aluB, 0)
 	case 6:
-		c.Regs[aluDst&7] = c.logic16(aluA ^ aluB)
+		c.Regs[aluDst&7] = c.logicL16(aluA ^ aluB)
 	case 7: // CMP
-		c.sub16(aluA, aluB, 0)
+		c.subL16(aluA, aluB, 0)
 	}
 	goto loop
 }

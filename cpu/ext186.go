@@ -3,6 +3,7 @@ package cpu
 // 80186 additions in the 60-6F row (80286 PRM, Appendix A): PUSHA POPA
 // BOUND PUSH imm IMUL imm INS OUTS; 63-67 are undefined there.
 func (c *CPU) exec186(op byte) {
+	c.syncFlags() // IMUL's flags are muldiv.go's, eager
 	switch op {
 	case 0x60: // PUSHA: SP as it was before the first push
 		sp := c.Regs[SP]

@@ -4,6 +4,7 @@ package cpu
 // chapter 10 and Appendix B). The descriptor-table instructions of 0F 00
 // are not recognised in real mode and raise #UD.
 func (c *CPU) exec0F() error {
+	c.syncFlags()
 	op := c.fetch8()
 	switch op {
 	case 0x00: // SLDT STR LLDT LTR VERR VERW: protected mode only

@@ -18,6 +18,7 @@ func (c *CPU) shift(op byte, v uint32, n uint, bits uint) uint32 {
 	if n == 0 {
 		return v
 	}
+	c.syncFlags()
 	msb := uint32(1) << (bits - 1)
 	mask := msb<<1 - 1
 	cf := uint32(c.flags & FlagCF)

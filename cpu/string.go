@@ -8,6 +8,7 @@ package cpu
 // instruction resumes with all its prefixes (8086 manual, 2-46).
 
 func (c *CPU) stringOp(op byte) {
+	c.syncFlags() // CMPS and SCAS set the flags eagerly
 	c.repPending = false
 	if c.rep != 0 {
 		if c.Regs[CX] == 0 {
