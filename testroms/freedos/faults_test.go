@@ -295,6 +295,7 @@ func TestKillDuringCopy(t *testing.T) {
 					sameBytes(t, f.name+" (finished before the kill)", got, f.want)
 				}
 			}
+			t.Logf("sectors of BIG2.BIN's data on the disk at the kill: %d of %d", copiedSectors(raw, wantBig), len(wantBig)/512)
 			out, clean := fsck(t, raw)
 			t.Logf("fsck.fat -n after the kill (clean: %v; DOS's FAT is not crash-safe, so lost clusters are expected):\n%s", clean, out)
 
@@ -385,4 +386,28 @@ func TestSnapshotTwice(t *testing.T) {
 		t.Errorf("-snapshot changed the image: SHA-256 %s, was %s", h, before)
 	}
 	vhdtoolCheck(t, img.path)
+}
+
+// copiedSectors tells how far a copy of file had got: how many of file's
+// whole 512-byte pieces (at multiples of 512 in the file, so at sector
+// starts on the disk) are on the disk twice. The pieces all differ (see
+// seedS), so one place holds the original and the other the copy.
+func copiedSectors(disk, file []byte) int {
+	index := map[string]int{}
+	for i := 0; i+512 <= len(file); i += 512 {
+		index[string(file[i:i+512])] = i / 512
+	}
+	seen := make([]int, len(index))
+	for o := 0; o+512 <= len(disk); o += 512 {
+		if i, ok := index[string(disk[o:o+512])]; ok {
+			seen[i]++
+		}
+	}
+	n := 0
+	for _, c := range seen {
+		if c >= 2 {
+			n++
+		}
+	}
+	return n
 }

@@ -116,12 +116,13 @@ func pattern(n int, seed uint64) []byte {
 	return b
 }
 
-// The seed files the host puts on C:. Their odd sizes make every copy of
-// S start at a different offset within a sector, so that no two sectors of
-// the big file are alike and a sector written to the wrong place shows.
+// The seed files the host puts on C:. Their sizes are chosen so that the
+// 32 copies of S in BIG1.BIN start at 32 different offsets within a
+// sector, and the 37 copies of T too: no two sectors of the big file are
+// alike (TestPiecesDiffer), so a sector written to the wrong place shows.
 var (
 	seedS = pattern(65519, 1)
-	seedT = pattern(1021, 2)
+	seedT = pattern(1001, 2)
 )
 
 // cat joins byte slices.
@@ -134,7 +135,7 @@ var (
 	wantBig = cat(wantB, wantB, seedT, wantB, wantB)
 )
 
-// buildLines are the AUTOEXEC.BAT lines that make BIG1.BIN (2,134,385
+// buildLines are the AUTOEXEC.BAT lines that make BIG1.BIN (2,133,645
 // bytes) out of S.BIN and T.BIN; the same as wantBig.
 var buildLines = []string{
 	`COPY /B S.BIN+T.BIN+S.BIN+T.BIN A.BIN`,
@@ -447,5 +448,20 @@ func writeChanged(t testing.TB, d *vhd.Disk, orig, mod []byte) {
 			t.Fatal(err)
 		}
 		off = end
+	}
+}
+
+// TestPiecesDiffer checks what the disk tests rely on: the sector-sized
+// pieces of BIG1.BIN (at multiples of 512 in the file) are all different.
+func TestPiecesDiffer(t *testing.T) {
+	if len(wantBig) < 2<<20 || len(wantBig) > 2200000 {
+		t.Errorf("BIG1.BIN has %d bytes, want about 2 MB", len(wantBig))
+	}
+	seen := map[string]int{}
+	for i := 0; i+512 <= len(wantBig); i += 512 {
+		if j, ok := seen[string(wantBig[i:i+512])]; ok {
+			t.Fatalf("the pieces at %d and %d of BIG1.BIN are the same", j, i)
+		}
+		seen[string(wantBig[i:i+512])] = i
 	}
 }
