@@ -37,10 +37,11 @@ build: deps
 vet:
 	$(GO) vet ./...
 
-# The whole suite: vet, then every package's tests (fuzz targets run their
-# seed corpus). scripts/gotest prints a closing "N passed, N failed" line.
+# The whole suite: vet, every package's tests (fuzz targets run their seed
+# corpus), and the race detector over the display/CPU-thread code; see
+# scripts/gotest, which ends with a "N passed, N failed, N skipped" line.
 test: deps vet
-	./scripts/gotest ./...
+	./scripts/gotest
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
