@@ -14,6 +14,7 @@ import (
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
 	"pcemu/testroms/demo"
+	"pcemu/vhd"
 )
 
 // bootSectorDisk writes a raw disk image whose sector 0 is the boot sector
@@ -120,4 +121,58 @@ func BenchmarkBenchBoot(b *testing.B) {
 		m.Close()
 	}
 	b.ReportMetric(float64(instr)/host.Seconds()/1e6, "MIPS")
+}
+
+// BenchmarkDiskReadINT13 reads a 16 MiB dynamic VHD (drive 81h) through
+// INT 13h AH=42h in
+// 64-sector requests (BIOS, IDE controller, REP INSW bulk path, VHD) four
+// times and reports the guest's read rate.
+func BenchmarkDiskReadINT13(b *testing.B) {
+	const passes = 4
+	src := `
+        xor ax, ax
+        mov ds, ax
+        mov ss, ax
+        mov sp, 0x7C00
+        mov bp, 4                     ; passes over the disk
+pass:   mov word [dap+8], 0
+again:  mov ah, 0x42
+        mov dl, 0x81
+        mov si, dap
+        int 0x13
+        jc fail
+        add word [dap+8], 64
+        cmp word [dap+8], 16*2048     ; 16 MiB
+        jb again
+        dec bp
+        jnz pass
+        mov al, 0
+        out 0xF4, al
+fail:   mov al, ah                    ; exit status (AH<<1)|1
+        out 0xF4, al
+dap:    db 16, 0
+        dw 64                         ; sectors
+        dw 0, 0x1000                  ; buffer 1000:0000
+        dq 0
+`
+	img := filepath.Join(b.TempDir(), "d.vhd")
+	d, err := vhd.Create(img, vhd.CreateOptions{Size: 17 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d.Close()
+	var bytes int64
+	var host time.Duration
+	for b.Loop() {
+		m := bootProgram(b, machine.Config{Model: cpu.Model80286, HardDisks: [4]string{"", img}}, src)
+		reason, status := m.WaitStop(time.Hour)
+		if reason != machine.ExitPort || status != 1 {
+			b.Fatalf("stopped by %v with status %d (INT 13h AH=%02Xh) after %d sectors", reason, status, status>>1, m.Stats().SectorsRead)
+		}
+		s := m.Stats()
+		bytes += int64(s.SectorsRead) * 512
+		host += s.HostTime
+		m.Close()
+	}
+	b.ReportMetric(float64(bytes)/host.Seconds()/1e6, "MB/s")
 }

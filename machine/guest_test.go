@@ -20,7 +20,7 @@ import (
 
 // bootProgram assembles a boot sector with nasm (org 7C00h, 55AAh added)
 // and returns a machine booting it from drive 80h.
-func bootProgram(t *testing.T, cfg machine.Config, src string) *machinetest.M {
+func bootProgram(t testing.TB, cfg machine.Config, src string) *machinetest.M {
 	t.Helper()
 	nasm, err := exec.LookPath("nasm")
 	if err != nil {
