@@ -47,6 +47,20 @@ func (c *CPU) group3Byte() {
 			c.Regs[AX] = uint16(r)<<8 | uint16(q)
 			return
 		}
+		if c.model == Model80286 {
+			a := c.Regs[AX]
+			div := c.div286
+			if c.reg == 7 {
+				div = c.idiv286
+			}
+			q, r, ok := div(uint32(a>>8), uint32(a&0xFF), uint32(v), 8)
+			if !ok {
+				c.divideError()
+				return
+			}
+			c.Regs[AX] = uint16(r)<<8 | uint16(q)
+			return
+		}
 		if c.reg == 7 {
 			c.idiv8(v)
 			return
@@ -100,6 +114,19 @@ func (c *CPU) group3Word() {
 	case 6, 7: // DIV, IDIV
 		if c.model == Model8086 {
 			q, r, ok := c.div8086(uint32(c.Regs[DX]), uint32(c.Regs[AX]), uint32(v), 16, c.reg == 7)
+			if !ok {
+				c.divideError()
+				return
+			}
+			c.Regs[AX], c.Regs[DX] = uint16(q), uint16(r)
+			return
+		}
+		if c.model == Model80286 {
+			div := c.div286
+			if c.reg == 7 {
+				div = c.idiv286
+			}
+			q, r, ok := div(uint32(c.Regs[DX]), uint32(c.Regs[AX]), uint32(v), 16)
 			if !ok {
 				c.divideError()
 				return
