@@ -57,8 +57,9 @@ loop:
 	var aluA, aluB uint16
 	// p is a window on the instruction's first 8 bytes when they lie in
 	// RAM without a segment or 1 MiB wrap (nearly always). The hot cases
-	// read their ModRM byte and immediates from it and set IP once; after
-	// a prefix, and wherever p is nil, decoding goes through fetch8.
+	// run from it in the switch right below; the opcode map uses it to
+	// decode ModRM and displacement. After a prefix, and wherever p is nil,
+	// decoding goes through fetch8.
 	var p *[8]byte
 	var op byte
 	if a := cs + uint32(ip); a < c.winEnd && ip <= 0xFFF8 {
@@ -67,6 +68,187 @@ loop:
 		// interpreter.
 		p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), a))
 		op = p[0]
+		// The hot instructions, whole: they take their ModRM byte and
+		// immediates from the window and set IP once. Everything else,
+		// memory forms included, goes on to the opcode map below.
+		switch op {
+		case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38: // op r8, r8 (rm form)
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				r := c.alu8(op>>3, c.reg8(m&7), c.reg8(m>>3&7))
+				if op != 0x38 {
+					c.setReg8(m&7, r)
+				}
+				goto loop
+			}
+		case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op r16, r16 (rm form)
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				aluOp, aluDst, aluA, aluB = op>>3, m&7, c.Regs[m&7], c.Regs[m>>3&7]
+				goto aluReg16
+			}
+		case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A: // op r8, r8 (reg form)
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				r := c.alu8(op>>3, c.reg8(m>>3&7), c.reg8(m&7))
+				if op != 0x3A {
+					c.setReg8(m>>3&7, r)
+				}
+				goto loop
+			}
+		case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, r16 (reg form)
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				aluOp, aluDst, aluA, aluB = op>>3, m>>3&7, c.Regs[m>>3&7], c.Regs[m&7]
+				goto aluReg16
+			}
+		case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47: // INC r16 (CF kept)
+			c.IP = ip + 1
+			c.Regs[op&7] = c.inc16(c.Regs[op&7])
+			goto loop
+		case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F: // DEC r16
+			c.IP = ip + 1
+			c.Regs[op&7] = c.dec16(c.Regs[op&7])
+			goto loop
+		case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
+			0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F: // Jcc rel8
+			c.IP = ip + 2
+			if c.condFast(op) {
+				c.IP = ip + 2 + uint16(int8(p[1]))
+			}
+			goto loop
+		case 0x81: // group 1 r16, imm16
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 4
+				aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(p[2])|uint16(p[3])<<8
+				goto aluReg16
+			}
+		case 0x83: // group 1 r16, sign-extended imm8
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 3
+				aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(p[2]))
+				goto aluReg16
+			}
+		case 0x84: // TEST r8, r8
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				c.logicL8(c.reg8(m&7) & c.reg8(m>>3&7))
+				goto loop
+			}
+		case 0x85: // TEST r16, r16
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				c.logicL16(c.Regs[m&7] & c.Regs[m>>3&7])
+				goto loop
+			}
+		case 0x88: // MOV r8, r8 (rm form)
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				c.setReg8(m&7, c.reg8(m>>3&7))
+				goto loop
+			}
+		case 0x8A: // MOV r8, r8 (reg form)
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				c.setReg8(m>>3&7, c.reg8(m&7))
+				goto loop
+			}
+		case 0x89, 0x8B: // MOV rm16, r16 / MOV r16, rm16
+			m := p[1]
+			if m >= 0xC0 {
+				c.IP = ip + 2
+				if op == 0x89 {
+					c.Regs[m&7] = c.Regs[m>>3&7]
+				} else {
+					c.Regs[m>>3&7] = c.Regs[m&7]
+				}
+				goto loop
+			}
+			// Memory operand: address and RAM access written out.
+			rm := m & 7
+			seg := eaSegment[rm]
+			var off uint16
+			switch m >> 6 {
+			case 0:
+				if rm == 6 { // direct address
+					seg, off = DS, uint16(p[2])|uint16(p[3])<<8
+					c.IP = ip + 4
+					break
+				}
+				off = c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm]
+				c.IP = ip + 2
+			case 1:
+				off = c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm] + uint16(int8(p[2]))
+				c.IP = ip + 3
+			default:
+				off = c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm] + (uint16(p[2]) | uint16(p[3])<<8)
+				c.IP = ip + 4
+			}
+			la := uint32(c.Segs[seg&3])<<4 + uint32(off)
+			if la+1 < uint32(len(c.mem)) && off != 0xFFFF {
+				// In RAM by the test just made, as for the window.
+				w := (*[2]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), la))
+				if op == 0x8B {
+					c.Regs[m>>3&7] = uint16(w[0]) | uint16(w[1])<<8
+				} else {
+					v := c.Regs[m>>3&7]
+					w[0], w[1] = uint8(v), uint8(v>>8)
+				}
+			} else if op == 0x8B {
+				c.Regs[m>>3&7] = c.read16Slow(seg, off)
+			} else {
+				c.write16Slow(seg, off, c.Regs[m>>3&7])
+			}
+			goto loop
+		case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7: // MOV r8, imm8
+			c.IP = ip + 2
+			c.setReg8(op&7, p[1])
+			goto loop
+		case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF: // MOV r16, imm16
+			c.IP = ip + 3
+			c.Regs[op&7] = uint16(p[1]) | uint16(p[2])<<8
+			goto loop
+		case 0xD1:
+			if m := p[1]; m&0xF8 == 0xE0 { // SHL r16,1
+				c.IP = ip + 2
+				v := c.Regs[m&7]
+				r := v << 1
+				f := c.flags&^arithFlags | szp16(r) | v>>15
+				if (r^v)&0x8000 != 0 {
+					f |= FlagOF // OF = new MSB xor CF
+				}
+				c.flags = f
+				c.lazy = lzNone
+				c.Regs[m&7] = r
+				goto loop
+			}
+		case 0xE0, 0xE1, 0xE2: // LOOPNZ, LOOPZ, LOOP
+			c.IP = ip + 2
+			c.Regs[CX]--
+			if c.Regs[CX] != 0 && (op == 0xE2 || c.zero() == (op == 0xE1)) {
+				c.IP = ip + 2 + uint16(int8(p[1]))
+			}
+			goto loop
+		case 0xEB: // JMP rel8
+			c.IP = ip + 2 + uint16(int8(p[1]))
+			goto loop
+		case 0x04, 0x05, 0x06, 0x07, 0x0C, 0x0D, 0x0E, 0x0F, 0x14, 0x15, 0x16, 0x17,
+			0x1C, 0x1D, 0x1E, 0x1F, 0x24, 0x25, 0x26, 0x27, 0x2C, 0x2D, 0x2E, 0x2F,
+			0x34, 0x35, 0x36, 0x37, 0x3C, 0x3D, 0x3E, 0x3F, 0x50, 0x51, 0x52, 0x53,
+			0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F,
+			0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B,
+			0x6C, 0x6D, 0x6E, 0x6F, 0x80, 0x82, 0x86, 0x87, 0x8C, 0x8D, 0x8E, 0x8F,
+			0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B,
+			0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7,
+			0xA8, 0xA9, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0xC0, 0xC1, 0xC2, 0xC3,
+			0xC4, 0xC5, 0xC6, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF,
+			0xD0, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7, 0xD8, 0xD9, 0xDA, 0xDB, 0xDC,
+			0xDD, 0xDE, 0xDF, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEA, 0xEC,
+			0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF7, 0xF8,
+			0xF9, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE, 0xFF:
+			// The rest of the map, listed so that this switch compiles
+			// to a jump table.
+		}
 		c.IP = ip + 1
 	} else {
 		op = c.fetch8()
@@ -80,15 +262,6 @@ decode:
 	// 00-3F: ALU ops in the pattern op rm,r / r,rm / acc,imm; segment
 	// pushes/pops, prefixes and decimal adjusts in the gaps.
 	case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38: // op rm8, r8
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			r := c.alu8(op>>3, c.reg8(m&7), c.reg8(m>>3&7))
-			if op != 0x38 {
-				c.setReg8(m&7, r)
-			}
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -99,13 +272,6 @@ decode:
 			c.setRM8(r)
 		}
 	case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op rm16, r16
-		// Register forms skip the ModRM bookkeeping (the hot path).
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			aluOp, aluDst, aluA, aluB = op>>3, m&7, c.Regs[m&7], c.Regs[m>>3&7]
-			goto aluReg16
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -116,15 +282,6 @@ decode:
 			c.setRM16(r)
 		}
 	case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A: // op r8, rm8
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			r := c.alu8(op>>3, c.reg8(m>>3&7), c.reg8(m&7))
-			if op != 0x3A {
-				c.setReg8(m>>3&7, r)
-			}
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -135,12 +292,6 @@ decode:
 			c.setReg8(c.reg, r)
 		}
 	case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, rm16
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			aluOp, aluDst, aluA, aluB = op>>3, m>>3&7, c.Regs[m>>3&7], c.Regs[m&7]
-			goto aluReg16
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -226,13 +377,7 @@ decode:
 
 	case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
 		0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F: // Jcc rel8
-		var d uint8
-		if p != nil {
-			d = p[1]
-			c.IP = ip + 2
-		} else {
-			d = c.fetch8()
-		}
+		d := c.fetch8()
 		if c.condFast(op) {
 			c.IP += uint16(int8(d))
 		}
@@ -250,12 +395,6 @@ decode:
 			c.setRM8(r)
 		}
 	case 0x81: // group 1 rm16, imm16
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 4
-			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(p[2])|uint16(p[3])<<8
-			goto aluReg16
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -267,12 +406,6 @@ decode:
 			c.setRM16(r)
 		}
 	case 0x83: // group 1 rm16, sign-extended imm8
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 3
-			aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(p[2]))
-			goto aluReg16
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -284,12 +417,6 @@ decode:
 			c.setRM16(r)
 		}
 	case 0x84: // TEST rm8, r8
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			c.logic8(c.reg8(m&7) & c.reg8(m>>3&7))
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -297,12 +424,6 @@ decode:
 		}
 		c.logic8(c.rm8() & c.reg8(c.reg))
 	case 0x85:
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			c.logic16(c.Regs[m&7] & c.Regs[m>>3&7])
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -328,12 +449,6 @@ decode:
 		c.setRM16(c.Regs[c.reg&7])
 		c.Regs[c.reg&7] = v
 	case 0x88: // MOV rm8, r8
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			c.setReg8(m&7, c.reg8(m>>3&7))
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -341,30 +456,6 @@ decode:
 		}
 		c.setRM8(c.reg8(c.reg))
 	case 0x89:
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			c.Regs[m&7] = c.Regs[m>>3&7]
-			break
-		}
-		if p != nil && p[1] < 0xC0 && p[1]&0xC7 != 0x06 {
-			// Memory operand from the window, address written out.
-			m := p[1]
-			rm := m & 7
-			off := c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm]
-			switch m >> 6 {
-			case 0:
-				c.IP = ip + 2
-			case 1:
-				off += uint16(int8(p[2]))
-				c.IP = ip + 3
-			default:
-				off += uint16(p[2]) | uint16(p[3])<<8
-				c.IP = ip + 4
-			}
-			c.write16(eaSegment[rm], off, c.Regs[m>>3&7])
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -372,12 +463,6 @@ decode:
 		}
 		c.setRM16(c.Regs[c.reg&7])
 	case 0x8A:
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			c.setReg8(m>>3&7, c.reg8(m&7))
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -385,30 +470,6 @@ decode:
 		}
 		c.setReg8(c.reg, c.rm8())
 	case 0x8B:
-		if p != nil && p[1] >= 0xC0 {
-			m := p[1]
-			c.IP = ip + 2
-			c.Regs[m>>3&7] = c.Regs[m&7]
-			break
-		}
-		if p != nil && p[1] < 0xC0 && p[1]&0xC7 != 0x06 {
-			// Memory operand from the window, address written out.
-			m := p[1]
-			rm := m & 7
-			off := c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm]
-			switch m >> 6 {
-			case 0:
-				c.IP = ip + 2
-			case 1:
-				off += uint16(int8(p[2]))
-				c.IP = ip + 3
-			default:
-				off += uint16(p[2]) | uint16(p[3])<<8
-				c.IP = ip + 4
-			}
-			c.Regs[m>>3&7] = c.read16(eaSegment[rm], off)
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -509,18 +570,8 @@ decode:
 
 	// B0-BF: MOV r, imm
 	case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7:
-		if p != nil {
-			c.IP = ip + 2
-			c.setReg8(op&7, p[1])
-			break
-		}
 		c.setReg8(op&7, c.fetch8())
 	case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF:
-		if p != nil {
-			c.IP = ip + 3
-			c.Regs[op&7] = uint16(p[1]) | uint16(p[2])<<8
-			break
-		}
 		c.Regs[op&7] = c.fetch16()
 
 	// C0-CF
@@ -622,20 +673,6 @@ decode:
 		}
 		c.setRM8(uint8(c.shift(c.reg, uint32(c.rm8()), 1, 8)))
 	case 0xD1:
-		if p != nil && p[1]&0xF8 == 0xE0 { // SHL r16,1, the common one, written out
-			m := p[1]
-			c.IP = ip + 2
-			v := c.Regs[m&7]
-			r := v << 1
-			f := c.flags&^arithFlags | szp16(r) | v>>15
-			if (r^v)&0x8000 != 0 {
-				f |= FlagOF // OF = new MSB xor CF
-			}
-			c.flags = f
-			c.lazy = lzNone
-			c.Regs[m&7] = r
-			break
-		}
 		if p != nil {
 			c.decodeModRMWin(p, ip)
 		} else {
@@ -688,13 +725,7 @@ decode:
 
 	// E0-EF
 	case 0xE0, 0xE1, 0xE2: // LOOPNZ, LOOPZ, LOOP
-		var d uint8
-		if p != nil {
-			d = p[1]
-			c.IP = ip + 2
-		} else {
-			d = c.fetch8()
-		}
+		d := c.fetch8()
 		c.Regs[CX]--
 		if c.Regs[CX] != 0 && (op == 0xE2 || c.zero() == (op == 0xE1)) {
 			c.IP += uint16(int8(d))
