@@ -62,3 +62,32 @@ func TestDisplayThreadWhileRunning(t *testing.T) {
 		t.Errorf("Run = %v, %v; want power off after the key", reason, err)
 	}
 }
+
+// Locked gives another goroutine a consistent view of the parts while the
+// machine runs.
+func TestLockedWhileRunning(t *testing.T) {
+	boot, _ := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
+	scratch, _ := machine.NewMemDrive(demo.ScratchSize, nil)
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{boot, scratch}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 100 {
+			m.Locked(func() {
+				_ = m.CPU.Regs[cpu.AX] + m.CPU.Segs[cpu.CS]
+				_ = m.Mem.RAM[0x41A]
+			})
+			time.Sleep(100 * time.Microsecond)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if reason, err := m.Run(ctx); reason != machine.PowerOff {
+		t.Errorf("Run = %v, %v", reason, err)
+	}
+	<-done
+}

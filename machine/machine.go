@@ -94,7 +94,9 @@ const maxSlice = int64(time.Millisecond)
 
 // Machine is one PC. Its methods are safe to call from several goroutines:
 // the run loop holds mu while the CPU executes a slice, and the accessors
-// (ScreenText, TypeKeys, Stats, ...) take it between slices.
+// (ScreenText, TypeKeys, Stats, ...) take it between slices. The parts
+// (CPU, Mem, PIC, ...) are exported for inspection; while the machine runs
+// on another goroutine, touch them only inside Locked.
 type Machine struct {
 	cfg Config
 
@@ -375,6 +377,15 @@ func (m *Machine) Step() (StopReason, error) {
 		m.reboot()
 	}
 	return m.stop, m.err
+}
+
+// Locked calls f with the machine stopped between two run slices, so that f
+// may read or change its parts (a debugger, a test) while another
+// goroutine runs it.
+func (m *Machine) Locked(f func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f()
 }
 
 // Stopped returns why the machine stopped (Running while it can go on).
