@@ -45,11 +45,7 @@ loop:
 	}
 	c.Instructions++
 	ip := c.IP
-	c.opStart = ip
 	cs := uint32(c.Segs[CS]) << 4
-	c.csBase = cs
-	c.segOvr = -1
-	c.rep = 0
 	prefixes := 0
 	// Operands of a word ALU operation whose destination is a register,
 	// finished by the shared code at aluReg16 (ADD OR ADC SBB AND SUB XOR CMP).
@@ -194,10 +190,13 @@ loop:
 					v := c.Regs[m>>3&7]
 					w[0], w[1] = uint8(v), uint8(v>>8)
 				}
-			} else if op == 0x8B {
-				c.Regs[m>>3&7] = c.read16Slow(seg, off)
 			} else {
-				c.write16Slow(seg, off, c.Regs[m>>3&7])
+				c.opStart = ip // where a 286 overrun fault points
+				if op == 0x8B {
+					c.Regs[m>>3&7] = c.read16Slow(seg, off)
+				} else {
+					c.write16Slow(seg, off, c.Regs[m>>3&7])
+				}
 			}
 			goto loop
 		case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7: // MOV r8, imm8
@@ -251,8 +250,16 @@ loop:
 		}
 		c.IP = ip + 1
 	} else {
+		c.csBase = cs
 		op = c.fetch8()
 	}
+	// Decoding state for the opcode map. The instructions above need none
+	// of it (no prefixes, nothing but the window to fetch from, faults
+	// only where they set opStart themselves).
+	c.opStart = ip
+	c.csBase = cs
+	c.segOvr = -1
+	c.rep = 0
 	goto decode
 next:
 	p = nil
