@@ -51,6 +51,12 @@ const (
 const poll = 10 * time.Millisecond
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// Signals are caught from the start, so that one arriving while the
+	// images are being opened still closes them.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
 	o, err := parseArgs(args, stderr)
 	if errors.Is(err, pflag.ErrHelp) {
 		return 0
@@ -133,7 +139,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pcemu: %v\n", err)
 		return exitError
 	}
-	status := runMachine(m, o, sc, stderr)
+	status := runMachine(m, o, sc, sigs, stderr)
 
 	if o.screendump != "" {
 		if err := m.Screendump(o.screendump); err != nil {
@@ -156,11 +162,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runMachine runs m until it stops, --expect's text appears, the timeout
 // passes or a signal arrives, and returns the exit status. With a display,
 // the window runs on this (the main) goroutine and the machine on another.
-func runMachine(m *machine.Machine, o *options, sc *script.Script, stderr io.Writer) int {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
-	ctx, cancel := context.WithCancel(context.Background())
+func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan os.Signal, stderr io.Writer) int {	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var deadline <-chan time.Time
 	if o.timeout > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,7 +172,23 @@ func TestSignalClosesImages(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Once pcemu has the image open it has its signal handler (installed
+	// first thing); /proc shows the open file without touching its lock.
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		cmd.Process.Kill()
+		t.Skip("no /proc to see pcemu's open files")
+	}
+	for i := 0; ; i++ {
+		if hasOpen(cmd.Process.Pid, disk) {
+			break
+		}
+		if i == 3000 {
+			cmd.Process.Kill()
+			t.Fatal("pcemu did not open the image within 30 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
 	cmd.Process.Signal(syscall.SIGTERM)
 	err = cmd.Wait()
 	var ee *exec.ExitError
@@ -184,6 +201,18 @@ func TestSignalClosesImages(t *testing.T) {
 		t.Fatalf("image after SIGTERM: %v", err)
 	}
 	d.Close()
+}
+
+// hasOpen reports whether process pid has the file name open.
+func hasOpen(pid int, name string) bool {
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	fds, _ := os.ReadDir(dir)
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join(dir, fd.Name())); err == nil && target == name {
+			return true
+		}
+	}
+	return false
 }
 
 func TestImageErrors(t *testing.T) {
