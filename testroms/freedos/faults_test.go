@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"pcemu/vhd"
 )
 
 // hostTimeout bounds every pcemu child process (its own --timeout) and
@@ -232,19 +234,24 @@ var killBatch = batch(append(append([]string{
 
 // TestKillDuringCopy kills pcemu with SIGKILL while FreeDOS copies a 2 MB
 // file: the image must still be sound (vhdtool check), readable through
-// package vhd, hold every file FreeDOS had finished, and boot again.
+// package vhd, hold every file FreeDOS had finished, and boot again. With
+// SIGTERM, pcemu must moreover finish its writes and close the image
+// cleanly: exit status 128+15 and not even leaked space.
 func TestKillDuringCopy(t *testing.T) {
 	needTools(t)
 	sharedImage(t)
 	for _, tc := range []struct {
 		kind     string
+		sig      syscall.Signal
+		name     string
 		fraction float64 // of the build's time, waited after the copy began
 	}{
-		{kindDynamic, 1.0 / 3},
-		{kindDifferencing, 2.0 / 3},
+		{kindDynamic, syscall.SIGKILL, "SIGKILL", 1.0 / 3},
+		{kindDifferencing, syscall.SIGKILL, "SIGKILL", 2.0 / 3},
+		{kindDynamic, syscall.SIGTERM, "SIGTERM", 1.0 / 3},
 	} {
 		kind := tc.kind
-		t.Run(kind, func(t *testing.T) {
+		t.Run(kind+"/"+tc.name, func(t *testing.T) {
 			img := makeImage(t, kind, map[string][]byte{
 				"AUTOEXEC.BAT": killBatch,
 				"S.BIN":        seedS,
@@ -273,16 +280,29 @@ func TestKillDuringCopy(t *testing.T) {
 			if !p.running() {
 				t.Fatalf("pcemu ended by itself (%v) before the kill\nstderr:\n%s", p.state, p.errors())
 			}
-			p.signal(syscall.SIGKILL)
+			p.signal(tc.sig)
 			st := p.wait()
-			if ws, ok := st.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-				t.Fatalf("pcemu ended with %v, not by the SIGKILL\nstderr:\n%s", st, p.errors())
+			if tc.sig == syscall.SIGKILL {
+				if ws, ok := st.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+					t.Fatalf("pcemu ended with %v, not by the SIGKILL\nstderr:\n%s", st, p.errors())
+				}
+			} else if st.ExitCode() != 128+int(tc.sig) {
+				t.Fatalf("pcemu ended with %v after %v, want exit status %d\nstderr:\n%s", st, tc.sig, 128+int(tc.sig), p.errors())
 			}
-			t.Logf("killed %v after the copy began (the build took %v; copy number %d)",
-				delay.Round(time.Millisecond), copying.Sub(build).Round(time.Millisecond), copies)
+			t.Logf("%s %v after the copy began (the build took %v; copy number %d)",
+				tc.name, delay.Round(time.Millisecond), copying.Sub(build).Round(time.Millisecond), copies)
 
-			// The image as the kill left it.
+			// The image as the signal left it.
 			vhdtoolCheck(t, img.path)
+			if tc.sig != syscall.SIGKILL {
+				rep, err := vhd.Check(img.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rep.Warnings) > 0 {
+					t.Errorf("after a clean exit on %v the image has warnings: %v", tc.sig, rep.Warnings)
+				}
+			}
 			raw := flatten(t, img.path)
 			files := guestFiles(t, raw, "S.BIN", "T.BIN", "A.BIN", "B.BIN", "BIG1.BIN")
 			for _, f := range []struct {
@@ -295,9 +315,9 @@ func TestKillDuringCopy(t *testing.T) {
 					sameBytes(t, f.name+" (finished before the kill)", got, f.want)
 				}
 			}
-			t.Logf("sectors of BIG2.BIN's data on the disk at the kill: %d of %d", copiedSectors(raw, wantBig), len(wantBig)/512)
+			t.Logf("sectors of BIG2.BIN's data on the disk at the %s: %d of %d", tc.name, copiedSectors(raw, wantBig), len(wantBig)/512)
 			out, clean := fsck(t, raw)
-			t.Logf("fsck.fat -n after the kill (clean: %v; DOS's FAT is not crash-safe, so lost clusters are expected):\n%s", clean, out)
+			t.Logf("fsck.fat -n after the signal (clean: %v; DOS's FAT is not crash-safe, so lost clusters are expected):\n%s", clean, out)
 
 			// FreeDOS boots from it again.
 			status, stdout, stderr := runPcemu(t, "-hda", img.path, "-fda", emptyFloppy, "-serial", "stdio", "--expect", `C:\>`)
