@@ -37,7 +37,7 @@ import (
 func init() { runtime.LockOSThread() }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // Exit statuses of pcemu besides the guest's own.
@@ -50,7 +50,7 @@ const (
 // --expect and at the host's signals and timeout.
 const poll = 10 * time.Millisecond
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Signals are caught from the start, so that one arriving while the
 	// images are being opened still closes them.
 	sigs := make(chan os.Signal, 1)
@@ -138,6 +138,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "pcemu: %v\n", err)
 		return exitError
+	}
+	if o.serial.stdio {
+		// -serial stdio is both ways, as in QEMU: what is typed on
+		// standard input arrives at COM1's receiver.
+		go forward(stdin, m.UART.Receive)
 	}
 	status := runMachine(m, o, sc, sigs, stderr)
 
@@ -278,6 +283,20 @@ func runScript(ctx context.Context, m *machine.Machine, sc *script.Script, stder
 		fmt.Fprintf(stderr, "pcemu: %v\n", err)
 	}
 	return script.ExitStatus(err)
+}
+
+// forward copies r to receive until r ends.
+func forward(r io.Reader, receive func(b ...byte)) {
+	buf := make([]byte, 256)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			receive(buf[:n]...)
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // imageName is the boot image's file name for the window title.

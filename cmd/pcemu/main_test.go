@@ -343,3 +343,68 @@ func TestNoBootDevice(t *testing.T) {
 		t.Errorf("status %d, stderr %q", status, stderr)
 	}
 }
+
+// -serial stdio carries COM1 both ways: the guest echoes what it receives
+// on the serial line back to it, upper-cased, until a newline.
+func TestSerialStdio(t *testing.T) {
+	nasm, err := exec.LookPath("nasm")
+	if err != nil {
+		t.Skip("nasm not installed")
+	}
+	dir := t.TempDir()
+	src := `bits 16
+org 0x7C00
+        mov dx, 0x3FB
+        mov al, 3                  ; 8N1 (the BIOS set the baud rate)
+        out dx, al
+next:   mov dx, 0x3FD
+rx:     in al, dx
+        test al, 1                 ; data ready
+        jz rx
+        mov dx, 0x3F8
+        in al, dx
+        cmp al, 'a'
+        jb send
+        cmp al, 'z'
+        ja send
+        sub al, 32
+send:   mov ah, al
+        mov dx, 0x3FD
+tx:     in al, dx
+        test al, 0x20
+        jz tx
+        mov dx, 0x3F8
+        mov al, ah
+        out dx, al
+        cmp al, 10
+        jne next
+        mov dx, 0x3FD
+drain:  in al, dx
+        test al, 0x40
+        jz drain
+        mov al, 0
+        out 0xF4, al
+times 510-($-$$) db 0
+dw 0xAA55
+`
+	asm := filepath.Join(dir, "echo.asm")
+	os.WriteFile(asm, []byte(src), 0o644)
+	bin := filepath.Join(dir, "echo.bin")
+	if out, err := exec.Command(nasm, "-f", "bin", "-o", bin, asm).CombinedOutput(); err != nil {
+		t.Fatalf("nasm: %v\n%s", err, out)
+	}
+	code, _ := os.ReadFile(bin)
+	img := filepath.Join(dir, "echo.img")
+	os.WriteFile(img, append(code, make([]byte, 1<<20-len(code))...), 0o644)
+
+	cmd := exec.Command(pcemuBin, "-hda", img, "-serial", "stdio", "--timeout", "60s")
+	cmd.Env = headless()
+	cmd.Stdin = strings.NewReader("hello, com1\n")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || stdout.String() != "HELLO, COM1\n" {
+		t.Errorf("exit %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())
+	}
+}
