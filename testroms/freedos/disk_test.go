@@ -89,10 +89,11 @@ func diskCopyKinds(t *testing.T, mu *sync.Mutex, runs map[string]diskRun) {
 			m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
 				HardDisks: [4]string{img.path}})
 			m.WaitFor("PCEMU-BUILD", 60*time.Second)
-			m.WaitFor("PCEMU-DONE", 5*time.Minute)
+			m.WaitFor("PCEMU-DONE", 2*time.Minute) // about 25 s
 			done := m.Stats()
 			t.Logf("PCEMU-DONE after %v virtual, %d instructions", done.VirtualTime.Round(time.Millisecond), done.Instructions)
-			reason, status := m.WaitStop(5 * time.Minute)
+			// FDAPM POWEROFF waits about 10 s for disks to spin down.
+			reason, status := m.WaitStop(time.Minute)
 			screen := m.ScreenText()
 			if reason != machine.PowerOff || status != 0 {
 				t.Fatalf("the machine stopped by %v with status %d, want power off by FDAPM\n%s", reason, status, screen)
