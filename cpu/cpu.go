@@ -135,10 +135,11 @@ type CPU struct {
 	winEnd   uint32 // linear addresses below it start an 8-byte window in mem
 
 	// Interrupt and control state between instructions.
-	events         uint8 // evINTR, evNMI, evTrap, evHalted: one test per instruction
-	repPending     bool  // a REP string instruction rewound IP to run again
-	noOverrun      bool  // pushing an interrupt frame (no nested overrun fault)
-	deferOverrun   bool  // in a string instruction: fault after the iteration
+	events         uint8  // evINTR, evNMI, evTrap, evHalted: one test per instruction
+	stopAt         uint64 // in exec: its limit, or 0 while events are pending
+	repPending     bool   // a REP string instruction rewound IP to run again
+	noOverrun      bool   // pushing an interrupt frame (no nested overrun fault)
+	deferOverrun   bool   // in a string instruction: fault after the iteration
 	overrunPending bool
 
 	// Per-instruction decode state (Intel 8086 Family User's Manual, 2-68).
@@ -238,7 +239,7 @@ func (c *CPU) SetFlags(f uint16) {
 // trap flag only when it is set.
 func (c *CPU) syncTF() {
 	if c.flags&FlagTF != 0 {
-		c.events |= evTF
+		c.raise(evTF)
 	} else {
 		c.events &^= evTF
 	}
@@ -250,14 +251,14 @@ func (c *CPU) SetInterruptController(ic InterruptController) { c.ic = ic }
 // SetINTR sets the level of the maskable interrupt request line.
 func (c *CPU) SetINTR(level bool) {
 	if level {
-		c.events |= evINTR
+		c.raise(evINTR)
 	} else {
 		c.events &^= evINTR
 	}
 }
 
 // NMI latches a non-maskable interrupt request (INT 2).
-func (c *CPU) NMI() { c.events |= evNMI }
+func (c *CPU) NMI() { c.raise(evNMI) }
 
 // SetA20 enables or disables address line 20 (80286 only). With A20 off,
 // addresses wrap at 1 MiB as on the 8086; with it on, FFFF:0010-FFFF:FFFF
@@ -291,4 +292,11 @@ const (
 
 // Stop makes Run return after the current instruction. Call it from a bus
 // callback.
-func (c *CPU) Stop() { c.events |= evStop }
+func (c *CPU) Stop() { c.raise(evStop) }
+
+// raise sets an event bit and makes the run loop look at events at the
+// next instruction boundary.
+func (c *CPU) raise(ev uint8) {
+	c.events |= ev
+	c.stopAt = 0
+}

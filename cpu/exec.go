@@ -22,25 +22,33 @@ func (c *CPU) exec(n int) (done int, err error) {
 	}
 	start := c.Instructions
 	limit := start + uint64(n)
+	c.stopAt = 0
 loop:
-	if c.Instructions >= limit {
-		return int(c.Instructions - start), nil
-	}
-	if c.events != 0 {
-		c.armTrap()
-		switch {
-		case c.events&evStop != 0:
-			c.events &^= evStop
-			return int(c.Instructions - start), nil
-		case c.events&evShadow != 0:
-			c.events &^= evShadow // no interrupt or trap at this boundary
-		case c.serviceEvent():
-			goto loop
-		case c.events&evHalted != 0:
+	// One compare per instruction: stopAt is the limit while no event is
+	// pending, and 0 from the moment one is raised.
+	if c.Instructions >= c.stopAt {
+		if c.Instructions >= limit {
 			return int(c.Instructions - start), nil
 		}
-		if c.flags&FlagTF != 0 {
-			c.events |= evTFArmed // TF as the instruction starts
+		if c.events != 0 {
+			c.armTrap()
+			switch {
+			case c.events&evStop != 0:
+				c.events &^= evStop
+				return int(c.Instructions - start), nil
+			case c.events&evShadow != 0:
+				c.events &^= evShadow // no interrupt or trap at this boundary
+			case c.serviceEvent():
+				goto loop
+			case c.events&evHalted != 0:
+				return int(c.Instructions - start), nil
+			}
+			if c.flags&FlagTF != 0 {
+				c.events |= evTFArmed // TF as the instruction starts
+			}
+		}
+		if c.events == 0 {
+			c.stopAt = limit
 		}
 	}
 	c.Instructions++
@@ -321,7 +329,7 @@ decode:
 	case 0x07, 0x17, 0x1F: // POP sreg
 		c.Segs[op>>3] = c.pop16()
 		if op == 0x17 {
-			c.events |= evShadow
+			c.raise(evShadow)
 		}
 	case 0x0F:
 		switch c.model {
@@ -518,7 +526,7 @@ decode:
 		}
 		c.Segs[s] = c.rm16()
 		if s == SS {
-			c.events |= evShadow
+			c.raise(evShadow)
 		}
 	case 0x8F: // POP rm16 (the 8086 ignores the reg field)
 		if p != nil {
@@ -800,7 +808,7 @@ decode:
 			goto next
 		}
 	case 0xF4: // HLT
-		c.events |= evHalted
+		c.raise(evHalted)
 	case 0xF5: // CMC
 		c.syncFlags()
 		c.flags ^= FlagCF
@@ -830,7 +838,7 @@ decode:
 		c.flags &^= FlagIF
 	case 0xFB: // STI: interrupts resume after the next instruction
 		c.flags |= FlagIF
-		c.events |= evShadow
+		c.raise(evShadow)
 	case 0xFC:
 		c.flags &^= FlagDF
 	case 0xFD:
@@ -882,7 +890,7 @@ func (c *CPU) armTrap() {
 	if c.events&evTFArmed != 0 {
 		c.events &^= evTFArmed
 		if c.events&evShadow == 0 {
-			c.events |= evTrap
+			c.raise(evTrap)
 		}
 	}
 }
