@@ -120,11 +120,7 @@ func TestFreeDOSWritePersists(t *testing.T) {
 // Ctrl-Alt-Del at the prompt reboots FreeDOS; with NoReboot it ends the run.
 func TestFreeDOSCtrlAltDel(t *testing.T) {
 	img := shared.Path(t, "images/freedos-boot-1440k.img")
-	cad := func(m *machinetest.M) {
-		for _, k := range [][]byte{{0x1D}, {0x38}, {0xE0, 0x53}, {0xE0, 0xD3}, {0xB8}, {0x9D}} {
-			m.SendScancodes(k)
-		}
-	}
+	cad := func(m *machinetest.M) { m.Key("Ctrl-Alt-Del") }
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Floppies: [2]string{img}, BootOrder: "a", Snapshot: true})
 	m.WaitFor(`A:\>`, 60*time.Second)
 	waitPrompt(m, `A:\>`)

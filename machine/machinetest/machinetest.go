@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"pcemu/machine"
+	"pcemu/machine/script"
 )
 
 // HostTimeout bounds the host time of any one wait, so that a broken
@@ -162,4 +163,25 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// Key presses and releases a key or combination by name, as the script
+// language names them ("F1", "Esc", "Ctrl-C", "Ctrl-Alt-Del"), and runs
+// the machine until the guest has taken the scancodes.
+func (m *M) Key(name string) {
+	m.t.Helper()
+	c, err := script.ParseCombo(name)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	for _, stroke := range c.Strokes() {
+		m.SendScancodes(stroke)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
+	defer cancel()
+	for m.KeysPending() {
+		if m.run(ctx, poll) {
+			return // the key may well have stopped the machine (Ctrl-Alt-Del with NoReboot)
+		}
+	}
 }
