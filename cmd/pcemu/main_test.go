@@ -245,10 +245,32 @@ func TestLockedImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close() // holds the write lock, as another pcemu would
-	status, _, stderr := pcemu(t, "-hda", disk)
+	status, _, stderr := pcemu(t, "-hda", disk) // d holds the write lock, as another pcemu would
 	if status != 1 || !strings.Contains(stderr, "in use") {
 		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+	d.Close()
+
+	// Two -snapshot runs share an image: each reads it under a shared
+	// lock and writes to its own temporary child.
+	b, err := os.ReadFile(shared.Path(t, "bench/bench0.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = vhd.Open(disk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.WriteAt(append(b, make([]byte, 512*7)...), 0)
+	d.Close()
+	reader, err := vhd.Open(disk, &vhd.OpenOptions{ReadOnly: true}) // the other -snapshot user
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	status, stdout, stderr := pcemu(t, "-hda", disk, "-snapshot", "-debugcon", "stdio")
+	if status != 1 || stdout != "DX=5678 BX=1234\n" {
+		t.Errorf("-snapshot beside another reader: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 }
 
