@@ -9,15 +9,19 @@ package cpu
 // divide-error handler finds them pushed on the stack, so they follow what
 // the SingleStepTests 80286 vectors record:
 //
-//   - A quotient that fits: SF ZF PF from the remainder as stored, AF set,
-//     CF = OF. For DIV that is the borrow of the last trial subtraction;
-//     for IDIV it is set when the divisor is positive.
+//   - DIV whose quotient fits: SF ZF PF from the remainder, AF set, and
+//     CF = OF = the borrow of the last trial subtraction.
 //   - DIV whose high half is not below the divisor (quotient too wide,
 //     division by zero): the flags of the next-to-last trial subtraction of
 //     the loop run on regardless, in which a bit shifted out of the
 //     partial remainder forces the subtraction (and still sets the flags).
-//   - IDIV whose quotient is out of range: as for a quotient that fits,
-//     from the remainder and divisor the loop produced.
+//   - IDIV, fault or not: SF ZF PF from the remainder given the dividend's
+//     sign, AF set, and CF = OF = (remainder < divisor) XOR (divisor < 0),
+//     on the magnitudes the loop worked with. A quotient that fits always
+//     has the remainder below the divisor; when the magnitude of the high
+//     half is not below the divisor's, the loop (which keeps neither the
+//     first trial's difference nor a bit shifted out of the partial
+//     remainder) leaves a remainder that may not be.
 
 // subFlags is the flag set of a - b on an operand of the given width.
 func subFlags(a, b uint32, bits uint) uint16 {
@@ -41,34 +45,27 @@ func szpN(r uint32, bits uint) uint16 {
 	return szp16(uint16(r))
 }
 
-// divLoop runs the 286's shift-and-subtract loop on hi:lo / d without
-// stopping for overflow. It returns the partial remainder left at the end
-// and the flags of the next-to-last trial subtraction.
-func divLoop(hi, lo, d uint32, bits uint) (rem uint32, prev uint16) {
+// divOverflowFlags is what DIV leaves when hi is not below d: the loop
+// runs on, a bit shifted out of the partial remainder forcing the
+// subtraction, and the flags are those of its next-to-last trial
+// subtraction (the first trial and bits-1 of the bits shift steps).
+func divOverflowFlags(hi, lo, d uint32, bits uint) uint16 {
 	mask := uint32(1)<<bits - 1
 	top := bits - 1
-	tmpa, tmpc := hi, lo
+	tmpa := hi
 	f := subFlags(tmpa, d, bits)
-	cf := uint32(1) // the borrow of each trial becomes the next quotient bit (inverted)
 	if tmpa >= d {
 		tmpa -= d
-		cf = 0
 	}
-	for i := uint(0); i < bits; i++ {
-		out := tmpc >> top & 1
-		tmpc = (tmpc<<1 | cf) & mask
-		cf = out
-		out = tmpa >> top & 1
-		tmpa = (tmpa<<1 | cf) & mask
-		prev, f = f, subFlags(tmpa, d, bits)
+	for i := int(top); i > 0; i-- {
+		out := tmpa >> top & 1
+		tmpa = (tmpa<<1 | lo>>uint(i)&1) & mask
+		f = subFlags(tmpa, d, bits)
 		if out == 1 || tmpa >= d {
 			tmpa = (tmpa - d) & mask
-			cf = 0
-		} else {
-			cf = 1
 		}
 	}
-	return tmpa, prev
+	return f
 }
 
 // setDivFlags stores the six arithmetic flags the division left.
@@ -82,8 +79,7 @@ func (c *CPU) setDivFlags(f uint16) {
 func (c *CPU) div286(hi, lo, divisor uint32, bits uint) (q, r uint32, ok bool) {
 	mask := uint32(1)<<bits - 1
 	if hi >= divisor {
-		_, f := divLoop(hi, lo, divisor, bits)
-		c.setDivFlags(f)
+		c.setDivFlags(divOverflowFlags(hi, lo, divisor, bits))
 		return 0, 0, false
 	}
 	n := hi<<bits | lo
@@ -96,6 +92,23 @@ func (c *CPU) div286(hi, lo, divisor uint32, bits uint) (q, r uint32, ok bool) {
 	}
 	c.setDivFlags(f)
 	return q, r, true
+}
+
+// idivLoop is the loop IDIV runs on the magnitudes of a dividend whose
+// high half is not below the divisor: a restoring shift-and-subtract that
+// keeps the partial remainder to the operand width, dropping the first
+// trial's difference and each bit shifted out (neither happens when the
+// quotient fits). It returns the partial remainder left at the end.
+func idivLoop(hi, lo, d uint32, bits uint) uint32 {
+	mask := uint32(1)<<bits - 1
+	tmpa := hi
+	for i := int(bits) - 1; i >= 0; i-- {
+		tmpa = (tmpa<<1 | lo>>uint(i)&1) & mask
+		if tmpa >= d {
+			tmpa -= d
+		}
+	}
+	return tmpa
 }
 
 // idiv286 is IDIV of hi:lo by divisor on operands of the given width.
@@ -119,16 +132,16 @@ func (c *CPU) idiv286(hi, lo, divisor uint32, bits uint) (q, r uint32, ok bool) 
 	if fits {
 		q, r = uint32(n/uint64(d)), uint32(n%uint64(d))
 	} else {
-		r, _ = divLoop(hiMag, loMag, d, bits)
+		r = idivLoop(hiMag, loMag, d, bits)
+	}
+	f := FlagAF
+	if (r < d) != dNeg {
+		f |= FlagCF | FlagOF
 	}
 	if nNeg {
 		r = -r & mask
 	}
-	f := szpN(r, bits) | FlagAF
-	if divisor != 0 && !dNeg {
-		f |= FlagCF | FlagOF
-	}
-	c.setDivFlags(f)
+	c.setDivFlags(f | szpN(r, bits))
 	if !fits {
 		return 0, 0, false
 	}

@@ -26,16 +26,12 @@ type sstState struct {
 }
 
 type sstTest struct {
-	Name      string   `json:"name"`
-	Bytes     []int    `json:"bytes"`
-	Initial   sstState `json:"initial"`
-	Final     sstState `json:"final"`
-	Hash      string   `json:"hash"`
-	TestHash  string   `json:"test_hash"`
-	Exception *struct {
-		Number      int `json:"number"`
-		FlagAddress int `json:"flag_address"`
-	} `json:"exception"`
+	Name     string   `json:"name"`
+	Bytes    []int    `json:"bytes"`
+	Initial  sstState `json:"initial"`
+	Final    sstState `json:"final"`
+	Hash     string   `json:"hash"`
+	TestHash string   `json:"test_hash"`
 }
 
 // sstSummary collects the closing line of each suite; TestMain prints them
@@ -98,7 +94,6 @@ func (sstBus) Out16(uint16, uint16) {}
 type sstResult struct {
 	file           string
 	passed, failed int
-	known          int // listed in testdata/sst_known_differences.txt
 	msgs           []string
 }
 
@@ -121,7 +116,7 @@ func loadSSTFile(path string) ([]sstTest, error) {
 
 // runSST runs one test on c and returns "" or a description of the
 // differences.
-func runSST(c *CPU, ram []byte, t *sstTest, mask uint16, is286 bool, ignoreFlagsImage bool) string {
+func runSST(c *CPU, ram []byte, t *sstTest, mask uint16, is286 bool) string {
 	// Fresh internal state, then the test's registers and memory.
 	c.Reset()
 	if is286 {
@@ -190,13 +185,7 @@ func runSST(c *CPU, ram []byte, t *sstTest, mask uint16, is286 bool, ignoreFlags
 	if g, w := c.Flags()&mask, want("flags")&mask; g != w {
 		diff = append(diff, fmt.Sprintf("flags=%04X want %04X (mask %04X, xor %04X)", g, w, mask, g^w))
 	}
-	// The FLAGS image of an exception frame is at SS:SP+4 after the entry
-	// (the vectors' flag_address is off by one when SP is odd).
-	fa := int(want("ss"))<<4 + int(want("sp")+4)
 	for _, m := range t.Final.RAM {
-		if ignoreFlagsImage && t.Exception != nil && (m[0] == fa || m[0] == fa+1) {
-			continue
-		}
 		if ram[m[0]] != byte(m[1]) {
 			diff = append(diff, fmt.Sprintf("[%05X]=%02X want %02X", m[0], ram[m[0]], m[1]))
 		}
@@ -230,14 +219,6 @@ func runSSTSuite(t *testing.T, suite, dir string, model Model) {
 	}
 	sort.Strings(files)
 	pm := hashList(t, "sst_protected_mode.txt")
-	// PCEMU_SST_PRINT_KNOWN=1 prints the failing tests whose only
-	// difference is the FLAGS image pushed by an exception, in the format
-	// of testdata/sst_known_differences.txt.
-	printKnown := os.Getenv("PCEMU_SST_PRINT_KNOWN") != ""
-	known := map[string]bool{}
-	for h := range hashList(t, "sst_known_differences.txt") {
-		known[h] = true
-	}
 
 	jobs := make(chan string)
 	results := make(chan sstResult)
@@ -269,14 +250,7 @@ func runSSTSuite(t *testing.T, suite, dir string, model Model) {
 					if _, ok := pm[h]; ok {
 						continue
 					}
-					d := runSST(c, ram, tc, mask, model == Model80286, false)
-					if d != "" && known[h] && runSST(c, ram, tc, mask, model == Model80286, true) == "" {
-						res.known++
-						continue
-					}
-					if d != "" && printKnown && runSST(c, ram, tc, mask, model == Model80286, true) == "" {
-						fmt.Printf("%s %s %q: only the FLAGS image pushed at the exception differs\n", h, name, tc.Name)
-					}
+					d := runSST(c, ram, tc, mask, model == Model80286)
 					if d != "" {
 						res.failed++
 						if len(res.msgs) < 3 {
@@ -299,12 +273,11 @@ func runSSTSuite(t *testing.T, suite, dir string, model Model) {
 		close(results)
 	}()
 	var all []sstResult
-	passed, failed, nknown := 0, 0, 0
+	passed, failed := 0, 0
 	for r := range results {
 		all = append(all, r)
 		passed += r.passed
 		failed += r.failed
-		nknown += r.known
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].file < all[j].file })
 	if failed > 0 {
@@ -326,16 +299,6 @@ func runSSTSuite(t *testing.T, suite, dir string, model Model) {
 		fmt.Print(b.String())
 	}
 	line := fmt.Sprintf("sst %s: %d passed, %d failed", suite, passed, failed)
-	if nknown > 0 {
-		line += fmt.Sprintf(" (and %d known differences, only in the FLAGS image a divide error pushes; see testdata/sst_known_differences.txt)", nknown)
-		var b strings.Builder
-		for _, r := range all {
-			if r.known > 0 {
-				fmt.Fprintf(&b, " %s:%d", r.file, r.known)
-			}
-		}
-		line += "\n  known differences by opcode file:" + b.String()
-	}
 	t.Log(line)
 	sstSummary = append(sstSummary, line)
 	if failed > 0 {
@@ -345,9 +308,7 @@ func runSSTSuite(t *testing.T, suite, dir string, model Model) {
 
 // hashList reads a list of test hashes from testdata: one per line, the
 // hash first and then the reason; # starts a comment. Protected-mode tests
-// (sst_protected_mode.txt) are not run; known differences
-// (sst_known_differences.txt) pass only if everything but the FLAGS image
-// pushed by their exception matches, and are counted separately.
+// (sst_protected_mode.txt) are not run.
 func hashList(t *testing.T, name string) map[string]string {
 	m := map[string]string{}
 	b, err := os.ReadFile(filepath.Join("testdata", name))
