@@ -297,3 +297,19 @@ again:  mov al, 'x'
 	}
 	t.Fatalf("no exit after 5 million steps; output %q", m.DebugOutput())
 }
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	for _, cfg := range []machine.Config{
+		{Model: cpu.Model(7)},
+		{Model: cpu.Model8086, MemorySize: 4 << 20},
+		{Model: cpu.Model80286, MemorySize: 32 << 10},
+		{Model: cpu.Model80286, BootOrder: "d"},
+		{Model: cpu.Model80286, HardDisks: [4]string{"/nonexistent/disk.vhd"}},
+		{Model: cpu.Model80286, Floppies: [2]string{"/nonexistent/a.img"}},
+	} {
+		if m, err := machine.New(cfg); err == nil {
+			m.Close()
+			t.Errorf("New(%+v) accepted", cfg)
+		}
+	}
+}

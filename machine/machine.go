@@ -141,6 +141,9 @@ func New(cfg Config) (m *Machine, err error) {
 	if cfg.BootOrder == "" {
 		cfg.BootOrder = "ca"
 	}
+	if cfg.Model < cpu.Model8086 || cfg.Model > cpu.Model80286 {
+		return nil, fmt.Errorf("machine: unknown CPU model %d", cfg.Model)
+	}
 	conv, ext, err := MemorySizes(cfg.MemorySize, cfg.Model == cpu.Model80286)
 	if err != nil {
 		return nil, err
