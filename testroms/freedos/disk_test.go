@@ -30,14 +30,14 @@ var diskCopyBatch = batch(append(append([]string{`ECHO PCEMU-BUILD`}, buildLines
 	`FDAPM POWEROFF`,
 )...)
 
-// TestDiskCopy lets FreeDOS write about 7 MB through the IDE controller
+// TestDiskCopy lets FreeDOS write about 5 MB through the IDE controller
 // into each kind of VHD, then checks every byte on the host.
 func TestDiskCopy(t *testing.T) {
 	needTools(t)
 	sharedImage(t)
 	// The image format must make no difference to the guest: the same
-	// run, instruction for instruction, on every kind.
-	// The disks left behind are then the same, sector for sector.
+	// run, instruction for instruction, on every kind, leaving the same
+	// virtual disk behind, sector for sector.
 	var mu sync.Mutex
 	runs := map[string]diskRun{}
 	defer func() {

@@ -245,25 +245,6 @@ func withFiles(t testing.TB, raw []byte, files map[string][]byte) []byte {
 // fileTime is the time stamp of the files the host puts on C:.
 var fileTime = time.Date(2024, time.December, 31, 10, 0, 0, 0, time.UTC)
 
-// guestFile reads a file from the root of the first partition of a raw
-// disk with mcopy (binary: no line-end conversion).
-func guestFile(t testing.TB, raw []byte, name string) []byte {
-	t.Helper()
-	dir := t.TempDir()
-	img := writeFile(t, dir, "disk.img", raw)
-	off, _ := partition(t, raw)
-	dst := filepath.Join(dir, "out")
-	out, err := exec.Command(tool(t, "mcopy"), "-n", "-i", fmt.Sprintf("%s@@%d", img, off), "::/"+name, dst).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s is not on the guest's C: (mcopy: %v)\n%s", name, err, out)
-	}
-	data, err := os.ReadFile(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // guestFiles reads several files at once (one copy of the disk for all).
 func guestFiles(t testing.TB, raw []byte, names ...string) map[string][]byte {
 	t.Helper()
