@@ -232,6 +232,7 @@ const flagsMask = FlagCF | FlagPF | FlagAF | FlagZF | FlagSF | FlagTF | FlagIF |
 func (c *CPU) SetFlags(f uint16) {
 	c.flags = f & flagsMask
 	c.lazy = lzNone
+	c.stopAt = 0 // IF may have come on with INTR held
 	c.syncTF()
 }
 
@@ -246,7 +247,10 @@ func (c *CPU) syncTF() {
 }
 
 // SetInterruptController sets who answers the interrupt acknowledge cycle.
-func (c *CPU) SetInterruptController(ic InterruptController) { c.ic = ic }
+func (c *CPU) SetInterruptController(ic InterruptController) {
+	c.ic = ic
+	c.stopAt = 0
+}
 
 // SetINTR sets the level of the maskable interrupt request line.
 func (c *CPU) SetINTR(level bool) {

@@ -47,7 +47,10 @@ loop:
 				c.events |= evTFArmed // TF as the instruction starts
 			}
 		}
-		if c.events == 0 {
+		// INTR held while IF=0 (a CLI section with an IRQ pending) needs
+		// no look per instruction: STI raises evShadow and SetFlags (POPF,
+		// IRET) resets stopAt.
+		if c.events == 0 || c.events == evINTR && (c.flags&FlagIF == 0 || c.ic == nil) {
 			c.stopAt = limit
 		}
 	}
