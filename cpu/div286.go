@@ -74,6 +74,16 @@ func (c *CPU) setDivFlags(f uint16) {
 	c.flags = c.flags&^arithFlags | f
 }
 
+// divide286 is DIV (signed=false) or IDIV of hi:lo by divisor on operands
+// of the given width (8 or 16). ok=false means interrupt 0; c.flags holds
+// what the 286 leaves either way.
+func (c *CPU) divide286(signed bool, hi, lo, divisor uint32, bits uint) (q, r uint32, ok bool) {
+	if signed {
+		return c.idiv286(hi, lo, divisor, bits)
+	}
+	return c.div286(hi, lo, divisor, bits)
+}
+
 // div286 is DIV of hi:lo by divisor on operands of the given width (8 or
 // 16). ok=false means interrupt 0; c.flags holds what the 286 leaves.
 func (c *CPU) div286(hi, lo, divisor uint32, bits uint) (q, r uint32, ok bool) {

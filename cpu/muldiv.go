@@ -49,11 +49,7 @@ func (c *CPU) group3Byte() {
 		}
 		if c.model == Model80286 {
 			a := c.Regs[AX]
-			div := c.div286
-			if c.reg == 7 {
-				div = c.idiv286
-			}
-			q, r, ok := div(uint32(a>>8), uint32(a&0xFF), uint32(v), 8)
+			q, r, ok := c.divide286(c.reg == 7, uint32(a>>8), uint32(a&0xFF), uint32(v), 8)
 			if !ok {
 				c.divideError()
 				return
@@ -122,11 +118,7 @@ func (c *CPU) group3Word() {
 			return
 		}
 		if c.model == Model80286 {
-			div := c.div286
-			if c.reg == 7 {
-				div = c.idiv286
-			}
-			q, r, ok := div(uint32(c.Regs[DX]), uint32(c.Regs[AX]), uint32(v), 16)
+			q, r, ok := c.divide286(c.reg == 7, uint32(c.Regs[DX]), uint32(c.Regs[AX]), uint32(v), 16)
 			if !ok {
 				c.divideError()
 				return
