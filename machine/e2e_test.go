@@ -123,7 +123,7 @@ func BenchmarkBenchBoot(b *testing.B) {
 	b.ReportMetric(float64(instr)/host.Seconds()/1e6, "MIPS")
 }
 
-// BenchmarkDiskReadINT13 reads a 16 MiB dynamic VHD (drive 81h) through
+// BenchmarkDiskReadINT13 reads a 16 MiB fixed VHD (drive 81h) through
 // INT 13h AH=42h in
 // 64-sector requests (BIOS, IDE controller, REP INSW bulk path, VHD) four
 // times and reports the guest's read rate.
@@ -156,7 +156,7 @@ dap:    db 16, 0
         dq 0
 `
 	img := filepath.Join(b.TempDir(), "d.vhd")
-	d, err := vhd.Create(img, vhd.CreateOptions{Size: 17 << 20})
+	d, err := vhd.Create(img, vhd.CreateOptions{Type: vhd.Fixed, Size: 17 << 20})
 	if err != nil {
 		b.Fatal(err)
 	}
