@@ -313,3 +313,48 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// INT 12h and INT 15h AH=88h report the memory that exists: with 1 MiB on
+// a 286 there is no extended memory (the adapter area is not RAM).
+func TestMemorySizeReported(t *testing.T) {
+	src := `
+        int 0x12
+        call hex
+        mov ah, 0x88
+        int 0x15
+        call hex
+        mov al, 0
+        out 0xF4, al
+hex:    mov cx, 4
+.d:     rol ax, 1
+        rol ax, 1
+        rol ax, 1
+        rol ax, 1
+        push ax
+        and al, 15
+        add al, '0'
+        cmp al, '9'
+        jbe .o
+        add al, 7
+.o:     out 0xE9, al
+        pop ax
+        loop .d
+        mov al, ' '
+        out 0xE9, al
+        ret
+`
+	for _, tc := range []struct {
+		size int
+		want string
+	}{
+		{1 << 20, "027F 0000 "},   // 639 KiB (1 KiB EBDA), no extended memory
+		{16 << 20, "027F 3C00 "},  // 15 MiB extended
+		{640 << 10, "027F 0000 "}, // the default
+	} {
+		m := bootProgram(t, machine.Config{Model: cpu.Model80286, MemorySize: tc.size}, src)
+		m.WaitStop(10 * time.Second)
+		if got := m.DebugOutput(); got != tc.want {
+			t.Errorf("-m %dK: INT 12h, INT 15h/88h = %q, want %q", tc.size>>10, got, tc.want)
+		}
+	}
+}
