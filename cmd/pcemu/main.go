@@ -249,7 +249,11 @@ func loop(ctx context.Context, cancel func(), m *machine.Machine, o *options, st
 		case ctx.Err() != nil:
 			cancel()
 			if *timedOut {
-				fmt.Fprintf(stderr, "pcemu: timeout after %v; the screen:\n%s\n", o.timeout, m.ScreenText())
+				post := ""
+				if c, ok := m.POSTCode(); ok {
+					post = fmt.Sprintf(" (last POST code %02Xh)", c)
+				}
+				fmt.Fprintf(stderr, "pcemu: timeout after %v%s; the screen:\n%s\n", o.timeout, post, m.ScreenText())
 				return exitTimeout
 			}
 			if s, ok := (*got).(syscall.Signal); ok {
