@@ -72,15 +72,13 @@ func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 			return nil, fmt.Errorf("-snapshot: %w", err)
 		}
 		child, err := vhd.CreateDifferencing(filepath.Join(dir, "snapshot.vhd"), abs)
+		// The open child lives on without its name: nothing is left
+		// behind in the temporary folder, even if pcemu is killed.
+		os.RemoveAll(dir)
 		if err != nil {
-			os.RemoveAll(dir)
 			return nil, err
 		}
-		return &hardDisk{drive: vhdDrive{child}, close: func() error {
-			err := child.Close()
-			os.RemoveAll(dir)
-			return err
-		}}, nil
+		return &hardDisk{drive: vhdDrive{child}, close: child.Close}, nil
 	}
 	d, err := vhd.Open(name, nil)
 	if err != nil {

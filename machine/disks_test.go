@@ -72,9 +72,14 @@ func TestOpenHardDiskVHD(t *testing.T) {
 	d.Close()
 
 	sector := bytes.Repeat([]byte{0x5A}, 512)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	hd, err := openHardDisk(name, true)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("-snapshot left %d files in the temporary folder", len(left))
 	}
 	if _, err := hd.drive.WriteAt(sector, 0); err != nil {
 		t.Fatal(err)
