@@ -13,6 +13,7 @@ import (
 
 	"pcemu/cpu"
 	"pcemu/ide"
+	"pcemu/internal/shared"
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
 	"pcemu/testroms/demo"
@@ -24,6 +25,9 @@ func bootProgram(t testing.TB, cfg machine.Config, src string) *machinetest.M {
 	t.Helper()
 	nasm, err := exec.LookPath("nasm")
 	if err != nil {
+		if shared.InCI() {
+			t.Fatal("nasm is not installed (make deps installs it)")
+		}
 		t.Skip("nasm not installed")
 	}
 	dir := t.TempDir()
@@ -357,4 +361,39 @@ hex:    mov cx, 4
 			t.Errorf("-m %dK: INT 12h, INT 15h/88h = %q, want %q", tc.size>>10, got, tc.want)
 		}
 	}
+}
+
+// Text written through INT 10h in a CGA graphics mode is drawn with the
+// ROM's 8x8 font (INT 43h), so it must be on the screen and readable back;
+// a ROM without the adapter's fonts would draw blanks.
+func TestGraphicsModeTeletype(t *testing.T) {
+	src := `
+        mov ax, 0x0004             ; 320x200, 4 colours
+        int 0x10
+        mov si, msg
+next:   lodsb
+        or al, al
+        jz done
+        mov ah, 0x0E
+        mov bx, 0x0003
+        int 0x10
+        jmp next
+done:   xor ax, ax
+        mov ds, ax
+        lds si, [0x43*4]           ; INT 43h: the 8x8 font
+        mov al, [si + 'A'*8 + 1]   ; a row of 'A' is not blank
+        or al, al
+        jz bad
+        mov al, 0
+        out 0xF4, al
+bad:    mov al, 1
+        out 0xF4, al
+msg:    db "PCEMU 4", 0
+`
+	m := bootProgram(t, machine.Config{Model: cpu.Model80286}, src)
+	reason, status := m.WaitStop(30 * time.Second)
+	if reason != machine.ExitPort || status != 1 {
+		t.Fatalf("stopped by %v with status %d, want exit port status 1 (font at INT 43h present)", reason, status)
+	}
+	m.ScreenContains("PCEMU 4")
 }

@@ -204,7 +204,12 @@ func New(cfg Config) (m *Machine, err error) {
 		Reset:     m.requestReset,
 		NoBoot:    m.noBoot,
 		Now:       m.Clock.Now,
-	}, cpuProcessor{m.CPU}, bus{m.Mem, m.Ports})
+		// The BIOS ROM carries the adapter's fonts for INT 1Fh/43h and
+		// AX=1130h, and draws text in graphics modes with them.
+		Font8x8:  video.Font8x8(),
+		Font8x14: video.Font8x14(),
+		Font8x16: video.Font8x16(),
+	}, bios.FromCPU(m.CPU), bus{m.Mem, m.Ports})
 	if err != nil {
 		return nil, err
 	}
@@ -468,15 +473,3 @@ func (m *Machine) Close() error {
 	m.closers = nil
 	return errors.Join(errs...)
 }
-
-// cpuProcessor gives the BIOS the CPU's registers.
-type cpuProcessor struct{ c *cpu.CPU }
-
-func (p cpuProcessor) Reg(r int) uint16       { return p.c.Regs[r] }
-func (p cpuProcessor) SetReg(r int, v uint16) { p.c.Regs[r] = v }
-func (p cpuProcessor) Seg(s int) uint16       { return p.c.Segs[s] }
-func (p cpuProcessor) SetSeg(s int, v uint16) { p.c.Segs[s] = v }
-func (p cpuProcessor) IP() uint16             { return p.c.IP }
-func (p cpuProcessor) SetIP(v uint16)         { p.c.IP = v }
-func (p cpuProcessor) Flags() uint16          { return p.c.Flags() }
-func (p cpuProcessor) SetFlags(v uint16)      { p.c.SetFlags(v) }
