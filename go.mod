@@ -3,7 +3,7 @@ module pcemu
 go 1.26
 
 require (
-	github.com/google/uuid v1.6.0 // indirect
-	github.com/spf13/pflag v1.1.0 // indirect
+	github.com/google/uuid v1.6.0
+	github.com/spf13/pflag v1.1.0
 	github.com/veandco/go-sdl2 v0.4.40
 )
