@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
+
+	"pcemu/vhd"
 )
 
 // SectorSize is the ATA logical sector: every transfer is whole sectors.
@@ -88,7 +91,10 @@ type RawFile struct {
 }
 
 // OpenRawFile opens a raw disk image. With readOnly the file is opened for
-// reading only and the drive rejects writes.
+// reading only and the drive rejects writes. As vhd.Open does for VHDs, a
+// writer holds an exclusive lock (flock) on the file and a reader a shared
+// one, so two emulators never write one image: a conflicting open fails
+// with ErrInUse.
 func OpenRawFile(name string, readOnly bool) (*RawFile, error) {
 	flag := os.O_RDWR
 	if readOnly {
@@ -106,6 +112,10 @@ func OpenRawFile(name string, readOnly bool) (*RawFile, error) {
 	if !fi.Mode().IsRegular() {
 		f.Close()
 		return nil, fmt.Errorf("ide: raw image %s: not a regular file", name)
+	}
+	if err := LockImage(f, readOnly); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("ide: raw image %s: %w", name, err)
 	}
 	size := fi.Size() &^ (SectorSize - 1)
 	if size == 0 {
@@ -164,3 +174,29 @@ func (r *RawFile) Close() error { return r.f.Close() }
 
 // ErrReadOnly is returned by a read-only drive's WriteAt.
 var ErrReadOnly = errors.New("drive is read-only")
+
+// ErrInUse: another process has the image open in a way that conflicts
+// (for writing, or at all when this open is for writing). It is the same
+// sentinel as vhd.ErrInUse, so one errors.Is test covers every image kind.
+var ErrInUse = vhd.ErrInUse
+
+// LockImage takes the advisory lock (flock) that keeps two emulators from
+// sharing an image file: exclusive for a writer, shared for a reader, and
+// without waiting. The lock lasts until f is closed. A conflict is
+// ErrInUse; the caller names the file.
+func LockImage(f *os.File, readOnly bool) error {
+	how := syscall.LOCK_EX
+	if readOnly {
+		how = syscall.LOCK_SH
+	}
+	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, syscall.EWOULDBLOCK) && readOnly:
+		return fmt.Errorf("%w: another process has it open for writing", ErrInUse)
+	case errors.Is(err, syscall.EWOULDBLOCK):
+		return fmt.Errorf("%w: another process has it open", ErrInUse)
+	}
+	return fmt.Errorf("lock: %w", err)
+}
