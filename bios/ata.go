@@ -1,10 +1,6 @@
 package bios
 
-import (
-	"strings"
-
-	"pcemu/cpu"
-)
+import "strings"
 
 // The BIOS side of the ATA/IDE interface (ATA/ATAPI-6, sections 6 and 8):
 // task file programming, PIO data moves, status polling. Everything goes
@@ -78,31 +74,60 @@ func (d *ataDrive) chsSectors() uint64 {
 	return uint64(d.lcyls) * uint64(d.lheads) * uint64(d.lspt)
 }
 
+// ataPoll reads the channel's status until BSY is clear, at most
+// ataPollsBeforePause times, and reports the last status and whether BSY
+// cleared. The emulated controller is synchronous, so a ready drive answers
+// on the first read.
+func (b *BIOS) ataPoll(base uint16) (st uint8, ready bool) {
+	for i := 0; i < ataPollsBeforePause; i++ {
+		st = b.bus.In8(base + ataStatus)
+		if st&ataBSY == 0 {
+			return st, true
+		}
+	}
+	return st, false
+}
+
+// busyWait is one wait for BSY to clear: the pauses in the ROM so far and
+// the virtual time the drive may stay busy.
+type busyWait struct {
+	pauses   int
+	deadline int64 // 0 until the first pause
+}
+
+// pause counts a pause in the ROM and reports whether the drive has been
+// busy too long: past ataTimeout of virtual time from the wait's start
+// (virtual time does not move while the BIOS polls, so the first pause is
+// the start), or past ataPauseLimit pauses without a clock.
+func (w *busyWait) pause(b *BIOS) (expired bool) {
+	w.pauses++
+	if b.cfg.Now == nil {
+		return w.pauses > ataPauseLimit
+	}
+	now := b.cfg.Now()
+	if w.deadline == 0 {
+		w.deadline = now + ataTimeout
+	}
+	return now > w.deadline
+}
+
 // ataWait polls the channel's status until BSY clears and calls k with it.
 // A drive that stays busy is waited for in the ROM's pause loop; one that
-// stays busy too long gets k(status, false).
+// stays busy too long gets k(status, false). POST and the disk services
+// that wait once use it; transfers have their own state (ataxfer.go).
 func (b *BIOS) ataWait(base uint16, k func(st uint8, ok bool)) {
-	pauses := 0
-	var deadline int64
-	if b.cfg.Now != nil {
-		deadline = b.cfg.Now() + ataTimeout
-	}
+	var w busyWait
 	var poll service
 	poll = func(b *BIOS) {
-		var st uint8
-		for i := 0; i < ataPollsBeforePause; i++ {
-			st = b.bus.In8(base + ataStatus)
-			if st&ataBSY == 0 {
-				k(st, true)
-				return
-			}
-		}
-		pauses++
-		if deadline != 0 && b.cfg.Now() > deadline || deadline == 0 && pauses > ataPauseLimit {
+		st, ready := b.ataPoll(base)
+		switch {
+		case ready:
+			k(st, true)
+		case w.pause(b):
 			k(st, false)
-			return
+		default:
+			b.waitBriefly(poll)
 		}
-		b.waitBriefly(poll)
 	}
 	poll(b)
 }
@@ -198,8 +223,8 @@ func translate(c, h, s int) (int, int, int) {
 // dst, in one bulk transfer when the bus offers it.
 func (b *BIOS) ataReadData(base uint16, dst []byte) {
 	n := 0
-	if bulk, ok := b.bus.(cpu.BulkPortIO); ok {
-		n = bulk.InsBulk(base+ataData, 2, dst) &^ 1
+	if b.bulk != nil {
+		n = b.bulk.InsBulk(base+ataData, 2, dst) &^ 1
 	}
 	for ; n < len(dst); n += 2 {
 		v := b.bus.In16(base + ataData)
@@ -210,8 +235,8 @@ func (b *BIOS) ataReadData(base uint16, dst []byte) {
 // ataWriteData moves one sector from src to the data port.
 func (b *BIOS) ataWriteData(base uint16, src []byte) {
 	n := 0
-	if bulk, ok := b.bus.(cpu.BulkPortIO); ok {
-		n = bulk.OutsBulk(base+ataData, 2, src) &^ 1
+	if b.bulk != nil {
+		n = b.bulk.OutsBulk(base+ataData, 2, src) &^ 1
 	}
 	for ; n < len(src); n += 2 {
 		b.bus.Out16(base+ataData, uint16(src[n])|uint16(src[n+1])<<8)
@@ -240,158 +265,4 @@ func ataStatusCode(st, er uint8, write bool) uint8 {
 		return 0x01 // aborted: the drive rejected the command
 	}
 	return 0xBB // undefined error
-}
-
-// xfer is one INT 13h transfer in progress on a hard disk.
-type xfer struct {
-	d      *ataDrive
-	op     int // xferRead, xferWrite, xferVerify
-	lba    uint64
-	count  int
-	done   int
-	addr   func(byteIndex int) uint32 // guest address of the buffer's byte
-	finish func(status uint8, done int)
-}
-
-const (
-	xferRead = iota
-	xferWrite
-	xferVerify
-)
-
-// ataTransfer runs x in chunks of at most 256 sectors (65536 with LBA48),
-// waiting for the drive in the ROM when it is busy, and calls x.finish.
-func (b *BIOS) ataTransfer(x *xfer) {
-	if x.done == x.count {
-		x.finish(0, x.done)
-		return
-	}
-	d := x.d
-	base := d.base()
-	b.ataWait(base, func(st uint8, ok bool) {
-		if !ok {
-			x.finish(0xAA, x.done) // drive not ready
-			return
-		}
-		lba := x.lba + uint64(x.done)
-		ext := d.lba48 && lba+uint64(x.count-x.done) > lba28Limit
-		n := min(x.count-x.done, 256)
-		if ext {
-			n = min(x.count-x.done, 65536)
-		}
-		var cmd uint8
-		switch x.op {
-		case xferRead:
-			cmd = cmdReadSectors
-		case xferWrite:
-			cmd = cmdWriteSectors
-		default:
-			cmd = cmdReadVerify
-		}
-		switch {
-		case ext:
-			cmd += 4 // the EXT forms: 24h, 34h, 42h (42h = 40h + 2)
-			if x.op == xferVerify {
-				cmd = cmdReadVerifyExt
-			}
-			b.bus.Out8(base+ataDevice, 0x40|d.dev()&0x10)
-			b.bus.Out8(base+ataCount, uint8(n>>8)) // "previous" contents first (ATA/ATAPI-6 6.20)
-			b.bus.Out8(base+ataLBALow, uint8(lba>>24))
-			b.bus.Out8(base+ataLBAMid, uint8(lba>>32))
-			b.bus.Out8(base+ataLBAHigh, uint8(lba>>40))
-			b.bus.Out8(base+ataCount, uint8(n))
-			b.bus.Out8(base+ataLBALow, uint8(lba))
-			b.bus.Out8(base+ataLBAMid, uint8(lba>>8))
-			b.bus.Out8(base+ataLBAHigh, uint8(lba>>16))
-		case d.lba:
-			b.bus.Out8(base+ataDevice, 0x40|d.dev()|uint8(lba>>24)&0x0F)
-			b.bus.Out8(base+ataCount, uint8(n))
-			b.bus.Out8(base+ataLBALow, uint8(lba))
-			b.bus.Out8(base+ataLBAMid, uint8(lba>>8))
-			b.bus.Out8(base+ataLBAHigh, uint8(lba>>16))
-		default: // a CHS-only drive: its own default geometry
-			c := lba / uint64(d.heads*d.spt)
-			h := lba / uint64(d.spt) % uint64(d.heads)
-			s := lba%uint64(d.spt) + 1
-			b.bus.Out8(base+ataDevice, d.dev()|uint8(h))
-			b.bus.Out8(base+ataCount, uint8(n))
-			b.bus.Out8(base+ataLBALow, uint8(s))
-			b.bus.Out8(base+ataLBAMid, uint8(c))
-			b.bus.Out8(base+ataLBAHigh, uint8(c>>8))
-		}
-		b.bus.Out8(base+ataStatus, cmd)
-		b.ataSectors(x, n)
-	})
-}
-
-// ataSectors moves the n sectors of the command just issued, one DRQ block
-// at a time.
-func (b *BIOS) ataSectors(x *xfer, n int) {
-	base := x.d.base()
-	left := n
-	var step func(st uint8, ok bool)
-	step = func(st uint8, ok bool) {
-		if !ok {
-			x.finish(0x80, x.done) // timeout
-			return
-		}
-		if st&(ataERR|ataDF) != 0 {
-			x.finish(ataStatusCode(st, b.bus.In8(base+ataError), x.op == xferWrite), x.done)
-			return
-		}
-		if x.op == xferVerify { // one completion for the whole command
-			x.done += n
-			b.ataTransfer(x)
-			return
-		}
-		if left == 0 { // write: the last sector is on the medium
-			b.ataTransfer(x)
-			return
-		}
-		if st&ataDRQ == 0 {
-			x.finish(0x20, x.done) // controller failure: no data phase
-			return
-		}
-		var buf [512]byte
-		off := x.done * 512
-		dst := b.guestSector(x.addr, off)
-		if x.op == xferRead {
-			if dst != nil {
-				b.ataReadData(base, dst)
-			} else {
-				b.ataReadData(base, buf[:])
-				for i, v := range buf {
-					b.wr8(x.addr(off+i), v)
-				}
-			}
-			x.done++
-			left--
-			if left == 0 {
-				b.ataTransfer(x)
-				return
-			}
-		} else {
-			if dst == nil {
-				for i := range buf {
-					buf[i] = b.rd8(x.addr(off + i))
-				}
-				dst = buf[:]
-			}
-			b.ataWriteData(base, dst)
-			x.done++
-			left--
-		}
-		b.ataWait(base, step)
-	}
-	b.ataWait(base, step)
-}
-
-// guestSector returns the 512 bytes of guest RAM the buffer has at byte
-// off when they are contiguous in the RAM slice, else nil.
-func (b *BIOS) guestSector(addr func(int) uint32, off int) []byte {
-	a := addr(off)
-	if addr(off+511) != a+511 {
-		return nil
-	}
-	return b.ramSlice(a, 512)
 }

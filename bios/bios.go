@@ -97,14 +97,16 @@ type Config struct {
 
 // BIOS is the firmware of one machine.
 type BIOS struct {
-	cfg Config
-	p   Processor
-	bus cpu.Bus
-	rom []byte
+	cfg  Config
+	p    Processor
+	bus  cpu.Bus
+	bulk cpu.BulkPortIO // bus as BulkPortIO, or nil
+	rom  []byte
 
 	svc map[uint16]service // IP after the stub's OUT -> handler
 
 	hd     []*ataDrive // BIOS drives 80h, 81h, ... in IDE order (primary master first)
+	xf     xfer        // the hard disk transfer INT 13h reuses (ataxfer.go)
 	floppy [2]*floppyDrive
 
 	pend      pending // services waiting in a ROM loop
@@ -143,6 +145,7 @@ func New(cfg Config, p Processor, bus cpu.Bus) (*BIOS, error) {
 		}
 	}
 	b := &BIOS{cfg: cfg, p: p, bus: bus, pend: pending{}}
+	b.bulk, _ = bus.(cpu.BulkPortIO)
 	for i, img := range cfg.Floppies {
 		if img == nil {
 			continue

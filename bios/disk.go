@@ -159,16 +159,9 @@ func (b *BIOS) diskCHS(d *ataDrive, fn uint8) {
 		b.diskDone(stBadCommand)
 		return
 	}
-	seg, off := b.p.Seg(cpu.ES), b.bx()
-	x := &xfer{
-		d: d, op: int(fn - 2), lba: lba, count: count,
-		addr: func(i int) uint32 { return linear(seg, off+uint16(i)) }, // wraps within the segment, like REP INSW
-		finish: func(st uint8, done int) {
-			b.setAL(uint8(done))
-			b.diskDone(st)
-		},
-	}
-	b.ataTransfer(x)
+	x := b.newXfer(d, int(fn-2), lba, count)
+	x.wrap, x.seg, x.off = true, b.p.Seg(cpu.ES), b.bx()
+	b.runXfer(x)
 }
 
 // diskExt runs AH=42h/43h/44h/47h from the disk address packet at DS:SI:
@@ -180,7 +173,7 @@ func (b *BIOS) diskExt(d *ataDrive, fn uint8) {
 	count := int(b.rd16(dap + 2))
 	off, seg := b.rd16(dap+4), b.rd16(dap+6)
 	lba := uint64(b.rd16(dap+8)) | uint64(b.rd16(dap+10))<<16 | uint64(b.rd16(dap+12))<<32 | uint64(b.rd16(dap+14))<<48
-	addr := func(i int) uint32 { return linear(seg, off) + uint32(i) } // EDD: the buffer is linear
+	buf := linear(seg, off) // EDD: the buffer is linear
 	if seg == 0xFFFF && off == 0xFFFF {
 		if size < 0x18 {
 			b.setDAPCount(dap, 0)
@@ -193,7 +186,7 @@ func (b *BIOS) diskExt(d *ataDrive, fn uint8) {
 			b.diskDone(stBadCommand)
 			return
 		}
-		addr = func(i int) uint32 { return uint32(flat) + uint32(i) }
+		buf = uint32(flat)
 	}
 	switch {
 	case size < 0x10 || count > 0x7F && fn != 0x47:
@@ -209,14 +202,9 @@ func (b *BIOS) diskExt(d *ataDrive, fn uint8) {
 		b.diskDone(stOK)
 		return
 	}
-	x := &xfer{
-		d: d, op: int(fn - 0x42), lba: lba, count: count, addr: addr,
-		finish: func(st uint8, done int) {
-			b.setDAPCount(dap, done)
-			b.diskDone(st)
-		},
-	}
-	b.ataTransfer(x)
+	x := b.newXfer(d, int(fn-0x42), lba, count)
+	x.linear, x.ext, x.dap = buf, true, dap
+	b.runXfer(x)
 }
 
 func (b *BIOS) setDAPCount(dap uint32, n int) { b.wr16(dap+2, uint16(n)) }

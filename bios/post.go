@@ -93,6 +93,7 @@ func (b *BIOS) post() {
 	b.p.SetSeg(cpu.DS, 0x40)
 	b.p.SetSeg(cpu.ES, 0)
 	clear(b.pend)
+	b.xf.active = false // a transfer cut off by a reset never resumes
 	b.bootIndex = 0
 
 	conventional := min(b.cfg.MemoryKB, 640)
