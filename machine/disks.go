@@ -97,6 +97,55 @@ func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 	return hd, nil
 }
 
+// sameImageTwice refuses a configuration that gives one image file to two
+// drives (-hda x.vhd -hdb x.vhd, or a hard disk and a floppy), which would
+// otherwise fail on the second open with the image lock's "in use", as if
+// another process had it. Files are compared by identity (os.SameFile), so
+// another spelling of the path or a link is caught too. Under -snapshot,
+// or for a file without write permission, every open is a reader and the
+// drives may share the file.
+func (c *Config) sameImageTwice() error {
+	type image struct {
+		flag, name string
+		st         os.FileInfo
+	}
+	var seen []image
+	check := func(flag, name string) error {
+		if name == "" {
+			return nil
+		}
+		st, err := os.Stat(name)
+		if err != nil {
+			return nil // the open names the file and the reason
+		}
+		for _, s := range seen {
+			if os.SameFile(s.st, st) && !c.Snapshot && writable(name) {
+				what := name
+				if name != s.name {
+					what = fmt.Sprintf("%s (as %s)", name, s.name)
+				}
+				return fmt.Errorf("%s: the same image is given twice (%s and %s); an image can back only one drive, except under -snapshot", what, s.flag, flag)
+			}
+		}
+		seen = append(seen, image{flag, name, st})
+		return nil
+	}
+	for i, name := range c.HardDisks {
+		if c.Drives[i] != nil {
+			continue
+		}
+		if err := check("-hd"+string(rune('a'+i)), name); err != nil {
+			return err
+		}
+	}
+	for i, name := range c.Floppies {
+		if err := check("-fd"+string(rune('a'+i)), name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // vhdCookie opens every VHD footer (and its copy at the start of dynamic
 // disks).
 var vhdCookie = []byte("conectix")

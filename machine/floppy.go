@@ -6,17 +6,21 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"pcemu/ide"
 )
 
 // floppyImage is a raw diskette image file (-fda, -fdb). The BIOS serves
 // floppies itself (this PC has no floppy controller), so the image only has
 // to read and write bytes. With a snapshot, or when the file cannot be
 // written (a read-only file is a write-protected diskette), writes land in a
-// private copy in memory or fail as on a write-protected disk.
+// private copy in memory or fail as on a write-protected disk. The file
+// stays open, and locked as hard disk images are (ide.LockImage: exclusive
+// when written, shared otherwise), until Close.
 type floppyImage struct {
 	name     string
-	f        *os.File // nil for an in-memory snapshot
-	mem      []byte
+	f        *os.File // nil once closed
+	mem      []byte   // the private copy under -snapshot, else nil
 	readOnly bool
 }
 
@@ -56,15 +60,21 @@ func openFloppy(name string, snapshot bool) (*floppyImage, error) {
 		f.Close()
 		return nil, fmt.Errorf("floppy image %s: size %d bytes is not a standard diskette (360K, 720K, 1.2M, 1.44M, 2.88M)", name, st.Size())
 	}
+	// Under -snapshot the file is only read, once, but the shared lock is
+	// held to the end as for a hard disk's snapshot: no other emulator
+	// writes the image while this one runs from it.
+	if err := ide.LockImage(f, readOnly); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("floppy image %s: %w", name, err)
+	}
 	img := &floppyImage{name: name, f: f, readOnly: readOnly}
 	if snapshot {
 		img.mem = make([]byte, st.Size())
-		_, err := f.ReadAt(img.mem, 0)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("floppy image: %w", err)
+		if _, err := f.ReadAt(img.mem, 0); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("floppy image %s: %w", name, err)
 		}
-		img.f, img.readOnly = nil, false
+		img.readOnly = false
 	}
 	return img, nil
 }
@@ -76,8 +86,11 @@ func writable(name string) bool {
 }
 
 func (d *floppyImage) Size() int64 {
-	if d.f == nil {
+	if d.mem != nil {
 		return int64(len(d.mem))
+	}
+	if d.f == nil {
+		return 0
 	}
 	st, err := d.f.Stat()
 	if err != nil {
@@ -87,7 +100,10 @@ func (d *floppyImage) Size() int64 {
 }
 
 func (d *floppyImage) ReadAt(p []byte, off int64) (int, error) {
-	if d.f != nil {
+	if d.mem == nil {
+		if d.f == nil {
+			return 0, fmt.Errorf("floppy image %s: %w", d.name, os.ErrClosed)
+		}
 		return d.f.ReadAt(p, off)
 	}
 	if off < 0 || off >= int64(len(d.mem)) {
@@ -104,7 +120,10 @@ func (d *floppyImage) WriteAt(p []byte, off int64) (int, error) {
 	if d.readOnly {
 		return 0, fmt.Errorf("floppy image %s: %w", d.name, ErrWriteProtected)
 	}
-	if d.f != nil {
+	if d.mem == nil {
+		if d.f == nil {
+			return 0, fmt.Errorf("floppy image %s: %w", d.name, os.ErrClosed)
+		}
 		if off+int64(len(p)) > d.Size() {
 			return 0, fmt.Errorf("floppy image %s: write past the end of the diskette", d.name)
 		}
@@ -124,7 +143,7 @@ func (d *floppyImage) Close() error {
 	f := d.f
 	d.f = nil
 	var err error
-	if !d.readOnly {
+	if !d.readOnly && d.mem == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

@@ -118,6 +118,9 @@ func (m *Machine) setupCMOS(floppySizes [2]int64) {
 // hda primary master, hdb primary slave, hdc secondary master, hdd
 // secondary slave (QEMU's order).
 func (m *Machine) attachDisks() error {
+	if err := m.cfg.sameImageTwice(); err != nil {
+		return err
+	}
 	m.IDE = ide.NewController(m.PIC.Line(IRQPrimary), m.PIC.Line(IRQSecondary))
 	for i := range 4 {
 		d := m.cfg.Drives[i]
