@@ -122,7 +122,7 @@ func (c *Config) sameImageTwice() error {
 			if os.SameFile(s.st, st) && !c.Snapshot && writable(name) {
 				what := name
 				if name != s.name {
-					what = fmt.Sprintf("%s (as %s)", name, s.name)
+					what = s.name + " and " + name
 				}
 				return fmt.Errorf("%s: the same image is given twice (%s and %s); an image can back only one drive, except under -snapshot", what, s.flag, flag)
 			}

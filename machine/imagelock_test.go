@@ -133,11 +133,12 @@ func TestSameImageTwice(t *testing.T) {
 		name  string
 		cfg   Config
 		flags string
+		names []string // the paths the message must show
 	}{
-		{"-hda -hdb", Config{HardDisks: [4]string{disk, disk}}, "-hda and -hdb"},
-		{"-hda -hdd through a link", Config{HardDisks: [4]string{disk, "", "", link}}, "-hda and -hdd"},
-		{"-hdb -fda", Config{HardDisks: [4]string{"", raw}, Floppies: [2]string{raw}}, "-hdb and -fda"},
-		{"-fda -fdb", Config{Floppies: [2]string{raw, raw}}, "-fda and -fdb"},
+		{"-hda -hdb", Config{HardDisks: [4]string{disk, disk}}, "-hda and -hdb", []string{disk}},
+		{"-hda -hdd through a link", Config{HardDisks: [4]string{disk, "", "", link}}, "-hda and -hdd", []string{disk, link}},
+		{"-hdb -fda", Config{HardDisks: [4]string{"", raw}, Floppies: [2]string{raw}}, "-hdb and -fda", []string{raw}},
+		{"-fda -fdb", Config{Floppies: [2]string{raw, raw}}, "-fda and -fdb", []string{raw}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := New(tc.cfg)
@@ -149,6 +150,11 @@ func TestSameImageTwice(t *testing.T) {
 			if !strings.Contains(msg, "same image is given twice") || !strings.Contains(msg, tc.flags) ||
 				strings.Contains(msg, "another process") {
 				t.Errorf("error %q; want the same image given twice (%s)", msg, tc.flags)
+			}
+			for _, n := range tc.names {
+				if !strings.Contains(msg, n) {
+					t.Errorf("error %q does not name %s", msg, n)
+				}
 			}
 		})
 	}
