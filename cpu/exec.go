@@ -73,19 +73,33 @@ loop:
 		// In bounds by the test just made (winEnd = len(mem)-7); unsafe.Add
 		// spares the slice bounds checks on the hottest line of the
 		// interpreter.
-		p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), a))
-		op = p[0]
+		//
+		// p and op shadow the decoder's: the hot path's values die here,
+		// so that they need no room in the stack frame.
+		p := (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), a))
+		op := p[0]
 		// The hot instructions, whole: they take their ModRM byte and
 		// immediates from the window and set IP once. Everything else,
 		// memory forms included, goes on to the opcode map below.
 		switch op {
-		case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38: // op r8, r8 (rm form)
+		// Below, nothing the head computed (ip, p, op) is used after a
+		// call: so none of it needs a place in the stack frame.
+		case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30: // op r8, r8 (rm form)
 			if m := p[1]; m >= 0xC0 {
 				c.IP = ip + 2
+				dst := m & 7
 				r := c.alu8(op>>3, c.reg8(m&7), c.reg8(m>>3&7))
-				if op != 0x38 {
-					c.setReg8(m&7, r)
+				c.setReg8(dst, r)
+				goto loop
+			}
+		case 0x38, 0x3A: // CMP r8, r8
+			if m := p[1]; m >= 0xC0 {
+				c.IP = ip + 2
+				a, b := c.reg8(m&7), c.reg8(m>>3&7)
+				if op == 0x3A {
+					a, b = b, a
 				}
+				c.subL8(a, b, 0)
 				goto loop
 			}
 		case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op r16, r16 (rm form)
@@ -94,13 +108,12 @@ loop:
 				aluOp, aluDst, aluA, aluB = op>>3, m&7, c.Regs[m&7], c.Regs[m>>3&7]
 				goto aluReg16
 			}
-		case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A: // op r8, r8 (reg form)
+		case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32: // op r8, r8 (reg form)
 			if m := p[1]; m >= 0xC0 {
 				c.IP = ip + 2
+				dst := m >> 3 & 7
 				r := c.alu8(op>>3, c.reg8(m>>3&7), c.reg8(m&7))
-				if op != 0x3A {
-					c.setReg8(m>>3&7, r)
-				}
+				c.setReg8(dst, r)
 				goto loop
 			}
 		case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, r16 (reg form)
@@ -120,8 +133,9 @@ loop:
 		case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
 			0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F: // Jcc rel8
 			c.IP = ip + 2
+			d := uint16(int8(p[1]))
 			if c.condFast(op) {
-				c.IP = ip + 2 + uint16(int8(p[1]))
+				c.IP += d
 			}
 			goto loop
 		case 0x81: // group 1 r16, imm16
@@ -260,9 +274,11 @@ loop:
 			// to a jump table.
 		}
 		c.IP = ip + 1
-	} else {
+		c.opStart = ip
 		c.csBase = cs
-		op = c.fetch8()
+		c.segOvr = -1
+		c.rep = 0
+		goto window
 	}
 	// Decoding state for the opcode map. The instructions above need none
 	// of it (no prefixes, nothing but the window to fetch from, faults
@@ -271,6 +287,14 @@ loop:
 	c.csBase = cs
 	c.segOvr = -1
 	c.rep = 0
+	op = c.fetch8()
+	ip = c.opStart
+	goto decode
+window:
+	// The window again, from the CPU state.
+	ip = c.opStart
+	p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), c.csBase+uint32(ip)))
+	op = p[0]
 	goto decode
 next:
 	p = nil
