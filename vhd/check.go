@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"syscall"
 )
 
 // Report is the result of Check or Repair. Errors make the image unusable
@@ -38,11 +37,9 @@ func Repair(name string) (*Report, error) {
 }
 
 func check(name string, repair bool) (*Report, error) {
-	flag, how := os.O_RDONLY, syscall.LOCK_SH
+	flag := os.O_RDONLY
 	if repair {
-		flag, how = os.O_RDWR, syscall.LOCK_EX
-	}
-	if repair {
+		flag = os.O_RDWR
 		// Like Open: a file without write permission is not changed, even
 		// by root.
 		if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o222 == 0 {
@@ -54,11 +51,8 @@ func check(name string, repair bool) (*Report, error) {
 		return nil, &PathError{File: name, Err: unwrapPathErr(err)}
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, &PathError{File: name, Err: fmt.Errorf("%w: another process has it open", ErrInUse)}
-		}
-		return nil, &PathError{File: name, Op: "lock", Err: err}
+	if err := lockFile(f, name, !repair); err != nil {
+		return nil, err
 	}
 	rep := &Report{}
 	im, err := parse(f, name)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -68,9 +67,9 @@ func createFile(name string) (*os.File, error) {
 		}
 		return nil, &PathError{File: name, Op: "create", Err: unwrapPathErr(err)}
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFile(f, name, false); err != nil {
 		f.Close()
-		return nil, &PathError{File: name, Op: "lock", Err: err}
+		return nil, err
 	}
 	return f, nil
 }

@@ -121,19 +121,9 @@ func Open(name string, opt *OpenOptions) (*Disk, error) {
 		f.Close()
 		return nil, &PathError{File: name, Err: errors.New("not a regular file")}
 	}
-	how := syscall.LOCK_SH
-	if !ro {
-		how = syscall.LOCK_EX
-	}
-	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
+	if err := lockFile(f, name, ro); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			if ro {
-				return nil, &PathError{File: name, Err: fmt.Errorf("%w: another process has it open for writing", ErrInUse)}
-			}
-			return nil, &PathError{File: name, Err: fmt.Errorf("%w: another process has it open", ErrInUse)}
-		}
-		return nil, &PathError{File: name, Op: "lock", Err: err}
+		return nil, err
 	}
 	d := &Disk{name: name, f: f, readOnly: ro, policy: o.Size, syncAlloc: true}
 	if err := d.load(&o); err != nil {
@@ -141,6 +131,26 @@ func Open(name string, opt *OpenOptions) (*Disk, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// lockFile takes the advisory lock (flock) that keeps two programs from
+// writing one image: shared for a reader, exclusive for a writer, without
+// waiting. It lasts until f is closed. A conflict is ErrInUse.
+func lockFile(f *os.File, name string, readOnly bool) error {
+	how := syscall.LOCK_EX
+	if readOnly {
+		how = syscall.LOCK_SH
+	}
+	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, syscall.EWOULDBLOCK) && readOnly:
+		return &PathError{File: name, Err: fmt.Errorf("%w: another process has it open for writing", ErrInUse)}
+	case errors.Is(err, syscall.EWOULDBLOCK):
+		return &PathError{File: name, Err: fmt.Errorf("%w: another process has it open", ErrInUse)}
+	}
+	return &PathError{File: name, Op: "lock", Err: err}
 }
 
 // unwrapPathErr drops the *os.PathError wrapper: our errors name the file.
