@@ -115,6 +115,20 @@ func Create(name string, opt CreateOptions) (*Disk, error) {
 		}
 	}
 	ft := newFooter(t, size, g, app)
+	if t == Fixed {
+		// A sparse file of the size, then the footer [VHD "Fixed Hard
+		// Disk Image"].
+		buf := make([]byte, FooterSize)
+		ft.Seal(buf)
+		return createImage(name, buf, size)
+	}
+	h := newHeader(uint32((size+int64(bs)-1)/int64(bs)), bs, 3*SectorSize)
+	return createImage(name, dynamicLayout(&ft, &h, nil), 0)
+}
+
+// createImage makes the new file name holding buf at offset at, syncs it
+// and opens it as a Disk for writing. On failure the file is removed.
+func createImage(name string, buf []byte, at int64) (*Disk, error) {
 	f, err := createFile(name)
 	if err != nil {
 		return nil, err
@@ -123,18 +137,6 @@ func Create(name string, opt CreateOptions) (*Disk, error) {
 		f.Close()
 		os.Remove(name)
 		return nil, err
-	}
-	var buf []byte
-	var at int64
-	if t == Fixed {
-		// A sparse file of the size, then the footer [VHD "Fixed Hard
-		// Disk Image"].
-		buf = make([]byte, FooterSize)
-		ft.Seal(buf)
-		at = size
-	} else {
-		h := newHeader(uint32((size+int64(bs)-1)/int64(bs)), bs, 3*SectorSize)
-		buf, at = dynamicLayout(&ft, &h, nil)
 	}
 	if _, err := f.WriteAt(buf, at); err != nil {
 		return fail(&PathError{File: name, Op: "create", Err: unwrapPathErr(err)})
@@ -163,8 +165,8 @@ func newHeader(entries, blockSize uint32, tableOffset uint64) Header {
 
 // dynamicLayout encodes a new dynamic or differencing image from offset 0:
 // footer copy, header, locator data (already placed in h), empty BAT and
-// the footer. It returns the bytes and 0.
-func dynamicLayout(ft *Footer, h *Header, locators [][]byte) ([]byte, int64) {
+// the footer.
+func dynamicLayout(ft *Footer, h *Header, locators [][]byte) []byte {
 	bat := make([]uint32, h.MaxTableEntries)
 	for i := range bat {
 		bat[i] = batUnused
@@ -179,7 +181,7 @@ func dynamicLayout(ft *Footer, h *Header, locators [][]byte) ([]byte, int64) {
 	}
 	copy(buf[h.TableOffset:], tb)
 	copy(buf[end:], buf[:FooterSize])
-	return buf, 0
+	return buf
 }
 
 // CreateDifferencing makes a differencing child of parent (any VHD) and
@@ -243,25 +245,5 @@ func CreateDifferencing(name, parent string) (*Disk, error) {
 		off += space
 	}
 	h.TableOffset = off
-	buf, at := dynamicLayout(&ft, &h, locs)
-	f, err := createFile(name)
-	if err != nil {
-		return nil, err
-	}
-	fail := func(err error) (*Disk, error) {
-		f.Close()
-		os.Remove(name)
-		return nil, err
-	}
-	if _, err := f.WriteAt(buf, at); err != nil {
-		return fail(&PathError{File: name, Op: "create", Err: unwrapPathErr(err)})
-	}
-	if err := f.Sync(); err != nil {
-		return fail(&PathError{File: name, Op: "create", Err: unwrapPathErr(err)})
-	}
-	d := &Disk{name: name, f: f, syncAlloc: true}
-	if err := d.load(&OpenOptions{}); err != nil {
-		return fail(err)
-	}
-	return d, nil
+	return createImage(name, dynamicLayout(&ft, &h, locs), 0)
 }
