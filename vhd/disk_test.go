@@ -152,3 +152,26 @@ func TestLocking(t *testing.T) {
 	}
 	ro.Close()
 }
+
+// HasFooterCookie finds the footer at the end, 511 bytes from it, or the
+// copy at 0, and nothing in a raw image.
+func TestHasFooterCookie(t *testing.T) {
+	footer := make([]byte, FooterSize)
+	copy(footer, footerCookie)
+	data := bytes.Repeat([]byte{0xF6}, 4*SectorSize)
+	for _, c := range []struct {
+		name string
+		img  []byte
+		want bool
+	}{
+		{"footer at the end", append(append([]byte{}, data...), footer...), true},
+		{"511-byte footer", append(append([]byte{}, data...), footer[:FooterSize-1]...), true},
+		{"copy at offset 0 only", append(append([]byte{}, footer...), data...), true},
+		{"raw image", data, false},
+		{"shorter than a cookie", []byte("conec"), false},
+	} {
+		if got := HasFooterCookie(bytes.NewReader(c.img), int64(len(c.img))); got != c.want {
+			t.Errorf("%s: HasFooterCookie = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package vhd
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,6 +29,23 @@ const (
 	// [VHD "Hard Disk Footer Format", Current Size; QEMU's VHD_MAX_SECTORS].
 	MaxSize = 2040 << 30
 )
+
+// HasFooterCookie reports whether the size bytes of r carry a footer cookie
+// where a VHD keeps one: 512 bytes from the end (511 in old Virtual PC
+// images) or, for a damaged end, the copy at offset 0 [VHD "Hard Disk
+// Footer Format"]. It tells a VHD from a raw image without validating it.
+func HasFooterCookie(r io.ReaderAt, size int64) bool {
+	var b [len(footerCookie)]byte
+	for _, off := range []int64{size - FooterSize, size - (FooterSize - 1), 0} {
+		if off < 0 {
+			continue
+		}
+		if n, _ := r.ReadAt(b[:], off); n == len(b) && string(b[:]) == footerCookie {
+			return true
+		}
+	}
+	return false
+}
 
 // vhdEpoch: the time_stamp counts seconds since 1 January 2000 UTC.
 var vhdEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -58,40 +58,25 @@ func (r *rawSource) BlockStatus(off int64) (bool, int64) {
 	return true, min(hole, r.size) - off
 }
 
-// looksLikeVHD: a footer cookie at the end (or 511 bytes from it) or at 0.
-func looksLikeVHD(f *os.File) bool {
-	fi, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	b := make([]byte, 8)
-	for _, off := range []int64{fi.Size() - 512, fi.Size() - 511, 0} {
-		if off >= 0 {
-			if n, _ := f.ReadAt(b, off); n == 8 && string(b) == "conectix" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
+// openSource opens a VHD (it has a footer cookie) read-only with its chain,
+// or else a raw image.
 func openSource(name string) (source, func(), error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	if looksLikeVHD(f) {
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if vhd.HasFooterCookie(f, fi.Size()) {
 		f.Close()
 		d, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true})
 		if err != nil {
 			return nil, nil, err
 		}
 		return d, func() { d.Close() }, nil
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
