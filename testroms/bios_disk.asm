@@ -727,27 +727,6 @@ fd_read_check:
         call report_pass
         ret
 
-; verify_run: CX sectors in buf hold the pattern for LBA DX:AX.., tag BL.
-; ZF=1 when all match.
-verify_run:
-        push ax
-        push cx
-        push dx
-        push si
-        mov si, buf
-.next:  call verify_sector
-        jne .out
-        add ax, 1
-        adc dx, 0
-        add si, 512
-        loop .next
-        cmp ax, ax
-.out:   pop si
-        pop dx
-        pop cx
-        pop ax
-        ret
-
 ; ext_setup: disk address packet for CX sectors at LBA DX:AX into buf.
 ext_setup:
         mov byte [dap], 10h

@@ -893,26 +893,6 @@ fill_run:
         pop ax
         ret
 
-; verify_run: CX sectors in buf hold the pattern for LBA DX:AX.., tag BL.
-verify_run:
-        push ax
-        push cx
-        push dx
-        push si
-        mov si, buf
-.next:  call verify_sector
-        jne .out
-        add ax, 1
-        adc dx, 0
-        add si, 512
-        loop .next
-        cmp ax, ax
-.out:   pop si
-        pop dx
-        pop cx
-        pop ax
-        ret
-
 irqs:      dw 0                         ; in the code segment: the handler uses CS
 irqstatus: db 0
 
