@@ -1,8 +1,6 @@
 package testroms
 
-import (
-	"pcemu/ide"
-)
+import "pcemu/ide"
 
 // patternDrive is an ide.Drive of any size that holds a program in its
 // first sectors and the pattern everywhere else, computed on the fly, so
@@ -15,6 +13,8 @@ type patternDrive struct {
 	written map[int64][]byte
 }
 
+var _ ide.Drive = (*patternDrive)(nil)
+
 func newPatternDrive(prog []byte, sectors int64, tag byte) *patternDrive {
 	return &patternDrive{sectors: sectors, prog: prog, tag: tag, written: map[int64][]byte{}}
 }
@@ -25,8 +25,8 @@ func (d *patternDrive) sector(lba int64) []byte {
 	}
 	s := make([]byte, 512)
 	if start := lba * 512; start < int64(len(d.prog)) {
-		copy(s, d.prog[start:])
-	} else if lba >= int64(len(d.prog)+511)/512 {
+		copy(s, d.prog[start:]) // the program's last sector is zero-padded, as in Image
+	} else {
 		FillSector(s, uint32(lba), d.tag)
 	}
 	return s

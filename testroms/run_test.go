@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"pcemu/cpu"
-	"pcemu/ide"
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
 	"pcemu/vhd"
@@ -131,8 +130,6 @@ func summarize(out string) (fails []string, passes int, done bool) {
 	}
 	return fails, passes, done
 }
-
-var _ ide.Drive = (*patternDrive)(nil)
 
 func modelName(m cpu.Model) string {
 	switch m {
