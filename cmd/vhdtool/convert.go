@@ -155,8 +155,7 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 		if d, ok := src.(*vhd.Disk); ok {
 			// Keep the source's size exactly: when the guest size is not
 			// the CHS size, the CHS cannot describe it.
-			g := d.Geometry()
-			if int64(g.Cylinders*g.Heads*g.SectorsPerTrack)*512 != d.Size() {
+			if d.Geometry().Sectors()*vhd.SectorSize != d.Size() {
 				opt.ForceSize = true
 			}
 			if blockSize == 0 && d.BlockSize() > 0 {
@@ -180,8 +179,9 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 	if err := copyData(src, dst, size, chunk, *progress, stderr); err != nil {
 		dst.Close()
 		os.Remove(dstName)
-		if strings.HasPrefix(err.Error(), "vhd: ") {
-			return fileError{dstName, err}
+		var we writeError
+		if errors.As(err, &we) {
+			return fileError{dstName, we.err}
 		}
 		return fileError{srcName, err}
 	}
@@ -302,7 +302,9 @@ func copyData(src source, dst destination, size, chunk int64, progress bool, std
 		if err == nil {
 			err = j.err
 			if err == nil && !j.zero {
-				_, err = dst.WriteAt(j.data, j.off)
+				if _, werr := dst.WriteAt(j.data, j.off); werr != nil {
+					err = writeError{werr}
+				}
 			}
 			if err != nil {
 				close(stop)
@@ -318,6 +320,13 @@ func copyData(src source, dst destination, size, chunk int64, progress bool, std
 	bar.done()
 	return nil
 }
+
+// writeError is copyData's failure to write the destination (any other
+// failure is the source's), so convert names the right file.
+type writeError struct{ err error }
+
+func (e writeError) Error() string { return e.err.Error() }
+func (e writeError) Unwrap() error { return e.err }
 
 // bar draws "[#####.....]  45%" on stderr, redrawn in place.
 type bar struct {
