@@ -23,7 +23,14 @@ func (c *CPU) exec(n int) (done int, err error) {
 	start := c.Instructions
 	limit := start + uint64(n)
 	c.stopAt = 0
+	// ip is the IP of the instruction about to run. The hot instructions
+	// below keep it in a register from one to the next (goto fast), also
+	// storing c.IP; everything else goes back through loop, which reloads it
+	// from c.IP (an I/O callback may have changed it).
+	var ip uint16
 loop:
+	ip = c.IP
+fast:
 	// One compare per instruction: stopAt is the limit while no event is
 	// pending, and 0 from the moment one is raised.
 	if c.Instructions >= c.stopAt {
@@ -53,9 +60,9 @@ loop:
 		if c.events == 0 || c.events == evINTR && (c.flags&FlagIF == 0 || c.ic == nil) {
 			c.stopAt = limit
 		}
+		ip = c.IP
 	}
 	c.Instructions++
-	ip := c.IP
 	cs := uint32(c.Segs[CS]) << 4
 	prefixes := 0
 	// Operands of a word ALU operation whose destination is a register,
@@ -86,124 +93,138 @@ loop:
 		// call: so none of it needs a place in the stack frame.
 		case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30: // op r8, r8 (rm form)
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				dst := m & 7
 				r := c.alu8(op>>3, c.reg8(m&7), c.reg8(m>>3&7))
 				c.setReg8(dst, r)
-				goto loop
+				goto fast
 			}
 		case 0x38, 0x3A: // CMP r8, r8
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				a, b := c.reg8(m&7), c.reg8(m>>3&7)
 				if op == 0x3A {
 					a, b = b, a
 				}
 				c.subL8(a, b, 0)
-				goto loop
+				goto fast
 			}
 		case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op r16, r16 (rm form)
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				aluOp, aluDst, aluA, aluB = op>>3, m&7, c.Regs[m&7], c.Regs[m>>3&7]
 				goto aluReg16
 			}
 		case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32: // op r8, r8 (reg form)
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				dst := m >> 3 & 7
 				r := c.alu8(op>>3, c.reg8(m>>3&7), c.reg8(m&7))
 				c.setReg8(dst, r)
-				goto loop
+				goto fast
 			}
 		case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, r16 (reg form)
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				aluOp, aluDst, aluA, aluB = op>>3, m>>3&7, c.Regs[m>>3&7], c.Regs[m&7]
 				goto aluReg16
 			}
 		case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47: // INC r16 (CF kept)
-			c.IP = ip + 1
+			ip++
+			c.IP = ip
 			c.Regs[op&7] = c.inc16(c.Regs[op&7])
-			goto loop
+			goto fast
 		case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F: // DEC r16
-			c.IP = ip + 1
+			ip++
+			c.IP = ip
 			c.Regs[op&7] = c.dec16(c.Regs[op&7])
-			goto loop
+			goto fast
 		case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
 			0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F: // Jcc rel8
-			c.IP = ip + 2
 			d := uint16(int8(p[1]))
+			ip += 2
 			if c.condFast(op) {
-				c.IP += d
+				ip += d
 			}
-			goto loop
+			c.IP = ip
+			goto fast
 		case 0x81: // group 1 r16, imm16
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 4
+				ip += 4
+				c.IP = ip
 				aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(p[2])|uint16(p[3])<<8
 				goto aluReg16
 			}
 		case 0x83: // group 1 r16, sign-extended imm8
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 3
+				ip += 3
+				c.IP = ip
 				aluOp, aluDst, aluA, aluB = m>>3&7, m&7, c.Regs[m&7], uint16(int8(p[2]))
 				goto aluReg16
 			}
 		case 0x84: // TEST r8, r8
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				c.logicL8(c.reg8(m&7) & c.reg8(m>>3&7))
-				goto loop
+				goto fast
 			}
 		case 0x85: // TEST r16, r16
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				c.logicL16(c.Regs[m&7] & c.Regs[m>>3&7])
-				goto loop
+				goto fast
 			}
 		case 0x88: // MOV r8, r8 (rm form)
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				c.setReg8(m&7, c.reg8(m>>3&7))
-				goto loop
+				goto fast
 			}
 		case 0x8A: // MOV r8, r8 (reg form)
 			if m := p[1]; m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				c.setReg8(m>>3&7, c.reg8(m&7))
-				goto loop
+				goto fast
 			}
 		case 0x89, 0x8B: // MOV rm16, r16 / MOV r16, rm16
 			m := p[1]
 			if m >= 0xC0 {
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				if op == 0x89 {
 					c.Regs[m&7] = c.Regs[m>>3&7]
 				} else {
 					c.Regs[m>>3&7] = c.Regs[m&7]
 				}
-				goto loop
+				goto fast
 			}
 			// Memory operand: address and RAM access written out.
 			rm := m & 7
 			seg := eaSegment[rm]
 			var off uint16
+			n := uint16(2) // instruction length
 			switch m >> 6 {
 			case 0:
 				if rm == 6 { // direct address
-					seg, off = DS, uint16(p[2])|uint16(p[3])<<8
-					c.IP = ip + 4
+					seg, off, n = DS, uint16(p[2])|uint16(p[3])<<8, 4
 					break
 				}
 				off = c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm]
-				c.IP = ip + 2
 			case 1:
 				off = c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm] + uint16(int8(p[2]))
-				c.IP = ip + 3
+				n = 3
 			default:
 				off = c.Regs[eaBase[rm]&7] + c.Regs[eaIndex[rm]&7]&eaIndexMask[rm] + (uint16(p[2]) | uint16(p[3])<<8)
-				c.IP = ip + 4
+				n = 4
 			}
 			la := uint32(c.Segs[seg&3])<<4 + uint32(off)
 			if la+1 < uint32(len(c.mem)) && off != 0xFFFF {
@@ -215,26 +236,32 @@ loop:
 					v := c.Regs[m>>3&7]
 					w[0], w[1] = uint8(v), uint8(v>>8)
 				}
-			} else {
-				c.opStart = ip // where a 286 overrun fault points
-				if op == 0x8B {
-					c.Regs[m>>3&7] = c.read16Slow(seg, off)
-				} else {
-					c.write16Slow(seg, off, c.Regs[m>>3&7])
-				}
+				ip += n
+				c.IP = ip
+				goto fast
 			}
-			goto loop
+			c.IP = ip + n
+			c.opStart = ip // where a 286 overrun fault points
+			if op == 0x8B {
+				c.Regs[m>>3&7] = c.read16Slow(seg, off)
+			} else {
+				c.write16Slow(seg, off, c.Regs[m>>3&7])
+			}
+			goto loop // a device's Read8/Write8 may have changed the CPU
 		case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7: // MOV r8, imm8
-			c.IP = ip + 2
+			ip += 2
+			c.IP = ip
 			c.setReg8(op&7, p[1])
-			goto loop
+			goto fast
 		case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF: // MOV r16, imm16
-			c.IP = ip + 3
+			ip += 3
+			c.IP = ip
 			c.Regs[op&7] = uint16(p[1]) | uint16(p[2])<<8
-			goto loop
+			goto fast
 		case 0xD1:
 			if m := p[1]; m&0xF8 == 0xE0 { // SHL r16,1
-				c.IP = ip + 2
+				ip += 2
+				c.IP = ip
 				v := c.Regs[m&7]
 				r := v << 1
 				f := c.flags&^arithFlags | szp16(r) | v>>15
@@ -244,18 +271,21 @@ loop:
 				c.flags = f
 				c.lazy = lzNone
 				c.Regs[m&7] = r
-				goto loop
+				goto fast
 			}
 		case 0xE0, 0xE1, 0xE2: // LOOPNZ, LOOPZ, LOOP
-			c.IP = ip + 2
+			d := uint16(int8(p[1]))
+			ip += 2
 			c.Regs[CX]--
 			if c.Regs[CX] != 0 && (op == 0xE2 || c.zero() == (op == 0xE1)) {
-				c.IP = ip + 2 + uint16(int8(p[1]))
+				ip += d
 			}
-			goto loop
+			c.IP = ip
+			goto fast
 		case 0xEB: // JMP rel8
-			c.IP = ip + 2 + uint16(int8(p[1]))
-			goto loop
+			ip += 2 + uint16(int8(p[1]))
+			c.IP = ip
+			goto fast
 		case 0x04, 0x05, 0x06, 0x07, 0x0C, 0x0D, 0x0E, 0x0F, 0x14, 0x15, 0x16, 0x17,
 			0x1C, 0x1D, 0x1E, 0x1F, 0x24, 0x25, 0x26, 0x27, 0x2C, 0x2D, 0x2E, 0x2F,
 			0x34, 0x35, 0x36, 0x37, 0x3C, 0x3D, 0x3E, 0x3F, 0x50, 0x51, 0x52, 0x53,
@@ -350,6 +380,7 @@ decode:
 		}
 	case 0x05, 0x0D, 0x15, 0x1D, 0x25, 0x2D, 0x35, 0x3D: // op AX, imm16
 		aluOp, aluDst, aluA, aluB = op>>3, AX, c.Regs[AX], c.fetch16()
+		ip = c.IP
 		goto aluReg16
 	case 0x06, 0x0E, 0x16, 0x1E: // PUSH sreg
 		c.push16(c.Segs[op>>3])
@@ -907,7 +938,7 @@ aluReg16:
 	case 7: // CMP
 		c.subL16(aluA, aluB, 0)
 	}
-	goto loop
+	goto fast // ip is c.IP on every way here
 }
 
 // armTrap turns the TF seen at the start of the last instruction into a
