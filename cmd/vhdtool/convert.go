@@ -119,11 +119,9 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 	}
 	var blockSize uint32
 	if *bsS != "" {
-		bs, err := parseSize(*bsS)
-		if err != nil || bs <= 0 || bs > 1<<31 {
-			return usageError{fmt.Sprintf("convert: --block-size %q: invalid", *bsS)}
+		if blockSize, err = parseBlockSize("convert", *bsS); err != nil {
+			return err
 		}
-		blockSize = uint32(bs)
 	}
 	src, closeSrc, err := openSource(srcName)
 	if err != nil {

@@ -50,11 +50,9 @@ func cmdCreate(args []string, stdout io.Writer) error {
 			if opt.Type == vhd.Fixed {
 				return usageError{"create: --block-size applies to dynamic images only"}
 			}
-			bs, err := parseSize(*bsS)
-			if err != nil || bs <= 0 || bs > 1<<31 {
-				return usageError{fmt.Sprintf("create: --block-size %q: invalid", *bsS)}
+			if opt.BlockSize, err = parseBlockSize("create", *bsS); err != nil {
+				return err
 			}
-			opt.BlockSize = uint32(bs)
 		}
 		d, err = vhd.Create(file, opt)
 		if err != nil {

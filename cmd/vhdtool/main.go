@@ -176,3 +176,13 @@ func parseSize(s string) (int64, error) {
 	}
 	return n * mult, nil
 }
+
+// parseBlockSize reads cmd's --block-size; package vhd checks that it is a
+// power of two in range.
+func parseBlockSize(cmd, s string) (uint32, error) {
+	bs, err := parseSize(s)
+	if err != nil || bs <= 0 || bs > 1<<31 {
+		return 0, usageError{fmt.Sprintf("%s: --block-size %q: invalid", cmd, s)}
+	}
+	return uint32(bs), nil
+}
