@@ -86,23 +86,30 @@ func roundedCHS(size int64) (CHS, int64) {
 }
 
 // ataGeometry is a geometry a BIOS and an ATA drive can use: the VHD CHS
-// when it fits the ATA limits, else the specification's algorithm applied
-// to the size (which fits below 65535*16*63 sectors unless the cylinders
-// exceed 16383), else the largest ATA geometry 16383/16/63.
+// when it fits the ATA limits and the disk, else ATAGeometryFor the size.
 func ataGeometry(vhdCHS CHS, size int64) Geometry {
-	fits := func(g CHS) bool {
-		return g.Cylinders >= 1 && g.Cylinders <= ataMaxCylinders && g.Heads >= 1 &&
-			g.Heads <= ataMaxHeads && g.SectorsPerTrack >= 1 && g.SectorsPerTrack <= ataMaxSectors
+	if g := vhdCHS.geometry(); g.fitsATA() && vhdCHS.Sectors()*SectorSize <= size {
+		return g
 	}
-	if fits(vhdCHS) && vhdCHS.Sectors()*SectorSize <= size {
-		return vhdCHS.geometry()
-	}
-	g := CHSFromSectors(size / SectorSize)
-	if g.Cylinders == 0 {
-		g.Cylinders = 1
-	}
-	if fits(g) {
-		return g.geometry()
+	return ATAGeometryFor(size / SectorSize)
+}
+
+// ATAGeometryFor is the default ATA translation of a disk of the given
+// number of sectors: the specification's algorithm (CHSFromSectors, at
+// least one cylinder), which fits ATA below 16383*16*63 sectors, else the
+// largest ATA geometry 16383/16/63 (ATA/ATAPI-6, IDENTIFY DEVICE words 1,
+// 3, 6). A raw image and the same disk as a VHD so show one geometry.
+func ATAGeometryFor(sectors int64) Geometry {
+	g := CHSFromSectors(sectors).geometry()
+	g.Cylinders = max(g.Cylinders, 1)
+	if g.fitsATA() {
+		return g
 	}
 	return Geometry{ataMaxCylinders, ataMaxHeads, ataMaxSectors}
+}
+
+// fitsATA reports whether g fits the ATA CHS registers and IDENTIFY words.
+func (g Geometry) fitsATA() bool {
+	return g.Cylinders >= 1 && g.Cylinders <= ataMaxCylinders && g.Heads >= 1 &&
+		g.Heads <= ataMaxHeads && g.SectorsPerTrack >= 1 && g.SectorsPerTrack <= ataMaxSectors
 }

@@ -81,3 +81,27 @@ func TestATAGeometry(t *testing.T) {
 		}
 	}
 }
+
+// ATAGeometryFor follows the specification's algorithm while it fits ATA,
+// else saturates at 16383/16/63.
+func TestATAGeometryFor(t *testing.T) {
+	for _, v := range []struct {
+		sectors int64
+		want    Geometry
+	}{
+		{0, Geometry{1, 4, 17}},
+		{1, Geometry{1, 4, 17}},
+		{20480, Geometry{301, 4, 17}},
+		{65552, Geometry{964, 4, 17}},
+		{1 << 21, Geometry{2080, 16, 63}},
+		{16383*16*63 - 1, Geometry{16382, 16, 63}},
+		{16383 * 16 * 63, Geometry{16383, 16, 63}},
+		{16383*16*63 + 16*63, Geometry{16383, 16, 63}},
+		{65535 * 16 * 63, Geometry{16383, 16, 63}},
+		{MaxSize / 512, Geometry{16383, 16, 63}},
+	} {
+		if got := ATAGeometryFor(v.sectors); got != v.want {
+			t.Errorf("ATAGeometryFor(%d) = %v, want %v", v.sectors, got, v.want)
+		}
+	}
+}
