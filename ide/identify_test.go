@@ -3,6 +3,8 @@ package ide
 import (
 	"strings"
 	"testing"
+
+	"pcemu/vhd"
 )
 
 func words(b []byte) []uint16 {
@@ -205,6 +207,18 @@ func TestGeometryFor(t *testing.T) {
 		}
 		if g := GeometryFor(tc.sectors); !g.valid() {
 			t.Errorf("GeometryFor(%d) = %v is not ATA-valid", tc.sectors, g)
+		}
+	}
+}
+
+// A raw image and the same disk as a VHD show one default geometry: ide's
+// GeometryFor and vhd's ATAGeometryFor agree at every size.
+func TestGeometryForMatchesVHD(t *testing.T) {
+	for s := int64(0); s < 1<<33; s = s*5/4 + 1 {
+		for _, n := range []int64{s, s + 1, s*17 - 1, s * 63} {
+			if g, v := GeometryFor(n), Geometry(vhd.ATAGeometryFor(n)); g != v {
+				t.Fatalf("%d sectors: ide.GeometryFor %v, vhd.ATAGeometryFor %v", n, g, v)
+			}
 		}
 	}
 }
