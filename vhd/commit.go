@@ -27,9 +27,8 @@ func Commit(child string, progress func(done, total int64)) error {
 	if p.ReadOnly() {
 		return &PathError{File: c.parentPath, Op: "commit", Err: errors.New("parent is not writable")}
 	}
-	if p.footer.UniqueID != c.header.ParentUniqueID {
-		return formatErr(child, "dynamic header", "parent_unique_id", "%s does not match the unique_id %s of the parent %s",
-			c.header.ParentUniqueID, p.footer.UniqueID, c.parentPath)
+	if err := c.checkParentID(p); err != nil {
+		return err
 	}
 	buf := make([]byte, c.blockSize)
 	total := int64(len(c.bat)) * c.blockSize

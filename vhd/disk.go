@@ -382,11 +382,20 @@ func (d *Disk) load(o *OpenOptions) error {
 				return &ParentError{Child: d.name, Err: err}
 			}
 			d.parent = pd
-			if pd.footer.UniqueID != h.ParentUniqueID {
-				return formatErr(d.name, "dynamic header", "parent_unique_id", "%s does not match the unique_id %s of the parent %s",
-					h.ParentUniqueID, pd.footer.UniqueID, p)
+			if err := d.checkParentID(pd); err != nil {
+				return err
 			}
 		}
+	}
+	return nil
+}
+
+// checkParentID verifies that p is the parent this differencing disk was
+// made from [VHD "Dynamic Disk Header Format", Parent Unique ID].
+func (d *Disk) checkParentID(p *Disk) error {
+	if p.footer.UniqueID != d.header.ParentUniqueID {
+		return formatErr(d.name, "dynamic header", "parent_unique_id", "%s does not match the unique_id %s of the parent %s",
+			d.header.ParentUniqueID, p.footer.UniqueID, p.name)
 	}
 	return nil
 }
