@@ -12,9 +12,7 @@ import (
 
 // The three fonts, built once from glyphArt.
 var (
-	font8  = buildFont(8)
-	font14 = buildFont(14)
-	font16 = buildFont(16)
+	font8, font14, font16 = buildFonts()
 
 	// glyphIndex8x8 finds the code of an 8x8 bitmap (graphics-mode text
 	// readout). Where two codes share a bitmap the lower one wins, except
@@ -73,11 +71,16 @@ func parseArt() (g [256][8]uint8, defined [256]bool) {
 	return g, defined
 }
 
+// buildFonts parses glyphArt once and builds the three fonts from it.
+func buildFonts() (f8, f14, f16 []byte) {
+	art, defined := parseArt()
+	return buildFont(&art, &defined, 8), buildFont(&art, &defined, 14), buildFont(&art, &defined, 16)
+}
+
 // buildFont makes the font of height h (8, 14 or 16): the drawn glyphs
 // scaled by repeating rows, the line-drawing and block characters
 // generated at the native height.
-func buildFont(h int) []byte {
-	art, defined := parseArt()
+func buildFont(art *[256][8]uint8, defined *[256]bool, h int) []byte {
 	rowOf := scaleRows(h)
 	f := make([]byte, 256*h)
 	for c := 0; c < 256; c++ {
