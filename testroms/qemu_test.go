@@ -50,10 +50,10 @@ func TestProgramsUnderQEMU(t *testing.T) {
 			hd := filepath.Join(dir, p+".img")
 			fd := filepath.Join(dir, p+"-floppy.img")
 			out := filepath.Join(dir, "debugcon.txt")
-			if err := os.WriteFile(hd, Image(prog, HardDiskSectors, TagHardDisk), 0o644); err != nil {
+			if err := WriteHardDisk(hd, prog); err != nil { // raw: the name is .img
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(fd, Image(nil, FloppySectors, TagFloppy), 0o644); err != nil {
+			if err := WriteFloppy(fd); err != nil {
 				t.Fatal(err)
 			}
 			// -icount: virtual time follows the instruction count, so the

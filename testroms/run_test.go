@@ -2,7 +2,6 @@ package testroms
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"pcemu/cpu"
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
-	"pcemu/vhd"
 )
 
 // programTimeout bounds one program's run in virtual time; the slowest
@@ -23,19 +21,11 @@ const programTimeout = 60 * time.Second
 func writeDisks(t *testing.T, dir, name string, prog []byte) (hd, fd string) {
 	t.Helper()
 	hd = filepath.Join(dir, name+".vhd")
-	d, err := vhd.Create(hd, vhd.CreateOptions{Type: vhd.Dynamic, Size: HardDiskSectors * 512})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.WriteAt(Image(prog, HardDiskSectors, TagHardDisk), 0); err != nil {
-		d.Close()
-		t.Fatal(err)
-	}
-	if err := d.Close(); err != nil {
-		t.Fatal(err)
-	}
 	fd = filepath.Join(dir, name+"-floppy.img")
-	if err := os.WriteFile(fd, Image(nil, FloppySectors, TagFloppy), 0o644); err != nil {
+	if err := WriteHardDisk(hd, prog); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFloppy(fd); err != nil {
 		t.Fatal(err)
 	}
 	return hd, fd

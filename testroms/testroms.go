@@ -13,6 +13,10 @@ package testroms
 import (
 	"embed"
 	"encoding/binary"
+	"os"
+	"strings"
+
+	"pcemu/vhd"
 )
 
 // Programs are the test programs, by name (name.asm / name.bin).
@@ -62,4 +66,30 @@ func Image(prog []byte, sectors int, tag byte) []byte {
 		FillSector(img[lba*512:(lba+1)*512], uint32(lba), tag)
 	}
 	return img
+}
+
+// WriteHardDisk writes the hard disk a program expects (the program, then
+// the pattern with TagHardDisk, HardDiskSectors in all) to name: a dynamic
+// VHD when the name ends in .vhd, else a raw image. Like vhdtool it never
+// overwrites an existing VHD.
+func WriteHardDisk(name string, prog []byte) error {
+	img := Image(prog, HardDiskSectors, TagHardDisk)
+	if !strings.HasSuffix(strings.ToLower(name), ".vhd") {
+		return os.WriteFile(name, img, 0o644)
+	}
+	d, err := vhd.Create(name, vhd.CreateOptions{Type: vhd.Dynamic, Size: int64(len(img))})
+	if err != nil {
+		return err
+	}
+	if _, err := d.WriteAt(img, 0); err != nil {
+		d.Close()
+		return err
+	}
+	return d.Close()
+}
+
+// WriteFloppy writes the 1.44 MB floppy the programs expect, the pattern
+// with TagFloppy in every sector, as a raw image.
+func WriteFloppy(name string) error {
+	return os.WriteFile(name, Image(nil, FloppySectors, TagFloppy), 0o644)
 }

@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"pcemu/testroms"
-	"pcemu/vhd"
 )
 
 func main() {
@@ -42,24 +41,11 @@ func run(prog, hda, fda string) error {
 	if err != nil {
 		return fmt.Errorf("program %q: no such test program (have %s)", prog, strings.Join(testroms.Programs, ", "))
 	}
-	img := testroms.Image(bin, testroms.HardDiskSectors, testroms.TagHardDisk)
-	if strings.HasSuffix(strings.ToLower(hda), ".vhd") {
-		d, err := vhd.Create(hda, vhd.CreateOptions{Type: vhd.Dynamic, Size: int64(len(img))})
-		if err != nil {
-			return err
-		}
-		if _, err := d.WriteAt(img, 0); err != nil {
-			d.Close()
-			return err
-		}
-		if err := d.Close(); err != nil {
-			return err
-		}
-	} else if err := os.WriteFile(hda, img, 0o644); err != nil {
+	if err := testroms.WriteHardDisk(hda, bin); err != nil {
 		return err
 	}
 	if fda != "" {
-		return os.WriteFile(fda, testroms.Image(nil, testroms.FloppySectors, testroms.TagFloppy), 0o644)
+		return testroms.WriteFloppy(fda)
 	}
 	return nil
 }
