@@ -82,17 +82,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usageText)
 		return 0
 	}
-	if errors.Is(err, errReported) {
-		return 1
-	}
 	fmt.Fprintf(stderr, "vhdtool: %v\n", err)
 	return 1
 }
 
-var (
-	errHelp     = errors.New("help")
-	errReported = errors.New("problems already reported")
-)
+// errHelp asks run to print the usage text on standard output.
+var errHelp = errors.New("help")
 
 func dispatch(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
