@@ -342,35 +342,106 @@ func TestKillDuringCopy(t *testing.T) {
 var readyBatch = batch(`ECHO PCEMU-READY>COM1`)
 
 // TestImageInUse: a second pcemu on an image that one is running from
-// refuses to start, naming the image and saying it is in use.
+// refuses to start, naming the image and saying it is in use: a VHD, a raw
+// hard disk image and a floppy image, each locked exclusively by a pcemu
+// that writes it. A pcemu under -snapshot only reads its images: a writer
+// beside it refuses, another -snapshot runs.
 func TestImageInUse(t *testing.T) {
 	needTools(t)
 	sharedImage(t)
 	img := makeImage(t, kindDynamic, map[string][]byte{"AUTOEXEC.BAT": readyBatch})
-	first := startPcemu(t, "first pcemu", "-hda", img.path)
-	first.waitLine("PCEMU-READY", 1)
+	raw := writeFile(t, t.TempDir(), "freedos.img", flatten(t, img.path))
+	fd := floppy(t, nil)
 
-	for _, args := range [][]string{
-		{"-hda", img.path},
-		// A snapshot reads the image, which the first one is writing.
-		{"-hda", img.path, "-snapshot"},
+	// second is a pcemu started beside the first; image is the file its
+	// message must name.
+	type second struct {
+		image string
+		args  []string
+	}
+	for _, tc := range []struct {
+		name    string
+		first   []string
+		refused []second
+		shared  [][]string // must reach the prompt beside the first
+		same    []string   // images that must not change
+	}{
+		{
+			name:  "vhd",
+			first: []string{"-hda", img.path},
+			refused: []second{
+				{img.path, []string{"-hda", img.path}},
+				// A snapshot reads the image, which the first one is writing.
+				{img.path, []string{"-hda", img.path, "-snapshot"}},
+			},
+		},
+		{
+			name:  "raw",
+			first: []string{"-hda", raw},
+			refused: []second{
+				{raw, []string{"-hda", raw}},
+				{raw, []string{"-hda", raw, "-snapshot"}},
+			},
+		},
+		{
+			name:  "floppy",
+			first: []string{"-hda", img.path, "-fda", fd},
+			refused: []second{
+				{fd, []string{"-fda", fd}},
+				{fd, []string{"-fda", fd, "-snapshot"}},
+			},
+		},
+		{
+			name:  "snapshot",
+			first: []string{"-snapshot", "-hda", raw, "-fda", fd},
+			refused: []second{
+				{raw, []string{"-hda", raw}},
+				{fd, []string{"-hda", img.path, "-fda", fd}},
+			},
+			shared: [][]string{{"-snapshot", "-hda", raw, "-fda", fd}},
+			same:   []string{raw, fd},
+		},
 	} {
-		start := time.Now()
-		status, _, stderr := runPcemu(t, args...)
-		t.Logf("second pcemu %s: status %d after %v: %s", strings.Join(args, " "), status, time.Since(start).Round(time.Millisecond), strings.TrimSpace(stderr))
-		if status != 1 {
-			t.Errorf("second pcemu %s: exit status %d, want 1", strings.Join(args, " "), status)
-		}
-		if !strings.Contains(stderr, img.path) || !strings.Contains(stderr, "in use") {
-			t.Errorf("second pcemu %s: the message does not name the image and say it is in use:\n%s", strings.Join(args, " "), stderr)
-		}
-	}
-	if !first.running() {
-		t.Fatalf("the first pcemu ended (%v)\nstderr:\n%s", first.state, first.errors())
-	}
-	first.signal(syscall.SIGTERM)
-	if st := first.wait(); st.ExitCode() != 128+int(syscall.SIGTERM) {
-		t.Errorf("the first pcemu ended with %v after SIGTERM, want exit status %d\nstderr:\n%s", st, 128+int(syscall.SIGTERM), first.errors())
+		t.Run(tc.name, func(t *testing.T) {
+			hashes := map[string]string{}
+			for _, f := range tc.same {
+				hashes[f] = hashFile(t, f)
+			}
+			first := startPcemu(t, "first pcemu", tc.first...)
+			first.waitLine("PCEMU-READY", 1)
+			for _, sc := range tc.refused {
+				start := time.Now()
+				// A pcemu that wrongly starts ends at its (later,
+				// overriding) --timeout instead of holding up the suite.
+				status, _, stderr := runPcemu(t, append(sc.args, "--timeout", "20s")...)
+				t.Logf("second pcemu %s: status %d after %v: %s", strings.Join(sc.args, " "), status, time.Since(start).Round(time.Millisecond), strings.TrimSpace(stderr))
+				if status != 1 {
+					t.Errorf("second pcemu %s: exit status %d, want 1", strings.Join(sc.args, " "), status)
+				}
+				if !strings.Contains(stderr, sc.image) || !strings.Contains(stderr, "in use") {
+					t.Errorf("second pcemu %s: the message does not name %s and say it is in use:\n%s", strings.Join(sc.args, " "), sc.image, stderr)
+				}
+			}
+			for _, args := range tc.shared {
+				args = append(args, "-serial", "stdio", "--expect", `C:\>`)
+				status, stdout, stderr := runPcemu(t, args...)
+				if status != 0 || !strings.Contains(stdout, "PCEMU-READY") {
+					t.Errorf("second pcemu %s: exit status %d, COM1 %q\nstderr:\n%s", strings.Join(args, " "), status, stdout, stderr)
+				}
+			}
+			if !first.running() {
+				t.Fatalf("the first pcemu ended (%v)\nstderr:\n%s", first.state, first.errors())
+			}
+			first.signal(syscall.SIGTERM)
+			if st := first.wait(); st.ExitCode() != 128+int(syscall.SIGTERM) {
+				t.Errorf("the first pcemu ended with %v after SIGTERM, want exit status %d\nstderr:\n%s", st, 128+int(syscall.SIGTERM), first.errors())
+			}
+			for _, f := range tc.same {
+				if h := hashFile(t, f); h != hashes[f] {
+					t.Errorf("%s changed: SHA-256 %s, was %s", f, h, hashes[f])
+				}
+			}
+		})
 	}
 	vhdtoolCheck(t, img.path)
 }
