@@ -13,8 +13,8 @@
 //
 // The fault tests run the pcemu command as a child process: killed with
 // SIGKILL in the middle of the copy, the image must still open, pass
-// vhdtool check and boot; a second pcemu on an image in use must refuse,
-// and with -snapshot two must run side by side.
+// vhdtool check and boot; a second pcemu on an image in use (VHD, raw hard
+// disk or floppy) must refuse, and with -snapshot two must run side by side.
 //
 // The tests need mtools (mcopy, mformat) and fsck.fat (dosfstools); they
 // are skipped without them, except under CI=true, where they fail.
