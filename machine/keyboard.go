@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"pcemu/machine/keys"
 )
 
 // Typing into the machine. Text becomes key transitions of scancode set 1
@@ -18,59 +20,19 @@ import (
 // pace of a fast typist's keystrokes on a typematic keyboard.
 const keyInterval = int64(5 * time.Millisecond)
 
-// set1 maps printable ASCII to its key's make code and whether Shift is
-// held (US layout).
-var set1 [128]struct {
-	code  byte
-	shift bool
-}
-
-func init() {
-	rows := []struct {
-		first byte
-		plain string
-		shift string
-	}{
-		{0x02, "1234567890-=", "!@#$%^&*()_+"},
-		{0x10, "qwertyuiop[]", "QWERTYUIOP{}"},
-		{0x1E, "asdfghjkl;'`", "ASDFGHJKL:\"~"},
-		{0x2B, "\\zxcvbnm,./", "|ZXCVBNM<>?"},
-	}
-	for _, r := range rows {
-		for i := range len(r.plain) {
-			set1[r.plain[i]].code = r.first + byte(i)
-			set1[r.shift[i]].code = r.first + byte(i)
-			set1[r.shift[i]].shift = true
-		}
-	}
-	set1[' '].code = 0x39
-	set1['\r'].code = 0x1C
-	set1['\n'].code = 0x1C
-	set1['\t'].code = 0x0F
-	set1['\b'].code = 0x0E
-	set1[0x1B].code = 0x01 // Esc
-}
-
-const scLeftShift = 0x2A
-
 // textScancodes returns the key transitions that type text: for each
-// character its make and break codes, wrapped in Shift for shifted ones.
+// character its make and break codes, wrapped in Shift for shifted ones
+// (keys.CharCombo).
 func textScancodes(text string) ([][]byte, error) {
-	var keys [][]byte
+	var strokes [][]byte
 	for i, r := range text {
-		if r >= 128 || set1[r].code == 0 {
+		c, ok := keys.CharCombo(r)
+		if !ok {
 			return nil, fmt.Errorf("type: character %q at offset %d has no key on a US keyboard", r, i)
 		}
-		k := set1[r]
-		if k.shift {
-			keys = append(keys, []byte{scLeftShift})
-		}
-		keys = append(keys, []byte{k.code}, []byte{k.code | 0x80})
-		if k.shift {
-			keys = append(keys, []byte{scLeftShift | 0x80})
-		}
+		strokes = append(strokes, c.Strokes()...)
 	}
-	return keys, nil
+	return strokes, nil
 }
 
 // BIOS data area words of the keyboard buffer (IBM PC/AT Technical
@@ -134,12 +96,12 @@ func (m *Machine) SendScancodes(codes []byte) {
 // left Shift key. Safe from any goroutine; the keys reach the guest as the
 // machine runs.
 func (m *Machine) TypeKeys(text string) error {
-	keys, err := textScancodes(text)
+	strokes, err := textScancodes(text)
 	if err != nil {
 		return err
 	}
 	m.keys.mu.Lock()
-	for _, k := range keys {
+	for _, k := range strokes {
 		m.keys.q = append(m.keys.q, keyTransition{codes: k, typed: true})
 	}
 	m.keys.mu.Unlock()

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"pcemu/machine"
-	"pcemu/machine/script"
+	"pcemu/machine/keys"
 )
 
 // HostTimeout bounds the host time of any one wait, so that a broken
@@ -170,7 +170,7 @@ func baseName(p string) string {
 // the machine until the guest has taken the scancodes.
 func (m *M) Key(name string) {
 	m.t.Helper()
-	c, err := script.ParseCombo(name)
+	c, err := keys.ParseCombo(name)
 	if err != nil {
 		m.t.Fatal(err)
 	}

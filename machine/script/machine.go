@@ -7,8 +7,8 @@ import (
 
 // MachineLike is what a script needs of a *machine.Machine. R is the
 // machine's stop reason, whose zero value means "still running". Package
-// script does not import package machine, so that anything (a display,
-// the machine itself) can use its key tables.
+// script does not import package machine: a script runs against any
+// Target, the fakes of its own tests included.
 type MachineLike[R comparable] interface {
 	ScreenText() string
 	SendScancodes(codes []byte)

@@ -32,6 +32,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"pcemu/machine/keys"
 )
 
 // Op is the kind of a step.
@@ -59,7 +61,7 @@ type Step struct {
 	Source  string        // the line as written, without its comment
 	Op      Op            // what the step does
 	Text    string        // wait, expect, reject: the text; screendump: the file name
-	Keys    []Combo       // type, key: the keys in order
+	Keys    []keys.Combo  // type, key: the keys in order
 	Timeout time.Duration // wait: how long to wait (0 = the default); sleep: how long
 }
 
@@ -237,20 +239,20 @@ func parseStep(toks []token) (Step, error) {
 		if !args[0].quoted {
 			return st, fmt.Errorf("type: the text must be quoted: type \"%s\"", args[0].text)
 		}
-		keys, err := parseTyped(args[0].text)
+		combos, err := parseTyped(args[0].text)
 		if err != nil {
 			return st, fmt.Errorf("type: %v", err)
 		}
-		if len(keys) == 0 {
+		if len(combos) == 0 {
 			return st, fmt.Errorf("type: empty text")
 		}
-		st.Keys = keys
+		st.Keys = combos
 	case OpKey:
 		if len(args) == 0 {
 			return st, fmt.Errorf("key takes one or more KEY names (F1, Enter, Ctrl-Alt-Del), got none")
 		}
 		for _, a := range args {
-			c, err := ParseCombo(a.text)
+			c, err := keys.ParseCombo(a.text)
 			if err != nil {
 				return st, fmt.Errorf("key: %v", err)
 			}
@@ -337,8 +339,8 @@ func unescapeText(s string) (string, error) {
 }
 
 // parseTyped turns the text of a type step into keys.
-func parseTyped(s string) ([]Combo, error) {
-	var keys []Combo
+func parseTyped(s string) ([]keys.Combo, error) {
+	var combos []keys.Combo
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -367,22 +369,22 @@ func parseTyped(s string) ([]Combo, error) {
 				if end < 0 {
 					return nil, fmt.Errorf("unterminated key escape \\{%s", s[i:])
 				}
-				c, err := ParseCombo(s[i : i+end])
+				c, err := keys.ParseCombo(s[i : i+end])
 				if err != nil {
 					return nil, err
 				}
-				keys = append(keys, c)
+				combos = append(combos, c)
 				i += end + 1
 				continue
 			default:
 				return nil, fmt.Errorf("unknown escape \\%c (use \\r \\n \\e \\t \\b \\\\ \\\" or \\{KEY})", e)
 			}
 		}
-		c, ok := CharCombo(r)
+		c, ok := keys.CharCombo(r)
 		if !ok {
 			return nil, fmt.Errorf("character %q has no key on the US keyboard", r)
 		}
-		keys = append(keys, c)
+		combos = append(combos, c)
 	}
-	return keys, nil
+	return combos, nil
 }

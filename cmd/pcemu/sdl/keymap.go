@@ -7,13 +7,13 @@ import (
 
 	"github.com/veandco/go-sdl2/sdl"
 
-	"pcemu/machine/script"
+	"pcemu/machine/keys"
 )
 
 // SDL reports physical keys by their USB HID usage (SDL_Scancode), which
 // names the key's position whatever the host's layout; the guest wants the
 // same physical key's code in scancode set 1. The table maps each SDL
-// scancode to the key name that machine/script's set-1 table knows, so the
+// scancode to the key name that machine/keys's set-1 table knows, so the
 // codes are written down once in the project.
 var keyNames = map[sdl.Scancode]string{
 	sdl.SCANCODE_ESCAPE: "esc",
@@ -39,20 +39,17 @@ var keyNames = map[sdl.Scancode]string{
 	sdl.SCANCODE_END: "end", sdl.SCANCODE_DOWN: "down", sdl.SCANCODE_PAGEDOWN: "pgdn",
 	sdl.SCANCODE_INSERT: "insert", sdl.SCANCODE_DELETE: "delete",
 	sdl.SCANCODE_LGUI: "lwin", sdl.SCANCODE_RGUI: "rwin", sdl.SCANCODE_APPLICATION: "menu",
+	sdl.SCANCODE_NONUSBACKSLASH: "nonusbackslash", // the 102nd key of ISO keyboards
 }
-
-// keyISO is the 102nd key of ISO keyboards (between left Shift and Z),
-// which the US table does not have: set-1 make code 56h.
-var keyISO = script.Key{Code: 0x56}
 
 // keymap is keyNames resolved to set-1 keys, with the letters, digits and
 // function keys added by their runs of consecutive SDL scancodes.
-var keymap = func() map[sdl.Scancode]script.Key {
-	m := make(map[sdl.Scancode]script.Key, len(keyNames)+48)
+var keymap = func() map[sdl.Scancode]keys.Key {
+	m := make(map[sdl.Scancode]keys.Key, len(keyNames)+48)
 	add := func(sc sdl.Scancode, name string) {
-		k, ok := script.LookupKey(name)
+		k, ok := keys.Lookup(name)
 		if !ok {
-			panic(fmt.Sprintf("sdl keymap: script has no key %q", name))
+			panic(fmt.Sprintf("sdl keymap: machine/keys has no key %q", name))
 		}
 		m[sc] = k
 	}
@@ -68,16 +65,15 @@ var keymap = func() map[sdl.Scancode]script.Key {
 	for sc, name := range keyNames {
 		add(sc, name)
 	}
-	m[sdl.SCANCODE_NONUSBACKSLASH] = keyISO
 	return m
 }()
 
 // The keys whose codes depend on the modifiers held (IBM PS/2 Technical
 // Reference, scan code set 1, notes on Print Screen and Pause).
 var (
-	keyPrintScreen, _ = script.LookupKey("printscreen")
-	keyPause, _       = script.LookupKey("pause")
-	keySysRq, _       = script.LookupKey("sysrq")
+	keyPrintScreen, _ = keys.Lookup("printscreen")
+	keyPause, _       = keys.Lookup("pause")
+	keySysRq, _       = keys.Lookup("sysrq")
 )
 
 // keyboard tracks which keys the guest has been told are down, so that

@@ -18,7 +18,7 @@ import (
 	"github.com/veandco/go-sdl2/sdl"
 
 	"pcemu/machine"
-	"pcemu/machine/script"
+	"pcemu/machine/keys"
 	"pcemu/machine/video"
 )
 
@@ -409,8 +409,8 @@ func TestWindowDummy(t *testing.T) {
 
 // reverse maps set-1 keys back to SDL scancodes, for typing through the
 // window.
-func sdlScancode(k script.Key) (sdl.Scancode, bool) {
-	if k == script.KeyLeftShift {
+func sdlScancode(k keys.Key) (sdl.Scancode, bool) {
+	if k == keys.LeftShift {
 		return sdl.SCANCODE_LSHIFT, true
 	}
 	for sc, key := range keymap {
@@ -425,12 +425,12 @@ func sdlScancode(k script.Key) (sdl.Scancode, bool) {
 func typeText(t *testing.T, text string) {
 	t.Helper()
 	for _, r := range text {
-		c, ok := script.CharCombo(r)
+		c, ok := keys.CharCombo(r)
 		if !ok {
 			t.Fatalf("no key for %q", r)
 		}
 		var scs []sdl.Scancode
-		for _, k := range append(append([]script.Key(nil), c.Mods...), c.Key) {
+		for _, k := range append(append([]keys.Key(nil), c.Mods...), c.Key) {
 			sc, ok := sdlScancode(k)
 			if !ok {
 				t.Fatalf("no SDL scancode for %v", k)

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"pcemu/machine/script"
+	"pcemu/machine/keys"
 	"pcemu/machine/video"
 )
 
@@ -28,23 +28,23 @@ const (
 	cmdQuit
 )
 
-func key(name string) script.Key {
-	k, ok := script.LookupKey(name)
+func key(name string) keys.Key {
+	k, ok := keys.Lookup(name)
 	if !ok {
-		panic("term: machine/script has no key " + name)
+		panic("term: machine/keys has no key " + name)
 	}
 	return k
 }
 
 var (
-	keyCtrl  = script.KeyLeftCtrl
-	keyAlt   = script.KeyLeftAlt
-	keyShift = script.KeyLeftShift
+	keyCtrl  = keys.LeftCtrl
+	keyAlt   = keys.LeftAlt
+	keyShift = keys.LeftShift
 )
 
 // keystroke is one key typed at the terminal.
 type keystroke struct {
-	combo   script.Combo
+	combo   keys.Combo
 	ch      rune // the plain character typed, if it was one (for the escape's commands)
 	escape  bool // Ctrl+], the escape key
 	altCode int  // a CP437 character above 7Fh, typed as Alt + keypad digits
@@ -71,8 +71,8 @@ func (k keystroke) strokes() [][]byte {
 
 // withMods adds modifiers held around the key (Ctrl, Alt, Shift order).
 func (k keystroke) withMods(ctrl, alt, shift bool) keystroke {
-	var mods []script.Key
-	add := func(on bool, m script.Key) {
+	var mods []keys.Key
+	add := func(on bool, m keys.Key) {
 		if !on {
 			return
 		}
@@ -91,7 +91,7 @@ func (k keystroke) withMods(ctrl, alt, shift bool) keystroke {
 	return k
 }
 
-func plain(name string) keystroke { return keystroke{combo: script.Combo{Key: key(name)}} }
+func plain(name string) keystroke { return keystroke{combo: keys.Combo{Key: key(name)}} }
 
 // decoder turns terminal input into key transitions.
 type decoder struct {
@@ -128,11 +128,11 @@ func (d *decoder) feed(p []byte, flush bool) output {
 				out.cmd = cmdQuit
 				return out
 			case ks.ch == 'd' || ks.ch == 'D':
-				cad := script.Combo{Mods: []script.Key{keyCtrl, keyAlt}, Key: key("del")}
+				cad := keys.Combo{Mods: []keys.Key{keyCtrl, keyAlt}, Key: key("del")}
 				out.strokes = append(out.strokes, cad.Strokes()...)
 				continue
 			case ks.escape || ks.ch == ']':
-				ks = keystroke{combo: script.Combo{Mods: []script.Key{keyCtrl}, Key: key("]")}}
+				ks = keystroke{combo: keys.Combo{Mods: []keys.Key{keyCtrl}, Key: key("]")}}
 			}
 			// Any other key cancels the escape and is typed.
 		} else if ks.escape {
@@ -176,7 +176,7 @@ func next(p []byte, flush bool) (ks keystroke, n int, ok bool) {
 	case b < 0x20 || b == 0x7F:
 		return control(b), 1, true
 	case b < 0x80:
-		c, found := script.CharCombo(rune(b))
+		c, found := keys.CharCombo(rune(b))
 		if !found {
 			return keystroke{none: true}, 1, true
 		}
