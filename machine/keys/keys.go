@@ -56,6 +56,33 @@ func (k Key) Break() []byte {
 	return []byte{k.Code | 0x80}
 }
 
+// Held is which modifier keys (either side) are down when a key is pressed.
+type Held struct{ Ctrl, Alt, Shift bool }
+
+// CodesWith returns the bytes the key sends when pressed and when released
+// while the held modifiers are down. Only Print Screen and Pause depend on
+// them (IBM PS/2 Technical Reference, notes to the scan code set 1 table):
+// Alt+Print Screen is the SysRq key, 54h; with Ctrl or Shift down Print
+// Screen sends E0 37 without its fake Shift; Ctrl+Pause is Break, E0 46
+// E0 C6, all on the press. Pause sends nothing on release.
+func (k Key) CodesWith(h Held) (press, release []byte) {
+	switch k {
+	case keyPrintScreen:
+		switch {
+		case h.Alt:
+			sysRq := Key{0x54, false}
+			return sysRq.Make(), sysRq.Break()
+		case h.Ctrl || h.Shift:
+			return []byte{0xE0, 0x37}, []byte{0xE0, 0xB7}
+		}
+	case keyPause:
+		if h.Ctrl {
+			return []byte{0xE0, 0x46, 0xE0, 0xC6}, nil
+		}
+	}
+	return k.Make(), k.Break()
+}
+
 // keyPrintScreen and keyPause have multi-byte sequences of their own; their
 // Code values are only identities for Make and Break.
 var (

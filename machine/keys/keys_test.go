@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,38 @@ func TestKeyNamesRoundTrip(t *testing.T) {
 	}
 	if (Key{0x59, false}).Name() != "59" || (Key{0x60, true}).Name() != "E060" {
 		t.Error("unnamed keys are shown by their scancode")
+	}
+}
+
+// Print Screen and Pause send other codes with modifiers held; every other
+// key does not care.
+func TestCodesWith(t *testing.T) {
+	key := func(name string) Key {
+		k, ok := Lookup(name)
+		if !ok {
+			t.Fatalf("no key %q", name)
+		}
+		return k
+	}
+	for _, tc := range []struct {
+		key     string
+		held    Held
+		mk, brk string
+	}{
+		{"PrintScreen", Held{}, "E0 2A E0 37", "E0 B7 E0 AA"},
+		{"PrintScreen", Held{Alt: true}, "54", "D4"},
+		{"PrintScreen", Held{Alt: true, Ctrl: true}, "54", "D4"},
+		{"PrintScreen", Held{Shift: true}, "E0 37", "E0 B7"},
+		{"PrintScreen", Held{Ctrl: true}, "E0 37", "E0 B7"},
+		{"Pause", Held{}, "E1 1D 45 E1 9D C5", ""},
+		{"Pause", Held{Shift: true}, "E1 1D 45 E1 9D C5", ""},
+		{"Pause", Held{Ctrl: true}, "E0 46 E0 C6", ""},
+		{"A", Held{Ctrl: true, Alt: true, Shift: true}, "1E", "9E"},
+		{"Del", Held{Ctrl: true, Alt: true}, "E0 53", "E0 D3"},
+	} {
+		mk, brk := key(tc.key).CodesWith(tc.held)
+		if got, want := fmt.Sprintf("% X|% X", mk, brk), tc.mk+"|"+tc.brk; got != want {
+			t.Errorf("%s with %+v: % X, want %s", tc.key, tc.held, got, want)
+		}
 	}
 }

@@ -68,13 +68,8 @@ var keymap = func() map[sdl.Scancode]keys.Key {
 	return m
 }()
 
-// The keys whose codes depend on the modifiers held (IBM PS/2 Technical
-// Reference, scan code set 1, notes on Print Screen and Pause).
-var (
-	keyPrintScreen, _ = keys.Lookup("printscreen")
-	keyPause, _       = keys.Lookup("pause")
-	keySysRq, _       = keys.Lookup("sysrq")
-)
+// keyPause does not repeat.
+var keyPause, _ = keys.Lookup("pause")
 
 // keyboard tracks which keys the guest has been told are down, so that
 // breaks are only sent for keys it saw go down and everything can be
@@ -106,32 +101,15 @@ func (k *keyboard) press(sc sdl.Scancode, repeat bool) bool {
 	if !ok {
 		return false
 	}
-	alt := k.held(sdl.SCANCODE_LALT, sdl.SCANCODE_RALT)
-	ctrl := k.held(sdl.SCANCODE_LCTRL, sdl.SCANCODE_RCTRL)
-	shift := k.held(sdl.SCANCODE_LSHIFT, sdl.SCANCODE_RSHIFT)
-	var mk, brk []byte
-	switch key {
-	case keyPrintScreen:
-		switch {
-		case alt: // Alt+Print Screen is the SysRq key, 54h
-			mk, brk = keySysRq.Make(), keySysRq.Break()
-		case ctrl || shift: // no fake Shift when a modifier is already down
-			mk, brk = []byte{0xE0, 0x37}, []byte{0xE0, 0xB7}
-		default:
-			mk, brk = key.Make(), key.Break()
-		}
-	case keyPause:
-		if repeat {
-			return true // Pause does not repeat
-		}
-		if ctrl { // Ctrl+Pause is Break: E0 46 E0 C6, all on the press
-			mk = []byte{0xE0, 0x46, 0xE0, 0xC6}
-		} else {
-			mk = key.Make()
-		}
-	default:
-		mk, brk = key.Make(), key.Break()
+	if key == keyPause && repeat {
+		return true // Pause does not repeat
 	}
+	// Print Screen and Pause send other codes with modifiers held.
+	mk, brk := key.CodesWith(keys.Held{
+		Ctrl:  k.held(sdl.SCANCODE_LCTRL, sdl.SCANCODE_RCTRL),
+		Alt:   k.held(sdl.SCANCODE_LALT, sdl.SCANCODE_RALT),
+		Shift: k.held(sdl.SCANCODE_LSHIFT, sdl.SCANCODE_RSHIFT),
+	})
 	if prev, ok := k.down[sc]; ok && repeat {
 		brk = prev // a repeat keeps the code chosen at the first press
 	}
