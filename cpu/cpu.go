@@ -25,12 +25,15 @@
 // Speed: the run loop and the opcode switch are one function (exec), RAM
 // is read directly from a byte slice, and the ALU opcodes' flags are
 // deferred until read (alu.go; a table gives SF ZF PF of word results).
-// When an instruction's first eight bytes lie in RAM without a wrap, the
-// hot cases take their ModRM byte, displacement and immediates from that
-// window and set IP once; register
-// forms of the common ALU, MOV, INC/DEC and shift opcodes are written out.
-// Everything rare (interrupt line, NMI, trap, shadow, HLT, Stop) is one bit
-// in CPU.events, tested once per instruction.
+// When an instruction's first eight bytes lie in RAM without a wrap (the
+// window), the hot instructions (register ALU forms, MOV with a register
+// or a word in RAM, INC/DEC, Jcc, LOOP, JMP, PUSH/POP, CALL/RET, SHL
+// r16,1) run whole from a first switch that takes their operands from the
+// window, sets IP once and carries it to the next instruction in a
+// register; everything else goes on to the opcode map. Everything rare
+// (interrupt line, NMI, trap, shadow, HLT, Stop) is a bit in CPU.events,
+// and raising one drops CPU.stopAt so that the loop's one compare per
+// instruction (instruction count against stopAt) notices it.
 package cpu
 
 // Model selects which processor the interpreter behaves as.
