@@ -364,9 +364,9 @@ fast:
 	ip = c.opStart
 	goto decode
 window:
-	// The window again (ip is unchanged; CS*16 is reloaded rather than
-	// kept from the head, which would cost the hot path a stack slot).
-	p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), uint32(c.Segs[CS])<<4+uint32(ip)))
+	// The window again, from the CPU state.
+	ip = c.opStart
+	p = (*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.mem)), c.csBase+uint32(ip)))
 	op = p[0]
 	goto decode
 next:
