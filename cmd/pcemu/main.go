@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -167,7 +168,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // runMachine runs m until it stops, --expect's text appears, the timeout
 // passes or a signal arrives, and returns the exit status. With a display,
 // the window runs on this (the main) goroutine and the machine on another.
-func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan os.Signal, stderr io.Writer) int {	ctx, cancel := context.WithCancel(context.Background())
+func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan os.Signal, stderr io.Writer) int {
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var deadline <-chan time.Time
 	if o.timeout > 0 {
@@ -204,6 +206,15 @@ func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan o
 	stderr = &msgs
 	status := make(chan int, 1)
 	go func() {
+		// A panic here must still close the display, or the terminal would
+		// stay in raw mode; the images are closed by the caller either way.
+		defer func() {
+			if r := recover(); r != nil {
+				fmt.Fprintf(stderr, "pcemu: internal error: %v\n%s", r, debug.Stack())
+				cancel()
+				status <- exitError
+			}
+		}()
 		s := drive()
 		cancel() // the machine stopped: close the display
 		status <- s
