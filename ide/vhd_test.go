@@ -214,13 +214,7 @@ func TestFreeDOSImage(t *testing.T) {
 
 // What the controller writes into a dynamic VHD is what qemu-img sees.
 func TestQemuImgSeesWrites(t *testing.T) {
-	qemu, err := exec.LookPath("qemu-img")
-	if err != nil {
-		if shared.InCI() {
-			t.Fatal("qemu-img not installed")
-		}
-		t.Skip("qemu-img not installed")
-	}
+	qemu := shared.Tool(t, "qemu-img")
 	dir := t.TempDir()
 	name := filepath.Join(dir, "d.vhd")
 	d, err := vhd.Create(name, vhd.CreateOptions{Type: vhd.Dynamic, Size: 10 << 20})

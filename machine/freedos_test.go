@@ -76,9 +76,7 @@ func TestFreeDOSFloppy(t *testing.T) {
 // A file FreeDOS writes to a copy of the image (no -snapshot) is in the VHD
 // after the machine powers off (FDAPM POWEROFF through APM) and closes.
 func TestFreeDOSWritePersists(t *testing.T) {
-	if _, err := exec.LookPath("mtype"); err != nil {
-		t.Skip("mtools not installed")
-	}
+	shared.Tool(t, "mtype")
 	img := machinetest.Image(t, shared.Path(t, "images/freedos-hd.vhd"))
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20, HardDisks: [4]string{img}})
 	m.WaitFor(`C:\>`, 60*time.Second)

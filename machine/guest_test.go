@@ -23,13 +23,7 @@ import (
 // and returns a machine booting it from drive 80h.
 func bootProgram(t testing.TB, cfg machine.Config, src string) *machinetest.M {
 	t.Helper()
-	nasm, err := exec.LookPath("nasm")
-	if err != nil {
-		if shared.InCI() {
-			t.Fatal("nasm is not installed (make deps installs it)")
-		}
-		t.Skip("nasm not installed")
-	}
+	nasm := shared.Tool(t, "nasm")
 	dir := t.TempDir()
 	asm := filepath.Join(dir, "boot.asm")
 	full := "bits 16\norg 0x7C00\n" + src + "\ntimes 510-($-$$) db 0\ndw 0xAA55\n"

@@ -33,13 +33,7 @@ func TestBinariesMatchSources(t *testing.T) {
 	if len(names) != len(Programs) {
 		t.Errorf("%d sources for %d programs", len(names), len(Programs))
 	}
-	nasm, err := exec.LookPath("nasm")
-	if err != nil {
-		if shared.InCI() {
-			t.Fatal("nasm is not installed: under CI the binaries must be checked against their sources")
-		}
-		t.Skip("nasm is not installed; cannot check the binaries against their sources")
-	}
+	nasm := shared.Tool(t, "nasm") // the binaries must be checked against their sources
 	dir := t.TempDir()
 	for _, n := range names {
 		out := filepath.Join(dir, n+".bin")

@@ -12,18 +12,11 @@ import (
 	"pcemu/internal/shared"
 )
 
-// needTool finds an external program (qemu-img, qemu-io). Like
-// internal/shared: skipped on a developer's machine, a failure under CI.
+// needTool finds an external program (qemu-img, qemu-io): skipped on a
+// developer's machine, a failure under CI.
 func needTool(tb testing.TB, name string) string {
 	tb.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if shared.InCI() {
-			tb.Fatalf("%s not installed (make deps installs qemu-utils): %v", name, err)
-		}
-		tb.Skipf("%s not installed: %v", name, err)
-	}
-	return p
+	return shared.Tool(tb, name)
 }
 
 func run(tb testing.TB, name string, args ...string) string {

@@ -287,10 +287,7 @@ func TestDisplaySDLUnderXvfb(t *testing.T) {
 	if !sdl.Built {
 		t.Skip("built without SDL")
 	}
-	xvfb, err := exec.LookPath("xvfb-run")
-	if err != nil {
-		t.Skip("xvfb-run not installed")
-	}
+	xvfb := shared.Tool(t, "xvfb-run")
 	cmd := exec.Command(xvfb, "-a", pcemuBin, "-display", "sdl", "--expect", "Scratch disk 81h write/read (03h, 42h, 43h, 02h): OK", "--timeout", "60s")
 	cmd.Env = headless()
 	out, err := cmd.CombinedOutput()
@@ -369,10 +366,7 @@ func TestNoBootDevice(t *testing.T) {
 // -serial stdio carries COM1 both ways: the guest echoes what it receives
 // on the serial line back to it, upper-cased, until a newline.
 func TestSerialStdio(t *testing.T) {
-	nasm, err := exec.LookPath("nasm")
-	if err != nil {
-		t.Skip("nasm not installed")
-	}
+	nasm := shared.Tool(t, "nasm")
 	dir := t.TempDir()
 	src := `bits 16
 org 0x7C00
@@ -424,7 +418,7 @@ dw 0xAA55
 	cmd.Stdin = strings.NewReader("hello, com1\n")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || stdout.String() != "HELLO, COM1\n" {
 		t.Errorf("exit %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())

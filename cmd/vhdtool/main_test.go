@@ -68,14 +68,7 @@ func vtOK(t testing.TB, args ...string) string {
 
 func needTool(t testing.TB, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if shared.InCI() {
-			t.Fatalf("%s not installed (make deps): %v", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-	return p
+	return shared.Tool(t, name)
 }
 
 func runTool(t testing.TB, name string, args ...string) string {

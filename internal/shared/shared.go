@@ -10,6 +10,7 @@ package shared
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -50,6 +51,21 @@ func Require(tb testing.TB, p string) string {
 			tb.Fatalf("shared test data missing: %v (set PCEMU_SHARED)", err)
 		}
 		tb.Skipf("shared test data missing: %v (set PCEMU_SHARED)", err)
+	}
+	return p
+}
+
+// Tool finds an external program a test needs (nasm, qemu-img, mtools,
+// Xvfb, ...) on $PATH. Like Path, a missing tool fails the test under CI
+// and skips it elsewhere; `make deps` installs them all.
+func Tool(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if InCI() {
+			tb.Fatalf("%s is not installed (make deps installs it): %v", name, err)
+		}
+		tb.Skipf("%s is not installed: %v", name, err)
 	}
 	return p
 }

@@ -62,3 +62,18 @@ func (f *fakeTB) Skipf(string, ...any) {
 	f.skipped = true
 	panic("skip")
 }
+
+func TestToolFoundAndMissing(t *testing.T) {
+	if p := Tool(t, "sh"); p == "" {
+		t.Fatal("Tool(sh) returned no path")
+	}
+	t.Setenv("CI", "true")
+	ft := &fakeTB{TB: t}
+	func() {
+		defer func() { recover() }()
+		Tool(ft, "no-such-tool-pcemu")
+	}()
+	if !ft.failed {
+		t.Fatal("under CI a missing tool must fail the test")
+	}
+}

@@ -126,13 +126,7 @@ func TestScriptOnTheMachineFailsAndTimesOut(t *testing.T) {
 
 // testdata/keyecho.bin is what nasm makes of keyecho.asm.
 func TestKeyechoMatchesSource(t *testing.T) {
-	nasm, err := exec.LookPath("nasm")
-	if err != nil {
-		if shared.InCI() {
-			t.Fatal("nasm is not installed")
-		}
-		t.Skip("nasm is not installed")
-	}
+	nasm := shared.Tool(t, "nasm")
 	out := filepath.Join(t.TempDir(), "keyecho.bin")
 	if msg, err := exec.Command(nasm, "-f", "bin", "-o", out, "testdata/keyecho.asm").CombinedOutput(); err != nil {
 		t.Fatalf("nasm: %v\n%s", err, msg)

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"pcemu/internal/shared"
 )
 
 func TestImageIsABootSector(t *testing.T) {
@@ -22,10 +24,7 @@ func TestImageIsABootSector(t *testing.T) {
 
 // The committed binary must be what the committed source assembles to.
 func TestImageMatchesSource(t *testing.T) {
-	nasm, err := exec.LookPath("nasm")
-	if err != nil {
-		t.Skip("nasm not installed")
-	}
+	nasm := shared.Tool(t, "nasm")
 	out := filepath.Join(t.TempDir(), "demo.img")
 	cmd := exec.Command(nasm, "-f", "bin", "-o", out, "demo.asm")
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -27,13 +27,7 @@ import (
 // the test is skipped, except under CI, where it must run.
 func startXvfb(t *testing.T) {
 	t.Helper()
-	path, err := exec.LookPath("Xvfb")
-	if err != nil {
-		if shared.InCI() {
-			t.Fatalf("Xvfb is needed under CI (make deps installs xvfb): %v", err)
-		}
-		t.Skipf("no Xvfb: %v", err)
-	}
+	path := shared.Tool(t, "Xvfb")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
