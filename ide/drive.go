@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 
 	"pcemu/vhd"
 )
@@ -45,34 +44,7 @@ type Drive interface {
 // then 31, then 63 sectors with 16 heads. Disks too large for CHS get
 // 16383/16/63, as ATA drives above 8.4 GB do (ATA/ATAPI-6, IDENTIFY DEVICE
 // words 1, 3, 6).
-func GeometryFor(sectors int64) Geometry {
-	const ataMaxCHS = 16383 * 16 * 63
-	if sectors >= ataMaxCHS {
-		return Geometry{16383, 16, 63}
-	}
-	spt, heads := int64(17), int64(0)
-	cth := sectors / spt
-	heads = (cth + 1023) / 1024
-	if heads < 4 {
-		heads = 4
-	}
-	if cth >= heads*1024 || heads > 16 {
-		spt, heads = 31, 16
-		cth = sectors / spt
-	}
-	if cth >= heads*1024 {
-		spt, heads = 63, 16
-		cth = sectors / spt
-	}
-	cyl := cth / heads
-	if cyl < 1 {
-		cyl = 1
-	}
-	if cyl > 16383 {
-		cyl = 16383
-	}
-	return Geometry{int(cyl), int(heads), int(spt)}
-}
+func GeometryFor(sectors int64) Geometry { return Geometry(vhd.ATAGeometryFor(sectors)) }
 
 // valid reports whether g fits the ATA CHS registers and IDENTIFY words.
 func (g Geometry) valid() bool {
@@ -184,19 +156,4 @@ var ErrInUse = vhd.ErrInUse
 // sharing an image file: exclusive for a writer, shared for a reader, and
 // without waiting. The lock lasts until f is closed. A conflict is
 // ErrInUse; the caller names the file.
-func LockImage(f *os.File, readOnly bool) error {
-	how := syscall.LOCK_EX
-	if readOnly {
-		how = syscall.LOCK_SH
-	}
-	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, syscall.EWOULDBLOCK) && readOnly:
-		return fmt.Errorf("%w: another process has it open for writing", ErrInUse)
-	case errors.Is(err, syscall.EWOULDBLOCK):
-		return fmt.Errorf("%w: another process has it open", ErrInUse)
-	}
-	return fmt.Errorf("lock: %w", err)
-}
+func LockImage(f *os.File, readOnly bool) error { return vhd.LockFile(f, readOnly) }

@@ -133,10 +133,12 @@ func Open(name string, opt *OpenOptions) (*Disk, error) {
 	return d, nil
 }
 
-// lockFile takes the advisory lock (flock) that keeps two programs from
-// writing one image: shared for a reader, exclusive for a writer, without
-// waiting. It lasts until f is closed. A conflict is ErrInUse.
-func lockFile(f *os.File, name string, readOnly bool) error {
+// LockFile takes the advisory lock (flock) that keeps two programs from
+// writing one image file: shared for a reader, exclusive for a writer,
+// without waiting. It lasts until f is closed. A conflict is ErrInUse; the
+// caller names the file. Raw images (package ide) use the same lock, so a
+// VHD and a raw image are protected alike.
+func LockFile(f *os.File, readOnly bool) error {
 	how := syscall.LOCK_EX
 	if readOnly {
 		how = syscall.LOCK_SH
@@ -146,11 +148,19 @@ func lockFile(f *os.File, name string, readOnly bool) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, syscall.EWOULDBLOCK) && readOnly:
-		return &PathError{File: name, Err: fmt.Errorf("%w: another process has it open for writing", ErrInUse)}
+		return fmt.Errorf("%w: another process has it open for writing", ErrInUse)
 	case errors.Is(err, syscall.EWOULDBLOCK):
-		return &PathError{File: name, Err: fmt.Errorf("%w: another process has it open", ErrInUse)}
+		return fmt.Errorf("%w: another process has it open", ErrInUse)
 	}
-	return &PathError{File: name, Op: "lock", Err: err}
+	return fmt.Errorf("lock: %w", err)
+}
+
+// lockFile is LockFile with the error naming the image.
+func lockFile(f *os.File, name string, readOnly bool) error {
+	if err := LockFile(f, readOnly); err != nil {
+		return &PathError{File: name, Err: err}
+	}
+	return nil
 }
 
 // unwrapPathErr drops the *os.PathError wrapper: our errors name the file.
