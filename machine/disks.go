@@ -1,7 +1,6 @@
 package machine
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,13 +12,6 @@ import (
 	"pcemu/vhd"
 )
 
-// vhdDrive presents a VHD image as an ATA drive: the IDENTIFY geometry is
-// the footer's CHS made ATA-valid, so the BIOS's INT 13h AH=08h agrees with
-// the geometry the disk was partitioned with.
-type vhdDrive struct{ *vhd.Disk }
-
-func (d vhdDrive) Geometry() ide.Geometry { return ide.Geometry(d.ATAGeometry()) }
-
 // hardDisk is an opened -hda..-hdd image with what must happen at the end.
 type hardDisk struct {
 	drive ide.Drive
@@ -29,7 +21,9 @@ type hardDisk struct {
 
 // openHardDisk opens a disk image as QEMU would: a VHD (fixed, dynamic or
 // differencing) when it carries a VHD footer or is named .vhd, else a raw
-// image. With snapshot, writes go to a temporary differencing child (VHD)
+// image. A VHD becomes an ide.VHDDrive, whose IDENTIFY geometry is the
+// footer's CHS made ATA-valid, so the BIOS's INT 13h AH=08h agrees with the
+// geometry the disk was partitioned with. With snapshot, writes go to a temporary differencing child (VHD)
 // or to memory (raw) and the image itself is opened read-only.
 func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 	isVHD, err := looksLikeVHD(name)
@@ -78,13 +72,13 @@ func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &hardDisk{drive: vhdDrive{child}, close: child.Close}, nil
+		return &hardDisk{drive: ide.NewVHDDrive(child), close: child.Close}, nil
 	}
 	d, err := vhd.Open(name, nil)
 	if err != nil {
 		return nil, err
 	}
-	hd := &hardDisk{drive: vhdDrive{d}, close: func() error {
+	hd := &hardDisk{drive: ide.NewVHDDrive(d), close: func() error {
 		err := d.Flush()
 		if cerr := d.Close(); err == nil {
 			err = cerr
@@ -146,10 +140,6 @@ func (c *Config) sameImageTwice() error {
 	return nil
 }
 
-// vhdCookie opens every VHD footer (and its copy at the start of dynamic
-// disks).
-var vhdCookie = []byte("conectix")
-
 // looksLikeVHD reports whether name is to be opened as a VHD: its name ends
 // in .vhd, or a footer cookie is at its end (512 or, for images made by old
 // Virtual PC versions, 511 bytes before it) or at its start.
@@ -166,16 +156,7 @@ func looksLikeVHD(name string) (bool, error) {
 	if err != nil {
 		return false, &vhd.PathError{File: name, Op: "stat", Err: unwrapPath(err)}
 	}
-	var b [8]byte
-	for _, off := range []int64{0, st.Size() - 512, st.Size() - 511} {
-		if off < 0 {
-			continue
-		}
-		if _, err := f.ReadAt(b[:], off); err == nil && bytes.Equal(b[:], vhdCookie) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return vhd.HasFooterCookie(f, st.Size()), nil
 }
 
 func unwrapPath(err error) error {
