@@ -8,16 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"pcemu/internal/shared"
 )
-
-// needTool finds an external program (qemu-img, qemu-io): skipped on a
-// developer's machine, a failure under CI.
-func needTool(tb testing.TB, name string) string {
-	tb.Helper()
-	return shared.Tool(tb, name)
-}
 
 func run(tb testing.TB, name string, args ...string) string {
 	tb.Helper()

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"pcemu/internal/shared"
 )
 
 // qemuInfo runs qemu-img info --output=json.
@@ -16,7 +18,7 @@ func qemuInfo(t *testing.T, img, format string) (virtualSize int64, fmtName stri
 	if format != "" {
 		args = append(args, "-f", format)
 	}
-	out := run(t, needTool(t, "qemu-img"), append(args, img)...)
+	out := run(t, shared.Tool(t, "qemu-img"), append(args, img)...)
 	var v struct {
 		VirtualSize int64  `json:"virtual-size"`
 		Format      string `json:"format"`
@@ -46,7 +48,7 @@ func rawFooterCHS(t *testing.T, img string) (Geometry, string) {
 // Images made by qemu-img create read back with qemu's virtual size and
 // the CHS qemu wrote, which equals our rounding of the requested size.
 func TestQemuCreatedImages(t *testing.T) {
-	qimg := needTool(t, "qemu-img")
+	qimg := shared.Tool(t, "qemu-img")
 	dir := t.TempDir()
 	sizes := []int64{1 << 20, 1000 * 1000, 10 << 20, 32<<20 + 8<<10, 100 << 20, 1 << 30,
 		65535 * 16 * 63 * 512, 65535*16*63*512 + 512*1000, 100 << 30, 127 << 30}
@@ -99,7 +101,7 @@ func TestQemuCreatedImages(t *testing.T) {
 
 // Data written by qemu-io and by qemu-img convert reads back byte for byte.
 func TestQemuWrittenData(t *testing.T) {
-	qimg, qio := needTool(t, "qemu-img"), needTool(t, "qemu-io")
+	qimg, qio := shared.Tool(t, "qemu-img"), shared.Tool(t, "qemu-io")
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(3, 4))
 	raw := make([]byte, 9<<20+3*512)
@@ -155,8 +157,8 @@ func TestQemuWrittenData(t *testing.T) {
 // compare equal to the raw data with qemu-img compare; qemu-io writes into
 // our images read back too.
 func TestQemuReadsOurImages(t *testing.T) {
-	qimg := needTool(t, "qemu-img")
-	qio := needTool(t, "qemu-io")
+	qimg := shared.Tool(t, "qemu-img")
+	qio := shared.Tool(t, "qemu-io")
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, c := range []struct {

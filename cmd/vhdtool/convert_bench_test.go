@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"pcemu/internal/shared"
 	"pcemu/vhd"
 )
 
@@ -44,7 +45,7 @@ func convertSource(b *testing.B, dir string) string {
 //
 //	go test -run '^$' -bench Convert -benchtime 10x ./cmd/vhdtool
 func BenchmarkConvert(b *testing.B) {
-	qimg := needTool(b, "qemu-img")
+	qimg := shared.Tool(b, "qemu-img")
 	dir := b.TempDir()
 	src := convertSource(b, dir)
 	raw := filepath.Join(dir, "src.raw")

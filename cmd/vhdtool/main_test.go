@@ -66,11 +66,6 @@ func vtOK(t testing.TB, args ...string) string {
 	return r.stdout
 }
 
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	return shared.Tool(t, name)
-}
-
 func runTool(t testing.TB, name string, args ...string) string {
 	t.Helper()
 	out, err := exec.Command(name, args...).CombinedOutput()
@@ -91,7 +86,7 @@ func info(t testing.TB, file string) map[string]any {
 }
 
 func TestCreateAndInfo(t *testing.T) {
-	qimg := needTool(t, "qemu-img")
+	qimg := shared.Tool(t, "qemu-img")
 	dir := t.TempDir()
 	for _, c := range []struct {
 		args               []string
@@ -236,7 +231,7 @@ func TestCheckCommand(t *testing.T) {
 }
 
 func TestConvertAndCommit(t *testing.T) {
-	qimg := needTool(t, "qemu-img")
+	qimg := shared.Tool(t, "qemu-img")
 	dir := t.TempDir()
 	p := func(n string) string { return filepath.Join(dir, n) }
 	r := rand.New(rand.NewPCG(9, 9))
