@@ -266,8 +266,11 @@ func parseMemory(s string) (int, error) {
 		mult, v = 1<<30, v[:len(v)-1]
 	}
 	n, err := strconv.ParseUint(v, 10, 32)
-	if err != nil || n == 0 || n*uint64(mult) > 1<<32 {
+	if err != nil || n == 0 {
 		return 0, fmt.Errorf("-m %s: not a memory size (examples: 640K, 16M, 16)", s)
+	}
+	if n*uint64(mult) > 1<<32 {
+		return 0, fmt.Errorf("-m %s: too large: a PC/AT addresses at most 16M (1M on the 8086/186)", s)
 	}
 	return int(n) * mult, nil
 }

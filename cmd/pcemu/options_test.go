@@ -96,6 +96,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"-debugcon", "tcp:1234"}, "-debugcon tcp:1234"},
 		{[]string{"-serial", "pty"}, "-serial pty"},
 		{[]string{"-m", "lots"}, "not a memory size"},
+		{[]string{"-m", "99G"}, "too large"},
 		{[]string{"-mips", "5000"}, "-mips 5000"},
 		{[]string{"--screendump", "x.bmp"}, ".txt or .png"},
 		{[]string{"--timeout", "-5s"}, "negative"},
