@@ -3,23 +3,13 @@
 package sdl
 
 import (
-	"bytes"
 	"fmt"
 	"testing"
 
 	"github.com/veandco/go-sdl2/sdl"
-)
 
-func hexStrokes(s [][]byte) string {
-	var b bytes.Buffer
-	for i, st := range s {
-		if i > 0 {
-			b.WriteString(" | ")
-		}
-		fmt.Fprintf(&b, "% X", st)
-	}
-	return b.String()
-}
+	"pcemu/cmd/pcemu/internal/displaytest"
+)
 
 // recorder is a keyboard whose scancodes go into a list.
 func recorder() (*keyboard, *[][]byte) {
@@ -80,7 +70,7 @@ func TestKeyTranslation(t *testing.T) {
 				t.Fatalf("no key for SDL scancode %d", c.sc)
 			}
 			k.release(c.sc)
-			if s := hexStrokes(*got); s != c.want {
+			if s := displaytest.HexStrokes(*got); s != c.want {
 				t.Errorf("got %s, want %s", s, c.want)
 			}
 		})
@@ -108,7 +98,7 @@ func TestKeyModifierVariants(t *testing.T) {
 			k.press(c.key, false)
 			k.release(c.key)
 			k.release(c.mod)
-			if s := hexStrokes(*got); s != c.want {
+			if s := displaytest.HexStrokes(*got); s != c.want {
 				t.Errorf("got %s, want %s", s, c.want)
 			}
 		})
@@ -125,7 +115,7 @@ func TestTypematicAndRelease(t *testing.T) {
 	k.release(sdl.SCANCODE_UP)
 	k.press(sdl.SCANCODE_PAUSE, false)
 	k.press(sdl.SCANCODE_PAUSE, true)
-	if s, want := hexStrokes(*got), "E0 48 | E0 48 | E0 48 | E0 C8 | E1 1D 45 E1 9D C5"; s != want {
+	if s, want := displaytest.HexStrokes(*got), "E0 48 | E0 48 | E0 48 | E0 C8 | E1 1D 45 E1 9D C5"; s != want {
 		t.Errorf("repeat: %s, want %s", s, want)
 	}
 	// A release the guest never saw the press of sends nothing; keys
@@ -133,7 +123,7 @@ func TestTypematicAndRelease(t *testing.T) {
 	*got = nil
 	k.release(sdl.SCANCODE_B)
 	if k.press(sdl.SCANCODE_F13, false) || len(*got) != 0 {
-		t.Errorf("sent %s", hexStrokes(*got))
+		t.Errorf("sent %s", displaytest.HexStrokes(*got))
 	}
 	// Release everything: every held key's break, once.
 	k.press(sdl.SCANCODE_LCTRL, false)
@@ -142,7 +132,7 @@ func TestTypematicAndRelease(t *testing.T) {
 	*got = nil
 	k.releaseAll()
 	k.release(sdl.SCANCODE_LCTRL)
-	if s, want := hexStrokes(*got), "E0 CD | 9D | B8"; s != want {
+	if s, want := displaytest.HexStrokes(*got), "E0 CD | 9D | B8"; s != want {
 		t.Errorf("release all: %s, want %s", s, want)
 	}
 }

@@ -10,81 +10,16 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unsafe"
 
 	"github.com/veandco/go-sdl2/sdl"
 
-	"pcemu/machine"
+	"pcemu/cmd/pcemu/internal/displaytest"
 	"pcemu/machine/keys"
 	"pcemu/machine/video"
 )
-
-// fakeMachine is a screen and a keyboard without a PC behind them, safe
-// for the window's goroutine and the test's.
-type fakeMachine struct {
-	mu      sync.Mutex
-	a       *video.Adapter
-	codes   [][]byte
-	instr   uint64
-	powered bool
-}
-
-func newFake() *fakeMachine { return &fakeMachine{a: video.New(nil), powered: true} }
-
-func (f *fakeMachine) VideoSnapshot() *video.Adapter {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := *f.a
-	return &c
-}
-
-func (f *fakeMachine) VideoChanges() uint64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.a.Changes()
-}
-
-func (f *fakeMachine) SendScancodes(b []byte) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.codes = append(f.codes, append([]byte(nil), b...))
-}
-
-func (f *fakeMachine) Stats() machine.Stats {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.instr += 5_000_000
-	return machine.Stats{Instructions: f.instr}
-}
-
-func (f *fakeMachine) Screendump(path string) error {
-	var buf bytes.Buffer
-	if err := f.VideoSnapshot().WritePNG(&buf, 0); err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
-}
-
-func (f *fakeMachine) PowerOff() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.powered = false
-}
-
-func (f *fakeMachine) strokes() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return hexStrokes(f.codes)
-}
-
-func (f *fakeMachine) edit(fn func(a *video.Adapter)) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn(f.a)
-}
 
 // colourTest fills the text screen with every colour pair and the whole
 // character set, with the cursor switched off so that the picture does
@@ -304,8 +239,8 @@ func waitFor(d time.Duration, cond func() bool) bool {
 // closing the window powers the machine off.
 func TestWindowDummy(t *testing.T) {
 	t.Setenv("SDL_VIDEODRIVER", "dummy")
-	f := newFake()
-	f.edit(colourTest)
+	f := displaytest.New()
+	f.Edit(colourTest)
 	dir := t.TempDir()
 	w := runWindow(t, f, Options{Image: "test.vhd", ScreenshotDir: dir, Scale: 1}, func(h *harness) {
 		// Keys: a letter, a gray arrow with typematic repeat, keypad
@@ -320,27 +255,27 @@ func TestWindowDummy(t *testing.T) {
 		pushKey(t, sdl.SCANCODE_RCTRL, true, false, sdl.KMOD_RCTRL)
 		pushKey(t, sdl.SCANCODE_RCTRL, false, false, 0)
 		want := "1E | 9E | E0 48 | E0 48 | E0 C8 | E0 1C | E0 9C | E0 1D | E0 9D"
-		if !waitFor(10*time.Second, func() bool { return f.strokes() == want }) {
-			t.Errorf("keys sent %s, want %s", f.strokes(), want)
+		if !waitFor(10*time.Second, func() bool { return f.Strokes() == want }) {
+			t.Errorf("keys sent %s, want %s", f.Strokes(), want)
 		}
 
 		// Ctrl+Alt+R releases keys still held (here Shift), and its R
 		// does not reach the guest.
-		f.edit(func(*video.Adapter) { f.codes = nil })
+		f.ClearStrokes()
 		pushKey(t, sdl.SCANCODE_LSHIFT, true, false, sdl.KMOD_LSHIFT)
 		hostCombo(t, sdl.SCANCODE_R)
 		pushKey(t, sdl.SCANCODE_LSHIFT, false, false, 0)
 		// A marker key after the combination shows when all is handled.
 		pushKey(t, sdl.SCANCODE_SPACE, true, false, 0)
-		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.strokes(), "39") }) {
-			t.Errorf("Ctrl+Alt+R: %s", f.strokes())
+		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.Strokes(), "39") }) {
+			t.Errorf("Ctrl+Alt+R: %s", f.Strokes())
 		}
-		if got, want := f.strokes(), "2A | 1D | 38 | 9D | AA | B8 | 39"; got != want {
+		if got, want := f.Strokes(), "2A | 1D | 38 | 9D | AA | B8 | 39"; got != want {
 			t.Errorf("Shift, Ctrl+Alt+R sent %s, want %s (the breaks of all three, in scancode order, and nothing more)", got, want)
 		}
 
 		// The text screen read back: the renderer's image at 720x540.
-		g := h.grab(nil, func() { f.edit(func(a *video.Adapter) { a.Write8(0xB8000, 'X') }) })
+		g := h.grab(nil, func() { f.Edit(func(a *video.Adapter) { a.Write8(0xB8000, 'X') }) })
 		if g.driver != "dummy" {
 			t.Errorf("SDL video driver %q, want dummy", g.driver)
 		}
@@ -355,7 +290,7 @@ func TestWindowDummy(t *testing.T) {
 
 		// Mode 13h with the DAC's colours: 320x200 at 2x of 320x240.
 		g = h.grab(func(w *window) bool { return w.tw == 320 }, func() {
-			f.edit(func(a *video.Adapter) {
+			f.Edit(func(a *video.Adapter) {
 				a.SetMode(0x13)
 				for y := 0; y < 200; y++ {
 					for x := 0; x < 320; x++ {
@@ -394,15 +329,13 @@ func TestWindowDummy(t *testing.T) {
 
 		// The title shows the emulated speed after a second.
 		time.Sleep(1100 * time.Millisecond)
-		g = h.grab(nil, func() { f.edit(func(a *video.Adapter) { a.SetPixel(0, 0, 1) }) })
+		g = h.grab(nil, func() { f.Edit(func(a *video.Adapter) { a.SetPixel(0, 0, 1) }) })
 		if !strings.HasPrefix(g.title, "pcemu — test.vhd — ") || !strings.HasSuffix(g.title, " MIPS") {
 			t.Errorf("title %q", g.title)
 		}
 	})
 	_ = w
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.powered {
+	if f.Powered() {
 		t.Error("closing the window did not power the machine off")
 	}
 }
@@ -451,7 +384,7 @@ func typeText(t *testing.T, text string) {
 // machine stopped by itself) returns without powering off.
 func TestRun(t *testing.T) {
 	t.Setenv("SDL_VIDEODRIVER", "dummy")
-	f := newFake()
+	f := displaytest.New()
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		pushQuit(t)
@@ -459,17 +392,17 @@ func TestRun(t *testing.T) {
 	if err := Run(context.Background(), f, Options{Image: "x.img"}); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if f.powered {
+	if f.Powered() {
 		t.Error("closing the window left the machine on")
 	}
 
-	f = newFake()
+	f = displaytest.New()
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	if err := Run(ctx, f, Options{}); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if !f.powered {
+	if !f.Powered() {
 		t.Error("the end of the context powered the machine off")
 	}
 }
@@ -478,7 +411,7 @@ func TestRun(t *testing.T) {
 // the terminal display.
 func TestNoDisplay(t *testing.T) {
 	t.Setenv("SDL_VIDEODRIVER", "no-such-driver")
-	err := Run(context.Background(), newFake(), Options{})
+	err := Run(context.Background(), displaytest.New(), Options{})
 	if err == nil || !strings.Contains(err.Error(), "SDL window") || !strings.Contains(err.Error(), "-display term") {
 		t.Errorf("Run without a display: %v", err)
 	}
@@ -488,7 +421,7 @@ func TestNoDisplay(t *testing.T) {
 // released in the guest, since their releases go to another window.
 func TestFocusLost(t *testing.T) {
 	t.Setenv("SDL_VIDEODRIVER", "dummy")
-	f := newFake()
+	f := displaytest.New()
 	runWindow(t, f, Options{}, func(h *harness) {
 		pushKey(t, sdl.SCANCODE_LALT, true, false, sdl.KMOD_LALT)
 		b := &struct {
@@ -500,10 +433,10 @@ func TestFocusLost(t *testing.T) {
 		}
 		pushKey(t, sdl.SCANCODE_LALT, false, false, 0)
 		pushKey(t, sdl.SCANCODE_SPACE, true, false, 0)
-		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.strokes(), "39") }) {
-			t.Fatalf("keys: %s", f.strokes())
+		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.Strokes(), "39") }) {
+			t.Fatalf("keys: %s", f.Strokes())
 		}
-		if got, want := f.strokes(), "38 | B8 | 39"; got != want {
+		if got, want := f.Strokes(), "38 | B8 | 39"; got != want {
 			t.Errorf("Alt held across a focus loss: %s, want %s", got, want)
 		}
 	})
@@ -514,11 +447,11 @@ func TestFocusLost(t *testing.T) {
 // that fits the 1440x1080 window.
 func TestAllModes(t *testing.T) {
 	t.Setenv("SDL_VIDEODRIVER", "dummy")
-	f := newFake()
+	f := displaytest.New()
 	runWindow(t, f, Options{Scale: 2}, func(h *harness) {
 		for _, mode := range video.Modes() {
 			g := h.grab(func(w *window) bool { return w.snap.Mode() == mode }, func() {
-				f.edit(func(a *video.Adapter) {
+				f.Edit(func(a *video.Adapter) {
 					if err := a.SetMode(mode); err != nil {
 						t.Errorf("mode %d: %v", mode, err)
 					}
@@ -550,8 +483,8 @@ func TestAllModes(t *testing.T) {
 // renderer's for those phases.
 func TestBlink(t *testing.T) {
 	t.Setenv("SDL_VIDEODRIVER", "dummy")
-	f := newFake()
-	f.edit(func(a *video.Adapter) {
+	f := displaytest.New()
+	f.Edit(func(a *video.Adapter) {
 		for i, c := range "C:\\>" {
 			a.Write8(uint32(0xB8000+2*i), uint8(c))
 		}

@@ -1,22 +1,10 @@
 package term
 
 import (
-	"bytes"
-	"fmt"
 	"testing"
-)
 
-// hexStrokes formats key transitions as "1E 9E | 2A ..." for comparison.
-func hexStrokes(s [][]byte) string {
-	var b bytes.Buffer
-	for i, st := range s {
-		if i > 0 {
-			b.WriteString(" | ")
-		}
-		fmt.Fprintf(&b, "% X", st)
-	}
-	return b.String()
-}
+	"pcemu/cmd/pcemu/internal/displaytest"
+)
 
 func TestDecodeKeys(t *testing.T) {
 	for _, c := range []struct {
@@ -85,7 +73,7 @@ func TestDecodeKeys(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var d decoder
 			o := d.feed([]byte(c.in), true)
-			if got := hexStrokes(o.strokes); got != c.want {
+			if got := displaytest.HexStrokes(o.strokes); got != c.want {
 				t.Errorf("%q: got %s, want %s", c.in, got, c.want)
 			}
 			if o.cmd != cmdNone {
@@ -99,17 +87,17 @@ func TestDecodeSplitSequences(t *testing.T) {
 	var d decoder
 	// An escape sequence cut by a read waits for its end.
 	if o := d.feed([]byte("\x1b["), false); len(o.strokes) != 0 {
-		t.Fatalf("half a sequence sent %s", hexStrokes(o.strokes))
+		t.Fatalf("half a sequence sent %s", displaytest.HexStrokes(o.strokes))
 	}
-	if o := d.feed([]byte("A"), false); hexStrokes(o.strokes) != "E0 48 | E0 C8" {
-		t.Errorf("completed sequence: %s", hexStrokes(o.strokes))
+	if o := d.feed([]byte("A"), false); displaytest.HexStrokes(o.strokes) != "E0 48 | E0 C8" {
+		t.Errorf("completed sequence: %s", displaytest.HexStrokes(o.strokes))
 	}
 	// A lone ESC is held until the terminal goes quiet, then it is Esc.
 	if o := d.feed([]byte("\x1b"), false); len(o.strokes) != 0 {
-		t.Fatalf("lone ESC sent at once: %s", hexStrokes(o.strokes))
+		t.Fatalf("lone ESC sent at once: %s", displaytest.HexStrokes(o.strokes))
 	}
-	if o := d.feed(nil, true); hexStrokes(o.strokes) != "01 | 81" {
-		t.Errorf("ESC after the pause: %s", hexStrokes(o.strokes))
+	if o := d.feed(nil, true); displaytest.HexStrokes(o.strokes) != "01 | 81" {
+		t.Errorf("ESC after the pause: %s", displaytest.HexStrokes(o.strokes))
 	}
 	// A UTF-8 character cut in two.
 	b := []byte("é")
@@ -117,7 +105,7 @@ func TestDecodeSplitSequences(t *testing.T) {
 		t.Fatalf("half a character sent")
 	}
 	if o := d.feed(b[1:], false); len(o.strokes) != 8 {
-		t.Errorf("é: %s", hexStrokes(o.strokes))
+		t.Errorf("é: %s", displaytest.HexStrokes(o.strokes))
 	}
 }
 
@@ -125,23 +113,23 @@ func TestEscapeKey(t *testing.T) {
 	var d decoder
 	o := d.feed([]byte{escapeByte}, false)
 	if len(o.strokes) != 0 || !o.armed {
-		t.Fatalf("Ctrl+] sent %s, armed %v", hexStrokes(o.strokes), o.armed)
+		t.Fatalf("Ctrl+] sent %s, armed %v", displaytest.HexStrokes(o.strokes), o.armed)
 	}
 	o = d.feed([]byte("d"), false)
-	if got, want := hexStrokes(o.strokes), "1D | 38 | E0 53 | E0 D3 | B8 | 9D"; got != want || o.armed {
+	if got, want := displaytest.HexStrokes(o.strokes), "1D | 38 | E0 53 | E0 D3 | B8 | 9D"; got != want || o.armed {
 		t.Errorf("Ctrl+] d: %s, want Ctrl+Alt+Del %s (armed %v)", got, want, o.armed)
 	}
 	o = d.feed([]byte{escapeByte, escapeByte}, false)
-	if got, want := hexStrokes(o.strokes), "1D | 1B | 9B | 9D"; got != want {
+	if got, want := displaytest.HexStrokes(o.strokes), "1D | 1B | 9B | 9D"; got != want {
 		t.Errorf("Ctrl+] Ctrl+]: %s, want Ctrl+] %s", got, want)
 	}
 	o = d.feed([]byte{escapeByte, 'x'}, false)
-	if got, want := hexStrokes(o.strokes), "2D | AD"; got != want || o.armed {
+	if got, want := displaytest.HexStrokes(o.strokes), "2D | AD"; got != want || o.armed {
 		t.Errorf("Ctrl+] x: %s, want x typed %s", got, want)
 	}
 	o = d.feed([]byte("ab\x1dqcd"), false)
-	if o.cmd != cmdQuit || hexStrokes(o.strokes) != "1E | 9E | 30 | B0" {
-		t.Errorf("Ctrl+] q: command %v, strokes %s", o.cmd, hexStrokes(o.strokes))
+	if o.cmd != cmdQuit || displaytest.HexStrokes(o.strokes) != "1E | 9E | 30 | B0" {
+		t.Errorf("Ctrl+] q: command %v, strokes %s", o.cmd, displaytest.HexStrokes(o.strokes))
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"pcemu/cmd/pcemu/internal/displaytest"
 	"pcemu/cpu"
 	"pcemu/internal/shared"
 	"pcemu/machine"
@@ -199,47 +200,6 @@ func tail(s string, n int) string {
 	return s
 }
 
-// fakeMachine is a screen and a keyboard without a PC behind them.
-type fakeMachine struct {
-	mu      sync.Mutex
-	a       *video.Adapter
-	codes   [][]byte
-	powered bool
-}
-
-func newFake() *fakeMachine { return &fakeMachine{a: video.New(nil), powered: true} }
-
-func (f *fakeMachine) VideoSnapshot() *video.Adapter {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := *f.a
-	return &c
-}
-
-func (f *fakeMachine) VideoChanges() uint64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.a.Changes()
-}
-
-func (f *fakeMachine) SendScancodes(b []byte) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.codes = append(f.codes, append([]byte(nil), b...))
-}
-
-func (f *fakeMachine) PowerOff() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.powered = false
-}
-
-func (f *fakeMachine) strokes() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return hexStrokes(f.codes)
-}
-
 // TestSignalRestoresTerminal sends the process SIGHUP, as closing an SSH
 // session does, while the display runs: Run returns and the terminal has
 // its settings back.
@@ -252,7 +212,7 @@ func TestSignalRestoresTerminal(t *testing.T) {
 				t.Fatal(err)
 			}
 			v := screenOf(master, 25, 80)
-			f := newFake()
+			f := displaytest.New()
 			done := make(chan error, 1)
 			go func() { done <- Run(context.Background(), f, Options{In: slave, Out: slave}) }()
 			if !eventually(10*time.Second, func() bool { return strings.Contains(v.output(), "\x1b[?1049h") }) {
@@ -260,8 +220,8 @@ func TestSignalRestoresTerminal(t *testing.T) {
 			}
 			// Keys typed before the signal still reach the machine.
 			master.Write([]byte("\x1b[A"))
-			if !eventually(10*time.Second, func() bool { return f.strokes() == "E0 48 | E0 C8" }) {
-				t.Fatalf("Up arrow sent %s", f.strokes())
+			if !eventually(10*time.Second, func() bool { return f.Strokes() == "E0 48 | E0 C8" }) {
+				t.Fatalf("Up arrow sent %s", f.Strokes())
 			}
 			syscall.Kill(os.Getpid(), sig)
 			select {
@@ -276,7 +236,7 @@ func TestSignalRestoresTerminal(t *testing.T) {
 			if after != before {
 				t.Errorf("terminal settings not restored after %v", sig)
 			}
-			if !f.powered {
+			if !f.Powered() {
 				t.Error("a signal powered the machine off; that is the caller's decision")
 			}
 		})
@@ -291,7 +251,7 @@ func TestNotATerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	err = Run(context.Background(), newFake(), Options{In: f, Out: f})
+	err = Run(context.Background(), displaytest.New(), Options{In: f, Out: f})
 	if err == nil || !strings.Contains(err.Error(), "not a terminal") {
 		t.Errorf("Run on a file: %v", err)
 	}
@@ -305,11 +265,11 @@ func TestNotATerminal(t *testing.T) {
 func TestResize(t *testing.T) {
 	master, slave := openPTY(t, 10, 40)
 	v := screenOf(master, 30, 100)
-	f := newFake()
-	f.mu.Lock()
-	putText(f.a, 0, 0, strings.Repeat("abcdefghij", 8), 0x07)
-	putText(f.a, 24, 0, "bottom", 0x07)
-	f.mu.Unlock()
+	f := displaytest.New()
+	f.Edit(func(a *video.Adapter) {
+		putText(a, 0, 0, strings.Repeat("abcdefghij", 8), 0x07)
+		putText(a, 24, 0, "bottom", 0x07)
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, f, Options{In: slave, Out: slave}) }()

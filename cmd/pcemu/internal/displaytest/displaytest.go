@@ -1,0 +1,113 @@
+// Package displaytest holds the test double the SDL and terminal displays
+// are tested against: a screen and a keyboard without a PC behind them.
+package displaytest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"sync"
+
+	"pcemu/machine"
+	"pcemu/machine/video"
+)
+
+// Machine is a screen and a keyboard without a PC behind them, safe for a
+// display's goroutine and the test's. It implements the Machine interfaces
+// of both displays.
+type Machine struct {
+	mu      sync.Mutex
+	a       *video.Adapter
+	codes   [][]byte
+	instr   uint64
+	powered bool
+}
+
+// New returns a powered-on machine with a blank text screen.
+func New() *Machine { return &Machine{a: video.New(nil), powered: true} }
+
+// VideoSnapshot returns a copy of the adapter.
+func (f *Machine) VideoSnapshot() *video.Adapter {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := *f.a
+	return &c
+}
+
+// VideoChanges returns the adapter's change counter.
+func (f *Machine) VideoChanges() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.a.Changes()
+}
+
+// SendScancodes records one key transition.
+func (f *Machine) SendScancodes(b []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.codes = append(f.codes, append([]byte(nil), b...))
+}
+
+// Stats counts five million instructions more at each call.
+func (f *Machine) Stats() machine.Stats {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.instr += 5_000_000
+	return machine.Stats{Instructions: f.instr}
+}
+
+// Screendump writes the screen as a PNG file.
+func (f *Machine) Screendump(path string) error {
+	var buf bytes.Buffer
+	if err := f.VideoSnapshot().WritePNG(&buf, 0); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// PowerOff records that the display powered the machine off.
+func (f *Machine) PowerOff() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.powered = false
+}
+
+// Powered reports whether the machine is still on.
+func (f *Machine) Powered() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.powered
+}
+
+// Strokes returns the key transitions sent so far, as HexStrokes.
+func (f *Machine) Strokes() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return HexStrokes(f.codes)
+}
+
+// ClearStrokes forgets the key transitions sent so far.
+func (f *Machine) ClearStrokes() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.codes = nil
+}
+
+// Edit calls fn with the adapter, as the machine's goroutine would change it.
+func (f *Machine) Edit(fn func(a *video.Adapter)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f.a)
+}
+
+// HexStrokes formats key transitions as "1E | 9E | 2A ..." for comparison.
+func HexStrokes(s [][]byte) string {
+	var b bytes.Buffer
+	for i, st := range s {
+		if i > 0 {
+			b.WriteString(" | ")
+		}
+		fmt.Fprintf(&b, "% X", st)
+	}
+	return b.String()
+}
