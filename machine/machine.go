@@ -329,22 +329,39 @@ func (m *Machine) slice(until int64) bool {
 	if now >= until || m.stop != Running {
 		return true // a stopped machine stays stopped
 	}
-	next := min(until, now+maxSlice)
-	for _, t := range m.timed {
-		next = min(next, t.NextEvent())
-	}
+	next := m.nextEvent(min(until, now+maxSlice))
 	start := time.Now()
 	_, err := m.CPU.Run(int(m.Clock.InstructionsUntil(next)))
 	m.hostRun += time.Since(start)
 	if err != nil && m.stop == Running {
-		m.stop, m.status, m.err = Failed, 1, fmt.Errorf("at %04X:%04X: %w", m.CPU.Segs[cpu.CS], m.CPU.IP, err)
+		m.fail(err)
 	}
 	if m.CPU.Halted() {
 		// HLT: nothing happens until the next interrupt, so virtual
 		// time jumps to the next device event.
 		m.Clock.Skip(next)
 	}
-	now = m.Clock.Now()
+	return m.catchUp() >= until
+}
+
+// fail stops the machine with an emulation error, at the CPU's CS:IP.
+func (m *Machine) fail(err error) {
+	m.stop, m.status, m.err = Failed, 1, fmt.Errorf("at %04X:%04X: %w", m.CPU.Segs[cpu.CS], m.CPU.IP, err)
+}
+
+// nextEvent is the earliest of limit and the devices' next events.
+func (m *Machine) nextEvent(limit int64) int64 {
+	for _, t := range m.timed {
+		limit = min(limit, t.NextEvent())
+	}
+	return limit
+}
+
+// catchUp brings the keyboard feed and the devices up to the current
+// virtual time after the CPU ran, and reboots if the guest asked to. It
+// returns the time. Called with mu held.
+func (m *Machine) catchUp() int64 {
+	now := m.Clock.Now()
 	m.feedKeys(now)
 	for _, t := range m.timed {
 		t.AdvanceTo(now)
@@ -352,7 +369,7 @@ func (m *Machine) slice(until int64) bool {
 	if m.pendReset && m.stop == Running {
 		m.reboot()
 	}
-	return now >= until
+	return now
 }
 
 // Step executes one instruction (or enters a pending interrupt, or, when
@@ -365,25 +382,13 @@ func (m *Machine) Step() (StopReason, error) {
 		return m.stop, m.err
 	}
 	if err := m.CPU.Step(); err != nil {
-		m.stop, m.status, m.err = Failed, 1, fmt.Errorf("at %04X:%04X: %w", m.CPU.Segs[cpu.CS], m.CPU.IP, err)
+		m.fail(err)
 		return m.stop, m.err
 	}
-	now := m.Clock.Now()
 	if m.CPU.Halted() {
-		next := now + maxSlice
-		for _, t := range m.timed {
-			next = min(next, t.NextEvent())
-		}
-		m.Clock.Skip(next)
-		now = m.Clock.Now()
+		m.Clock.Skip(m.nextEvent(m.Clock.Now() + maxSlice))
 	}
-	m.feedKeys(now)
-	for _, t := range m.timed {
-		t.AdvanceTo(now)
-	}
-	if m.pendReset && m.stop == Running {
-		m.reboot()
-	}
+	m.catchUp()
 	return m.stop, m.err
 }
 
