@@ -74,18 +74,29 @@ func (c *VirtualClock) Skip(t int64) {
 // time jumps forward so that the guest's clocks keep real time. Without
 // real-time mode it does nothing: the run is a pure function of its inputs.
 func (c *VirtualClock) Pace() {
+	if d := c.pace(); d > 0 {
+		c.sleep(d)
+	}
+}
+
+// pace is Pace without the sleep: it moves virtual time forward when it is
+// behind the host and returns how long to sleep when it is ahead (0: not
+// ahead). The run loop calls it with the machine's mutex held, because it
+// changes the clock that Stats reads, and sleeps after letting go.
+func (c *VirtualClock) pace() time.Duration {
 	if !c.realTime {
-		return
+		return 0
 	}
 	host := c.hostNow().Sub(c.hostStart).Nanoseconds()
 	switch now := c.Now(); {
 	case now > host+int64(time.Millisecond):
-		c.sleep(time.Duration(now - host))
+		return time.Duration(now - host)
 	case now < host-int64(20*time.Millisecond):
 		// More than a frame behind: catch up rather than run the
 		// guest in slow motion.
 		c.Skip(host)
 	}
+	return 0
 }
 
 // RealTime reports whether the clock is paced to the host.

@@ -310,11 +310,17 @@ func (m *Machine) runUntil(ctx context.Context, until int64) (StopReason, error)
 		m.mu.Lock()
 		done := m.slice(until)
 		reason, err := m.stop, m.err
+		var ahead time.Duration
+		if reason == Running {
+			ahead = m.Clock.pace()
+		}
 		m.mu.Unlock()
 		if reason != Running {
 			return reason, err
 		}
-		m.Clock.Pace()
+		if ahead > 0 {
+			m.Clock.sleep(ahead) // outside mu: the display may take it meanwhile
+		}
 		if done {
 			return Running, nil
 		}
