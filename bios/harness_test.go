@@ -404,6 +404,17 @@ const (
 func (pc *testPC) call(n uint8, setup func(c *cpu.CPU)) {
 	pc.t.Helper()
 	c := pc.cpu
+	pc.startCall(n, setup)
+	pc.run(2_000_000)
+	if c.Segs[cpu.CS] != 0 || c.IP != callAt+4 {
+		pc.t.Fatalf("INT %02Xh did not return: CPU at %04X:%04X", n, c.Segs[cpu.CS], c.IP)
+	}
+}
+
+// startCall points the CPU at INT n followed by the OUT that ends the
+// call, with the registers set by setup.
+func (pc *testPC) startCall(n uint8, setup func(c *cpu.CPU)) {
+	c := pc.cpu
 	copy(pc.ram[callAt:], []byte{0xCD, n, 0xE6, testDonePort})
 	c.Segs[cpu.CS], c.IP = 0, callAt
 	c.Segs[cpu.SS], c.Regs[cpu.SP] = 0, 0x7000
@@ -415,10 +426,6 @@ func (pc *testPC) call(n uint8, setup func(c *cpu.CPU)) {
 		// Wake the CPU with an NMI: the BIOS's NMI entry is a bare IRET
 		// that returns to the call.
 		c.NMI()
-	}
-	pc.run(2_000_000)
-	if c.Segs[cpu.CS] != 0 || c.IP != callAt+4 {
-		pc.t.Fatalf("INT %02Xh did not return: CPU at %04X:%04X", n, c.Segs[cpu.CS], c.IP)
 	}
 }
 
@@ -454,16 +461,7 @@ func (pc *testPC) settle() {
 func (pc *testPC) callWaiting(n uint8, setup func(c *cpu.CPU), feed func(round int), rounds int) bool {
 	pc.t.Helper()
 	c := pc.cpu
-	copy(pc.ram[callAt:], []byte{0xCD, n, 0xE6, testDonePort})
-	c.Segs[cpu.CS], c.IP = 0, callAt
-	c.Segs[cpu.SS], c.Regs[cpu.SP] = 0, 0x7000
-	c.SetFlags(0x0002)
-	if setup != nil {
-		setup(c)
-	}
-	if c.Halted() {
-		c.NMI()
-	}
+	pc.startCall(n, setup)
 	for i := 0; ; i++ {
 		pc.run(1_000_000)
 		if c.Segs[cpu.CS] == 0 && c.IP == callAt+4 {
