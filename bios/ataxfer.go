@@ -47,6 +47,12 @@ const (
 	xferVerify
 )
 
+// The ATA commands of each operation, in their 28-bit and 48-bit forms.
+var (
+	xferCommands    = [...]uint8{xferRead: cmdReadSectors, xferWrite: cmdWriteSectors, xferVerify: cmdReadVerify}
+	xferCommandsExt = [...]uint8{xferRead: cmdReadSectorsExt, xferWrite: cmdWriteSectorsExt, xferVerify: cmdReadVerifyExt}
+)
+
 const (
 	xferIssue = iota
 	xferData
@@ -131,21 +137,12 @@ func (b *BIOS) issueXfer(x *xfer) {
 	if ext {
 		n = min(x.count-x.done, 65536)
 	}
-	var cmd uint8
-	switch x.op {
-	case xferRead:
-		cmd = cmdReadSectors
-	case xferWrite:
-		cmd = cmdWriteSectors
-	default:
-		cmd = cmdReadVerify
+	cmd := xferCommands[x.op]
+	if ext {
+		cmd = xferCommandsExt[x.op]
 	}
 	switch {
 	case ext:
-		cmd += 4 // the EXT forms: 24h, 34h, 42h (42h = 40h + 2)
-		if x.op == xferVerify {
-			cmd = cmdReadVerifyExt
-		}
 		b.bus.Out8(base+ataDevice, 0x40|d.dev()&0x10)
 		b.bus.Out8(base+ataCount, uint8(n>>8)) // "previous" contents first (ATA/ATAPI-6 6.20)
 		b.bus.Out8(base+ataLBALow, uint8(lba>>24))
