@@ -16,6 +16,7 @@ package machinetest
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -151,18 +152,11 @@ func Image(t testing.TB, src string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst := t.TempDir() + "/" + baseName(src)
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
 	if err := os.WriteFile(dst, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dst
-}
-
-func baseName(p string) string {
-	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
-		return p[i+1:]
-	}
-	return p
 }
 
 // Key presses and releases a key or combination by name, as the script
