@@ -1,9 +1,6 @@
 package machine
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
 // The 8042 keyboard controller of the PC/AT and the MF2 keyboard behind it.
 //
@@ -126,18 +123,16 @@ type KBC struct {
 	timeout bool // status bit 6
 	pollIn  int  // C1h/C2h: input port nibble shown in status bits 4-7 (1 low, 2 high)
 
-	ob     uint8 // output buffer
-	obf    bool
-	obAux  bool
-	ctrlQ  []kbcByte // controller responses waiting for the output buffer
-	cmd    uint8     // command waiting for its data byte on 60h, 0 for none
-	kbd    keyboard
-	kbdAt  int64 // the link is free for the next keyboard byte from this time
-	irq1   bool
-	irq12  bool
-	inMu   sync.Mutex
-	inbox  []byte // host key input not yet in the keyboard
-	inWait bool
+	ob    uint8 // output buffer
+	obf   bool
+	obAux bool
+	ctrlQ []kbcByte // controller responses waiting for the output buffer
+	cmd   uint8     // command waiting for its data byte on 60h, 0 for none
+	kbd   keyboard
+	kbdAt int64 // the link is free for the next keyboard byte from this time
+	irq1  bool
+	irq12 bool
+	inbox []byte // host key input not yet in the keyboard
 }
 
 type kbcByte struct {
@@ -159,9 +154,7 @@ func NewKBC(cfg KBCConfig) *KBC {
 func (k *KBC) Reset() {
 	setLine(k.cfg.IRQ1, &k.irq1, false)
 	setLine(k.cfg.IRQ12, &k.irq12, false)
-	k.inMu.Lock()
-	k.inbox, k.inWait = nil, false
-	k.inMu.Unlock()
+	k.inbox = nil
 	k.ram = [32]byte{}
 	k.sys, k.a2, k.timeout, k.pollIn = false, false, false, 0
 	k.ob, k.obf, k.obAux = 0, false, false
@@ -175,37 +168,30 @@ func (k *KBC) Reset() {
 }
 
 // KeyScancodes queues host key input: scancode set 1 bytes (make codes,
-// break codes with bit 7, E0h prefixes) as the keyboard sends them. Safe to
-// call from any goroutine; the bytes enter the keyboard at the next port
-// access or AdvanceTo. Bytes sent while the keyboard is disabled (F5h) are
-// lost, as keys pressed then are on the real one.
+// break codes with bit 7, E0h prefixes) as the keyboard sends them. Like
+// every method of the controller it is called with the machine's lock held
+// (the machine feeds it from its own key queue, which other goroutines
+// fill through Machine.SendScancodes). The bytes enter the keyboard at the
+// next port access or AdvanceTo. Bytes sent while the keyboard is disabled
+// (F5h) are lost, as keys pressed then are on the real one.
 func (k *KBC) KeyScancodes(b ...byte) {
-	k.inMu.Lock()
 	k.inbox = append(k.inbox, b...)
-	k.inWait = true
-	k.inMu.Unlock()
 }
 
 // Pending returns the number of host key bytes not yet read by the guest.
 func (k *KBC) Pending() int {
-	k.inMu.Lock()
-	n := len(k.inbox)
-	k.inMu.Unlock()
-	return n + len(k.kbd.q)
+	return len(k.inbox) + len(k.kbd.q)
 }
 
 func (k *KBC) now() int64 { return k.cfg.Clock.Now() }
 
 // takeInbox moves host input into the keyboard's buffer.
 func (k *KBC) takeInbox() {
-	k.inMu.Lock()
-	if !k.inWait {
-		k.inMu.Unlock()
+	if len(k.inbox) == 0 {
 		return
 	}
 	in := k.inbox
-	k.inbox, k.inWait = nil, false
-	k.inMu.Unlock()
+	k.inbox = nil
 	if !k.kbd.scanning {
 		return
 	}
