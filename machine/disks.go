@@ -23,8 +23,9 @@ type hardDisk struct {
 // differencing) when it carries a VHD footer or is named .vhd, else a raw
 // image. A VHD becomes an ide.VHDDrive, whose IDENTIFY geometry is the
 // footer's CHS made ATA-valid, so the BIOS's INT 13h AH=08h agrees with the
-// geometry the disk was partitioned with. With snapshot, writes go to a temporary differencing child (VHD)
-// or to memory (raw) and the image itself is opened read-only.
+// geometry the disk was partitioned with. With snapshot, writes go to a
+// temporary differencing child (VHD) or to memory (raw) and the image itself
+// is opened read-only.
 func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 	isVHD, err := looksLikeVHD(name)
 	if err != nil {
@@ -38,17 +39,7 @@ func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 		if snapshot {
 			return &hardDisk{drive: newOverlay(raw), close: raw.Close}, nil
 		}
-		hd := &hardDisk{drive: raw, close: func() error {
-			err := raw.Flush()
-			if cerr := raw.Close(); err == nil {
-				err = cerr
-			}
-			return err
-		}}
-		if raw.ReadOnly() {
-			hd.warn = fmt.Sprintf("%s: the image is read-only, the guest's writes will fail (use -snapshot to write to a temporary copy)", name)
-		}
-		return hd, nil
+		return openedImage(name, raw, raw), nil
 	}
 	if snapshot {
 		parent, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true})
@@ -78,17 +69,27 @@ func openHardDisk(name string, snapshot bool) (*hardDisk, error) {
 	if err != nil {
 		return nil, err
 	}
-	hd := &hardDisk{drive: ide.NewVHDDrive(d), close: func() error {
-		err := d.Flush()
-		if cerr := d.Close(); err == nil {
+	return openedImage(name, ide.NewVHDDrive(d), d), nil
+}
+
+// openedImage is an image opened without -snapshot: flushed before it is
+// closed, and with a warning when it could be opened only for reading.
+func openedImage(name string, drive ide.Drive, f interface {
+	Flush() error
+	Close() error
+	ReadOnly() bool
+}) *hardDisk {
+	hd := &hardDisk{drive: drive, close: func() error {
+		err := f.Flush()
+		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		return err
 	}}
-	if d.ReadOnly() {
+	if f.ReadOnly() {
 		hd.warn = fmt.Sprintf("%s: the image is read-only, the guest's writes will fail (use -snapshot to write to a temporary copy)", name)
 	}
-	return hd, nil
+	return hd
 }
 
 // sameImageTwice refuses a configuration that gives one image file to two
