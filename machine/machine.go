@@ -78,8 +78,8 @@ func (r StopReason) String() string {
 	return fmt.Sprintf("StopReason(%d)", int(r))
 }
 
-// Timed is a device with its own sense of time (the PIT, the UART's
-// transmitter): the run loop tells it the virtual time after each slice and
+// Timed is a device with its own sense of time (the PIT, the 8042's
+// keyboard link, the RTC, the UART's line): the run loop tells it the virtual time after each slice and
 // asks when it next changes state, so that the CPU runs exactly up to the
 // next event.
 type Timed interface {
