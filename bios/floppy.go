@@ -32,6 +32,18 @@ var floppyFormats = []struct {
 	{2880 << 10, 80, 2, 36, 5},
 }
 
+// FloppyDriveType is the CMOS drive type (1 360K, 2 1.2M, 3 720K, 4 1.44M,
+// 5 2.88M) of the drive that reads a diskette image of size bytes, or 0
+// when the size is no standard format.
+func FloppyDriveType(size int64) uint8 {
+	for _, f := range floppyFormats {
+		if f.size == size {
+			return f.driveType
+		}
+	}
+	return 0
+}
+
 func newFloppy(img FloppyImage) (*floppyDrive, error) {
 	size := img.Size()
 	for _, f := range floppyFormats {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"pcemu/bios"
 	"pcemu/ide"
 	"pcemu/machine/video"
 )
@@ -84,20 +85,10 @@ func (m *Machine) setupCMOS(floppySizes [2]int64) {
 	types := [2]uint8{}
 	n := 0
 	for i, size := range floppySizes {
-		switch size {
-		case 0:
+		if size == 0 {
 			continue
-		case 163840, 184320, 327680, 368640:
-			types[i] = 1
-		case 1228800:
-			types[i] = 2
-		case 737280:
-			types[i] = 3
-		case 1474560:
-			types[i] = 4
-		case 2949120:
-			types[i] = 5
 		}
+		types[i] = bios.FloppyDriveType(size)
 		n++
 	}
 	m.CMOS.SetFloppyTypes(types[0], types[1])
