@@ -223,15 +223,6 @@ func hostCombo(t *testing.T, sc sdl.Scancode) {
 	pushKey(t, sdl.SCANCODE_LCTRL, false, false, 0)
 }
 
-func waitFor(d time.Duration, cond func() bool) bool {
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return true
-		}
-	}
-	return cond()
-}
-
 // TestWindowDummy drives the window on SDL's dummy video driver: keys in,
 // scancodes out; the picture read back from the renderer is the one
 // renderer's image, scaled to 4:3, in text mode and in mode 13h; the
@@ -255,7 +246,7 @@ func TestWindowDummy(t *testing.T) {
 		pushKey(t, sdl.SCANCODE_RCTRL, true, false, sdl.KMOD_RCTRL)
 		pushKey(t, sdl.SCANCODE_RCTRL, false, false, 0)
 		want := "1E | 9E | E0 48 | E0 48 | E0 C8 | E0 1C | E0 9C | E0 1D | E0 9D"
-		if !waitFor(10*time.Second, func() bool { return f.Strokes() == want }) {
+		if !displaytest.Eventually(10*time.Second, func() bool { return f.Strokes() == want }) {
 			t.Errorf("keys sent %s, want %s", f.Strokes(), want)
 		}
 
@@ -267,7 +258,7 @@ func TestWindowDummy(t *testing.T) {
 		pushKey(t, sdl.SCANCODE_LSHIFT, false, false, 0)
 		// A marker key after the combination shows when all is handled.
 		pushKey(t, sdl.SCANCODE_SPACE, true, false, 0)
-		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.Strokes(), "39") }) {
+		if !displaytest.Eventually(10*time.Second, func() bool { return strings.HasSuffix(f.Strokes(), "39") }) {
 			t.Errorf("Ctrl+Alt+R: %s", f.Strokes())
 		}
 		if got, want := f.Strokes(), "2A | 1D | 38 | 9D | AA | B8 | 39"; got != want {
@@ -307,7 +298,7 @@ func TestWindowDummy(t *testing.T) {
 		// Ctrl+Alt+S: the screenshot is the renderer's PNG.
 		hostCombo(t, sdl.SCANCODE_S)
 		var shot string
-		if !waitFor(10*time.Second, func() bool {
+		if !displaytest.Eventually(10*time.Second, func() bool {
 			m, _ := filepath.Glob(filepath.Join(dir, "pcemu-*.png"))
 			if len(m) > 0 {
 				shot = m[0]
@@ -433,7 +424,7 @@ func TestFocusLost(t *testing.T) {
 		}
 		pushKey(t, sdl.SCANCODE_LALT, false, false, 0)
 		pushKey(t, sdl.SCANCODE_SPACE, true, false, 0)
-		if !waitFor(10*time.Second, func() bool { return strings.HasSuffix(f.Strokes(), "39") }) {
+		if !displaytest.Eventually(10*time.Second, func() bool { return strings.HasSuffix(f.Strokes(), "39") }) {
 			t.Fatalf("keys: %s", f.Strokes())
 		}
 		if got, want := f.Strokes(), "38 | B8 | 39"; got != want {

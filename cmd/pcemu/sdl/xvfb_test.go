@@ -17,6 +17,7 @@ import (
 
 	"github.com/veandco/go-sdl2/sdl"
 
+	"pcemu/cmd/pcemu/internal/displaytest"
 	"pcemu/cpu"
 	"pcemu/internal/shared"
 	"pcemu/machine"
@@ -91,7 +92,7 @@ func TestFreeDOSInXWindow(t *testing.T) {
 	dir := t.TempDir()
 	var shot string
 	runWindow(t, m, Options{Image: "freedos-hd.vhd", ScreenshotDir: dir}, func(h *harness) {
-		if !waitFor(2*time.Minute, func() bool { return strings.Contains(m.ScreenText(), `C:\>`) && !m.KeysPending() }) {
+		if !displaytest.Eventually(2*time.Minute, func() bool { return strings.Contains(m.ScreenText(), `C:\>`) && !m.KeysPending() }) {
 			t.Errorf("no C:\\> prompt; the screen:\n%s", m.ScreenText())
 			return
 		}
@@ -100,13 +101,13 @@ func TestFreeDOSInXWindow(t *testing.T) {
 			_, out, ok := strings.Cut(m.ScreenText(), "C:\\>ver\n")
 			return ok && strings.Contains(out, "FreeCom version") && strings.HasSuffix(strings.TrimSpace(out), `C:\>`)
 		}
-		if !waitFor(time.Minute, ranVer) {
+		if !displaytest.Eventually(time.Minute, ranVer) {
 			t.Errorf("ver typed in the window did not run; the screen:\n%s", m.ScreenText())
 			return
 		}
 		// Let the screen settle: no change for a while.
 		var last uint64
-		waitFor(10*time.Second, func() bool {
+		displaytest.Eventually(10*time.Second, func() bool {
 			c := m.VideoChanges()
 			same := c == last
 			last = c
@@ -114,7 +115,7 @@ func TestFreeDOSInXWindow(t *testing.T) {
 			return same && !m.KeysPending()
 		})
 		hostCombo(t, sdl.SCANCODE_S)
-		if !waitFor(10*time.Second, func() bool {
+		if !displaytest.Eventually(10*time.Second, func() bool {
 			found, _ := filepath.Glob(filepath.Join(dir, "pcemu-*.png"))
 			if len(found) > 0 {
 				shot = found[0]

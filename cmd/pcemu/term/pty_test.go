@@ -79,16 +79,6 @@ func screenOf(master *os.File, rows, cols int) *vt {
 	return v
 }
 
-// eventually polls cond for up to d of host time.
-func eventually(d time.Duration, cond func() bool) bool {
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return true
-		}
-	}
-	return cond()
-}
-
 // TestFreeDOSThroughPTY boots FreeDOS and uses it through a pseudo-terminal
 // as a user in an SSH session would: the prompt appears on the terminal,
 // "ver" typed at the terminal runs, its output is on the terminal and on
@@ -129,7 +119,7 @@ func TestFreeDOSThroughPTY(t *testing.T) {
 		wg.Wait()
 	}()
 
-	if !eventually(2*time.Minute, func() bool { return v.contains(`C:\>`) }) {
+	if !displaytest.Eventually(2*time.Minute, func() bool { return v.contains(`C:\>`) }) {
 		t.Fatalf("no C:\\> on the terminal; it shows\n%s\nthe machine shows\n%s", v.text(30), m.ScreenText())
 	}
 	if _, err := master.Write([]byte("ver\r")); err != nil {
@@ -141,12 +131,12 @@ func TestFreeDOSThroughPTY(t *testing.T) {
 		_, out, ok := strings.Cut(screen, "C:\\>ver\n")
 		return ok && strings.Contains(out, "FreeCom version") && strings.Contains(out, "C:\\>")
 	}
-	if !eventually(time.Minute, func() bool { return ranVer(v.text(25)) }) {
+	if !displaytest.Eventually(time.Minute, func() bool { return ranVer(v.text(25)) }) {
 		t.Fatalf("ver's output did not reach the terminal:\n%s\nthe machine shows\n%s", v.text(30), m.ScreenText())
 	}
 	// Once the machine has finished, the terminal shows its screen
 	// exactly, with the cursor where the guest's is.
-	same := eventually(time.Minute, func() bool {
+	same := displaytest.Eventually(time.Minute, func() bool {
 		s := m.VideoSnapshot().Text()
 		r, c, on := v.cursor()
 		return !m.KeysPending() && v.text(25) == s.String() &&
@@ -188,7 +178,7 @@ func TestFreeDOSThroughPTY(t *testing.T) {
 	if after != before {
 		t.Errorf("terminal settings not restored:\nbefore %+v\nafter  %+v", before, after)
 	}
-	if !eventually(5*time.Second, func() bool { return strings.HasSuffix(v.output(), "\x1b[?1049l") }) {
+	if !displaytest.Eventually(5*time.Second, func() bool { return strings.HasSuffix(v.output(), "\x1b[?1049l") }) {
 		t.Errorf("the terminal was not given back its screen; output ends %q", tail(v.output(), 40))
 	}
 }
@@ -215,12 +205,12 @@ func TestSignalRestoresTerminal(t *testing.T) {
 			f := displaytest.New()
 			done := make(chan error, 1)
 			go func() { done <- Run(context.Background(), f, Options{In: slave, Out: slave}) }()
-			if !eventually(10*time.Second, func() bool { return strings.Contains(v.output(), "\x1b[?1049h") }) {
+			if !displaytest.Eventually(10*time.Second, func() bool { return strings.Contains(v.output(), "\x1b[?1049h") }) {
 				t.Fatal("the display did not start")
 			}
 			// Keys typed before the signal still reach the machine.
 			master.Write([]byte("\x1b[A"))
-			if !eventually(10*time.Second, func() bool { return f.Strokes() == "E0 48 | E0 C8" }) {
+			if !displaytest.Eventually(10*time.Second, func() bool { return f.Strokes() == "E0 48 | E0 C8" }) {
 				t.Fatalf("Up arrow sent %s", f.Strokes())
 			}
 			syscall.Kill(os.Getpid(), sig)
@@ -273,7 +263,7 @@ func TestResize(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, f, Options{In: slave, Out: slave}) }()
-	if !eventually(10*time.Second, func() bool { return v.line(0) == strings.Repeat("abcdefghij", 4) }) {
+	if !displaytest.Eventually(10*time.Second, func() bool { return v.line(0) == strings.Repeat("abcdefghij", 4) }) {
 		t.Fatalf("40-column terminal shows %q", v.line(0))
 	}
 	if v.contains("bottom") {
@@ -285,7 +275,7 @@ func TestResize(t *testing.T) {
 		ioctl(int(fd), syscall.TIOCSWINSZ, unsafe.Pointer(&ws))
 	})
 	syscall.Kill(os.Getpid(), syscall.SIGWINCH)
-	if !eventually(10*time.Second, func() bool {
+	if !displaytest.Eventually(10*time.Second, func() bool {
 		return v.line(0) == strings.Repeat("abcdefghij", 8) && v.line(24) == "bottom" && strings.Contains(v.line(25), "Ctrl+]")
 	}) {
 		t.Errorf("after the resize the terminal shows\n%s", v.text(26))

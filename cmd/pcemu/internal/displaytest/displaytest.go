@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"pcemu/machine"
 	"pcemu/machine/video"
@@ -110,4 +111,15 @@ func HexStrokes(s [][]byte) string {
 		fmt.Fprintf(&b, "% X", st)
 	}
 	return b.String()
+}
+
+// Eventually polls cond every 10 ms for up to d of host time and reports
+// whether it became true.
+func Eventually(d time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
 }
