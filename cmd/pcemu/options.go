@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -106,9 +107,6 @@ func normaliseArgs(fs *pflag.FlagSet, args []string) []string {
 	return out
 }
 
-// errHelp is returned when -help was asked for: exit 0 after the usage.
-var errHelp = pflag.ErrHelp
-
 // parseArgs parses and checks the command line (without the program name).
 func parseArgs(args []string, out io.Writer) (*options, error) {
 	o := &options{}
@@ -178,20 +176,13 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-timeout %v: must not be negative", o.timeout)
 	}
 	if o.screendump != "" {
-		switch strings.ToLower(screendumpExt(o.screendump)) {
+		switch strings.ToLower(filepath.Ext(o.screendump)) {
 		case ".txt", ".png":
 		default:
 			return nil, fmt.Errorf("--screendump %s: the name must end in .txt or .png", o.screendump)
 		}
 	}
 	return o, nil
-}
-
-func screendumpExt(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		return name[i:]
-	}
-	return ""
 }
 
 // defaultDisplay is the window when a graphical session is there to show
