@@ -44,7 +44,8 @@ type Processor interface {
 	SetFlags(v uint16)
 }
 
-// FloppyImage is a raw diskette image (-fda/-fdb): 360K, 720K, 1.2M or 1.44M.
+// FloppyImage is a raw diskette image (-fda/-fdb) of a standard PC size:
+// 160K, 180K, 320K, 360K, 720K, 1.2M, 1.44M or 2.88M.
 type FloppyImage interface {
 	io.ReaderAt
 	io.WriterAt
