@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"pcemu/bios"
 	"pcemu/ide"
 )
 
@@ -26,12 +27,6 @@ type floppyImage struct {
 
 // ErrWriteProtected is returned for writes to a read-only floppy image.
 var ErrWriteProtected = errors.New("diskette is write-protected")
-
-// Standard diskette sizes the BIOS knows (INT 13h AH=08h drive types).
-var floppySizes = map[int64]bool{
-	163840: true, 184320: true, 327680: true, 368640: true, // 160K-360K
-	737280: true, 1228800: true, 1474560: true, 2949120: true, // 720K, 1.2M, 1.44M, 2.88M
-}
 
 func openFloppy(name string, snapshot bool) (*floppyImage, error) {
 	var f *os.File
@@ -56,7 +51,7 @@ func openFloppy(name string, snapshot bool) (*floppyImage, error) {
 		f.Close()
 		return nil, fmt.Errorf("floppy image: %w", err)
 	}
-	if !st.Mode().IsRegular() || !floppySizes[st.Size()] {
+	if !st.Mode().IsRegular() || bios.FloppyDriveType(st.Size()) == 0 {
 		f.Close()
 		return nil, fmt.Errorf("floppy image %s: size %d bytes is not a standard diskette (360K, 720K, 1.2M, 1.44M, 2.88M)", name, st.Size())
 	}
