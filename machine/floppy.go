@@ -22,6 +22,7 @@ type floppyImage struct {
 	name     string
 	f        *os.File // nil once closed
 	mem      []byte   // the private copy under -snapshot, else nil
+	size     int64    // the file's size at open; writes never extend it
 	readOnly bool
 }
 
@@ -62,7 +63,7 @@ func openFloppy(name string, snapshot bool) (*floppyImage, error) {
 		f.Close()
 		return nil, fmt.Errorf("floppy image %s: %w", name, err)
 	}
-	img := &floppyImage{name: name, f: f, readOnly: readOnly}
+	img := &floppyImage{name: name, f: f, size: st.Size(), readOnly: readOnly}
 	if snapshot {
 		img.mem = make([]byte, st.Size())
 		if _, err := f.ReadAt(img.mem, 0); err != nil {
@@ -87,11 +88,7 @@ func (d *floppyImage) Size() int64 {
 	if d.f == nil {
 		return 0
 	}
-	st, err := d.f.Stat()
-	if err != nil {
-		return 0
-	}
-	return st.Size()
+	return d.size
 }
 
 func (d *floppyImage) ReadAt(p []byte, off int64) (int, error) {
