@@ -377,41 +377,25 @@ decode:
 	// 00-3F: ALU ops in the pattern op rm,r / r,rm / acc,imm; segment
 	// pushes/pops, prefixes and decimal adjusts in the gaps.
 	case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38: // op rm8, r8
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		r := c.alu8(op>>3, c.rm8(), c.reg8(c.reg))
 		if op != 0x38 {
 			c.setRM8(r)
 		}
 	case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39: // op rm16, r16
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		r := c.alu16(op>>3, c.rm16(), c.Regs[c.reg&7])
 		if op != 0x39 {
 			c.setRM16(r)
 		}
 	case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A: // op r8, rm8
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		r := c.alu8(op>>3, c.reg8(c.reg), c.rm8())
 		if op != 0x3A {
 			c.setReg8(c.reg, r)
 		}
 	case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B: // op r16, rm16
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		r := c.alu16(op>>3, c.Regs[c.reg&7], c.rm16())
 		if op != 0x3B {
 			c.Regs[c.reg&7] = r
@@ -500,126 +484,70 @@ decode:
 
 	// 80-8F
 	case 0x80, 0x82: // group 1 rm8, imm8 (82 is an alias of 80)
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		a := c.rm8()
 		r := c.alu8(c.reg, a, c.fetch8())
 		if c.reg != 7 {
 			c.setRM8(r)
 		}
 	case 0x81: // group 1 rm16, imm16
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		a := c.rm16()
 		r := c.alu16(c.reg, a, c.fetch16())
 		if c.reg != 7 {
 			c.setRM16(r)
 		}
 	case 0x83: // group 1 rm16, sign-extended imm8
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		a := c.rm16()
 		r := c.alu16(c.reg, a, uint16(int8(c.fetch8())))
 		if c.reg != 7 {
 			c.setRM16(r)
 		}
 	case 0x84: // TEST rm8, r8
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.logic8(c.rm8() & c.reg8(c.reg))
 	case 0x85:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.logic16(c.rm16() & c.Regs[c.reg&7])
 	case 0x86: // XCHG rm8, r8
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		v := c.rm8()
 		c.setRM8(c.reg8(c.reg))
 		c.setReg8(c.reg, v)
 	case 0x87:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		v := c.rm16()
 		c.setRM16(c.Regs[c.reg&7])
 		c.Regs[c.reg&7] = v
 	case 0x88: // MOV rm8, r8
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.setRM8(c.reg8(c.reg))
 	case 0x89:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.setRM16(c.Regs[c.reg&7])
 	case 0x8A:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.setReg8(c.reg, c.rm8())
 	case 0x8B:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.Regs[c.reg&7] = c.rm16()
 	case 0x8C: // MOV rm16, sreg
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		if c.reg > 3 && c.model == Model80286 {
 			c.undefined()
 			break
 		}
 		c.setRM16(c.Segs[c.reg&3])
 	case 0x8D: // LEA
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		if c.mod == 3 && c.model != Model8086 {
 			c.undefined()
 			break
 		}
 		c.Regs[c.reg&7] = c.eaOff // 8086 with a register operand: the last EA
 	case 0x8E: // MOV sreg, rm16
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		s := c.reg & 3
 		if c.model == Model80286 && (c.reg > 3 || s == CS) {
 			c.undefined()
@@ -630,11 +558,7 @@ decode:
 			c.raise(evShadow)
 		}
 	case 0x8F: // POP rm16 (the 8086 ignores the reg field)
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		if c.reg != 0 && c.model == Model80286 {
 			c.undefined()
 			break
@@ -707,11 +631,7 @@ decode:
 	case 0xC2, 0xC3: // RET [imm16]
 		c.retNear(op == 0xC2)
 	case 0xC4, 0xC5: // LES, LDS
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		if c.mod == 3 && c.model != Model8086 {
 			c.undefined()
 			break
@@ -726,22 +646,14 @@ decode:
 			c.Segs[DS] = seg
 		}
 	case 0xC6: // MOV rm8, imm8 (the 8086 ignores the reg field)
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		if c.reg != 0 && c.model == Model80286 {
 			c.undefined()
 			break
 		}
 		c.setRM8(c.fetch8())
 	case 0xC7:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		if c.reg != 0 && c.model == Model80286 {
 			c.undefined()
 			break
@@ -782,33 +694,17 @@ decode:
 
 	// D0-DF
 	case 0xD0: // group 2 rm8, 1
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.setRM8(uint8(c.shift(c.reg, uint32(c.rm8()), 1, 8)))
 	case 0xD1:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.setRM16(uint16(c.shift(c.reg, uint32(c.rm16()), 1, 16)))
 	case 0xD2: // group 2 rm8, CL
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		v := c.rm8()
 		c.setRM8(uint8(c.shift(c.reg, uint32(v), c.shiftCount(uint8(c.Regs[CX])), 8)))
 	case 0xD3:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		v := c.rm16()
 		c.setRM16(uint16(c.shift(c.reg, uint32(v), c.shiftCount(uint8(c.Regs[CX])), 16)))
 	case 0xD4:
@@ -827,11 +723,7 @@ decode:
 		c.setReg8(AX, c.read8(c.dataSeg(), c.Regs[BX]+c.Regs[AX]&0xFF))
 	case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF:
 		// ESC: with no coprocessor the CPU decodes the operand and moves on.
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		if c.model == Model80286 && c.mod != 3 && c.eaOff == 0xFFFF {
 			c.overrun() // the 286 still transfers the memory operand
 		}
@@ -914,19 +806,11 @@ decode:
 		c.syncFlags()
 		c.flags ^= FlagCF
 	case 0xF6:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.syncFlags() // muldiv.go works on c.flags
 		c.group3Byte()
 	case 0xF7:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.syncFlags()
 		c.group3Word()
 	case 0xF8: // CLC
@@ -945,18 +829,10 @@ decode:
 	case 0xFD:
 		c.flags |= FlagDF
 	case 0xFE:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.group4()
 	case 0xFF:
-		if p != nil {
-			c.decodeModRMWin(p, ip)
-		} else {
-			c.decodeModRM()
-		}
+		c.decodeModRMAt(p, ip)
 		c.group5()
 	}
 	goto loop

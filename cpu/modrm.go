@@ -130,10 +130,15 @@ var (
 	eaSegment   = [8]int{DS, DS, SS, SS, DS, DS, SS, DS}
 )
 
-// decodeModRMWin is decodeModRM for an instruction whose bytes are in the
-// window p (opcode at p[0], no prefixes, starting at IP ip): the ModRM byte
-// and displacement come from p and IP is set past them in one go.
-func (c *CPU) decodeModRMWin(p *[8]byte, ip uint16) {
+// decodeModRMAt is decodeModRM for an instruction whose bytes the run loop
+// found in RAM, in the window p (opcode at p[0], no prefixes, starting at IP
+// ip): the ModRM byte and displacement come from p and IP is set past them
+// in one go. Without a window (p == nil) it fetches them one by one.
+func (c *CPU) decodeModRMAt(p *[8]byte, ip uint16) {
+	if p == nil {
+		c.decodeModRM()
+		return
+	}
 	m := p[1]
 	rm := m & 7
 	c.mod, c.reg, c.rm = m>>6, m>>3&7, rm
