@@ -1,8 +1,10 @@
-// Package machine is the PC around the CPU: the memory map, the I/O port
-// bus, the chipset devices (PIC, PIT, keyboard controller, CMOS/RTC, video,
-// UART), the IDE controller and BIOS wiring, and the run loop with its
-// virtual clock.
 package machine
+
+// The interfaces through which the board wires its devices: a device
+// decodes I/O ports (PortDevice, PortDevice16), drives IRQ lines (IRQLine),
+// reads the virtual time (Clock) and, when it has a sense of time of its
+// own, tells the run loop when it next changes state (Timed). A device
+// knows nothing else of the machine.
 
 // PortDevice is a device's view of the I/O ports it decodes. Port numbers
 // are absolute (0x20, 0x3F8, ...). 16-bit accesses that a device does not
@@ -33,4 +35,13 @@ type IRQLine interface {
 // the host clock (real-time mode); devices never read the host clock.
 type Clock interface {
 	Now() int64
+}
+
+// Timed is a device with its own sense of time (the PIT, the 8042's
+// keyboard link, the RTC, the UART's line): the run loop tells it the virtual time after each slice and
+// asks when it next changes state, so that the CPU runs exactly up to the
+// next event.
+type Timed interface {
+	AdvanceTo(now int64)
+	NextEvent() int64 // virtual ns of the next state change, math.MaxInt64 for none
 }

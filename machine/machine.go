@@ -1,3 +1,13 @@
+// Package machine is the PC around the CPU: the memory map, the I/O port
+// bus, the chipset devices (PIC, PIT, keyboard controller, CMOS/RTC, video,
+// UART), the IDE controller and BIOS wiring, and the run loop with its
+// virtual clock.
+//
+// Files: board.go wires the PC/AT together (New); device.go holds the
+// interfaces devices are wired through; machine.go the Machine, its Config
+// and the run loop; screen.go the screen API (text, snapshots, dumps);
+// power.go the power button and the reset line; stats.go the counters; one
+// file per device (pic.go, pit.go, kbc.go, ...).
 package machine
 
 import (
@@ -78,15 +88,6 @@ func (r StopReason) String() string {
 	return fmt.Sprintf("StopReason(%d)", int(r))
 }
 
-// Timed is a device with its own sense of time (the PIT, the 8042's
-// keyboard link, the RTC, the UART's line): the run loop tells it the virtual time after each slice and
-// asks when it next changes state, so that the CPU runs exactly up to the
-// next event.
-type Timed interface {
-	AdvanceTo(now int64)
-	NextEvent() int64 // virtual ns of the next state change, math.MaxInt64 for none
-}
-
 // Run-loop slice bounds, in virtual time. A slice ends at the next device
 // event but never runs longer than maxSlice, so that keyboard input, the
 // display and cancellation are seen promptly.
@@ -130,160 +131,6 @@ type Machine struct {
 	pendReset bool
 
 	hostRun time.Duration // host time spent executing
-}
-
-// New builds and powers on a machine. Images are opened here, so an error
-// from a bad image arrives before anything runs.
-func New(cfg Config) (m *Machine, err error) {
-	if cfg.MemorySize == 0 {
-		cfg.MemorySize = ConventionalLimit
-	}
-	if cfg.BootOrder == "" {
-		cfg.BootOrder = "ca"
-	}
-	if cfg.Model < cpu.Model8086 || cfg.Model > cpu.Model80286 {
-		return nil, fmt.Errorf("machine: unknown CPU model %d", cfg.Model)
-	}
-	conv, ext, err := MemorySizes(cfg.MemorySize, cfg.Model == cpu.Model80286)
-	if err != nil {
-		return nil, err
-	}
-	m = &Machine{
-		cfg:      cfg,
-		Mem:      &Memory{RAM: make([]byte, conv)},
-		Ports:    NewPortBus(),
-		post:     &POSTPort{},
-		debugCon: &DebugCon{Sink: cfg.DebugCon},
-	}
-	built := m
-	defer func() {
-		if err != nil {
-			built.Close() // images opened before the failure
-		}
-	}()
-	if ext > 0 {
-		m.Mem.High = make([]byte, ext)
-	}
-	m.CPU = cpu.New(cfg.Model, m.Mem.RAM, bus{m.Mem, m.Ports})
-	m.Clock = NewVirtualClock(&m.CPU.Instructions, cfg.NsPerInstruction, cfg.RealTime)
-
-	if err := m.mapPorts(); err != nil {
-		return nil, err
-	}
-	if err := m.attachChipset(); err != nil {
-		return nil, err
-	}
-	if err := m.attachDisks(); err != nil {
-		return nil, err
-	}
-
-	var floppies [2]bios.FloppyImage
-	var floppySizes [2]int64
-	for i, name := range cfg.Floppies {
-		if name == "" {
-			continue
-		}
-		img, err := openFloppy(name, cfg.Snapshot)
-		if err != nil {
-			return nil, err
-		}
-		m.closers = append(m.closers, img)
-		floppies[i] = img
-		floppySizes[i] = img.Size()
-	}
-	m.setupCMOS(floppySizes)
-
-	b, err := bios.New(bios.Config{
-		Model:     cfg.Model,
-		MemoryKB:  cfg.MemorySize >> 10,
-		RAM:       m.Mem.RAM,
-		Floppies:  floppies,
-		BootOrder: cfg.BootOrder,
-		Display:   videoDisplay{m.Video},
-		PowerOff:  func() { m.halt(PowerOff, 0) },
-		Reset:     m.requestReset,
-		NoBoot:    m.noBoot,
-		Now:       m.Clock.Now,
-		// The BIOS ROM carries the adapter's fonts for INT 1Fh/43h and
-		// AX=1130h, and draws text in graphics modes with them.
-		Font8x8:  video.Font8x8(),
-		Font8x14: video.Font8x14(),
-		Font8x16: video.Font8x16(),
-	}, bios.FromCPU(m.CPU), bus{m.Mem, m.Ports})
-	if err != nil {
-		return nil, err
-	}
-	m.BIOS = b
-	if err := m.Mem.LoadROM(b.ROM()); err != nil {
-		return nil, err
-	}
-	if err := m.Ports.Map("BIOS service", b.ServicePort(), b.ServicePort(), b); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// bus is the CPU's view of everything outside its RAM slice.
-type bus struct {
-	*Memory
-	*PortBus
-}
-
-// mapPorts wires the diagnostic ports.
-func (m *Machine) mapPorts() error {
-	for _, d := range []struct {
-		name string
-		port uint16
-		dev  PortDevice
-	}{
-		{"POST code", PortPOST, m.post},
-		{"debug console", PortDebugCon, m.debugCon},
-		{"exit port", PortExit, &DebugExit{OnExit: func(s int) { m.halt(ExitPort, s) }}},
-	} {
-		if err := m.Ports.Map(d.name, d.port, d.port, d.dev); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// halt ends the run with a reason. It is called from device callbacks on
-// the CPU's goroutine, in the middle of an instruction: the CPU finishes it
-// and Run returns.
-func (m *Machine) halt(r StopReason, status int) {
-	if m.stop == Running {
-		m.stop, m.status = r, status
-	}
-	m.CPU.Stop()
-}
-
-// requestReset is the reset line (keyboard controller pulse, port 92h,
-// Ctrl-Alt-Del). The reboot happens between slices.
-func (m *Machine) requestReset() {
-	if m.cfg.NoReboot {
-		m.halt(Reset, 0)
-		return
-	}
-	m.pendReset = true
-	m.CPU.Stop()
-}
-
-func (m *Machine) noBoot(msg string) {
-	if m.cfg.Log != nil {
-		fmt.Fprintln(m.cfg.Log, "pcemu: "+msg)
-	}
-	if !m.cfg.WaitOnNoBoot {
-		m.halt(NoBoot, 1)
-	}
-}
-
-// reboot resets the CPU, as the AT's reset line (from the 8042 or port
-// 92h) does: memory and the chipset keep their state, and the BIOS's POST
-// reinitialises what it needs (the 8042's system flag tells it that this
-// is a warm start).
-func (m *Machine) reboot() {
-	m.pendReset = false
-	m.CPU.Reset()
 }
 
 // RunFor runs the machine for d of virtual time, or until it stops, ctx is
@@ -438,36 +285,6 @@ func (m *Machine) POSTCode() (uint8, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.post.Last()
-}
-
-// Stats are counters for the closing report of a run.
-type Stats struct {
-	Instructions   uint64        // executed by the CPU
-	VirtualTime    time.Duration // since power-on
-	HostTime       time.Duration // host time spent executing instructions
-	SectorsRead    uint64        // by the IDE controller
-	SectorsWritten uint64
-}
-
-// MIPS is the emulated speed: instructions per microsecond of host time.
-func (s Stats) MIPS() float64 {
-	if s.HostTime <= 0 {
-		return 0
-	}
-	return float64(s.Instructions) / float64(s.HostTime.Microseconds()+1)
-}
-
-// Stats returns the counters so far.
-func (m *Machine) Stats() Stats {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return Stats{
-		Instructions:   m.CPU.Instructions,
-		VirtualTime:    time.Duration(m.Clock.Now()),
-		HostTime:       m.hostRun,
-		SectorsRead:    m.sectorsRead,
-		SectorsWritten: m.sectorsWritten,
-	}
 }
 
 // Close flushes and closes every image. It is safe to call more than once

@@ -1,18 +1,124 @@
 package machine
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"pcemu/bios"
+	"pcemu/cpu"
 	"pcemu/ide"
 	"pcemu/machine/video"
 )
+
+// The board: New builds the PC/AT from its parts and wires them together
+// (ports, IRQ lines, the clock, the disks, the BIOS). The parts themselves
+// live in their own files; the interfaces they are wired through are in
+// device.go.
+
+// New builds and powers on a machine. Images are opened here, so an error
+// from a bad image arrives before anything runs.
+func New(cfg Config) (m *Machine, err error) {
+	if cfg.MemorySize == 0 {
+		cfg.MemorySize = ConventionalLimit
+	}
+	if cfg.BootOrder == "" {
+		cfg.BootOrder = "ca"
+	}
+	if cfg.Model < cpu.Model8086 || cfg.Model > cpu.Model80286 {
+		return nil, fmt.Errorf("machine: unknown CPU model %d", cfg.Model)
+	}
+	conv, ext, err := MemorySizes(cfg.MemorySize, cfg.Model == cpu.Model80286)
+	if err != nil {
+		return nil, err
+	}
+	m = &Machine{
+		cfg:      cfg,
+		Mem:      &Memory{RAM: make([]byte, conv)},
+		Ports:    NewPortBus(),
+		post:     &POSTPort{},
+		debugCon: &DebugCon{Sink: cfg.DebugCon},
+	}
+	built := m
+	defer func() {
+		if err != nil {
+			built.Close() // images opened before the failure
+		}
+	}()
+	if ext > 0 {
+		m.Mem.High = make([]byte, ext)
+	}
+	m.CPU = cpu.New(cfg.Model, m.Mem.RAM, bus{m.Mem, m.Ports})
+	m.Clock = NewVirtualClock(&m.CPU.Instructions, cfg.NsPerInstruction, cfg.RealTime)
+
+	if err := m.mapPorts(); err != nil {
+		return nil, err
+	}
+	if err := m.attachChipset(); err != nil {
+		return nil, err
+	}
+	if err := m.attachDisks(); err != nil {
+		return nil, err
+	}
+
+	floppies, floppySizes, err := m.attachFloppies()
+	if err != nil {
+		return nil, err
+	}
+	m.setupCMOS(floppySizes)
+
+	b, err := bios.New(bios.Config{
+		Model:     cfg.Model,
+		MemoryKB:  cfg.MemorySize >> 10,
+		RAM:       m.Mem.RAM,
+		Floppies:  floppies,
+		BootOrder: cfg.BootOrder,
+		Display:   videoDisplay{m.Video},
+		PowerOff:  func() { m.halt(PowerOff, 0) },
+		Reset:     m.requestReset,
+		NoBoot:    m.noBoot,
+		Now:       m.Clock.Now,
+		// The BIOS ROM carries the adapter's fonts for INT 1Fh/43h and
+		// AX=1130h, and draws text in graphics modes with them.
+		Font8x8:  video.Font8x8(),
+		Font8x14: video.Font8x14(),
+		Font8x16: video.Font8x16(),
+	}, bios.FromCPU(m.CPU), bus{m.Mem, m.Ports})
+	if err != nil {
+		return nil, err
+	}
+	m.BIOS = b
+	if err := m.Mem.LoadROM(b.ROM()); err != nil {
+		return nil, err
+	}
+	if err := m.Ports.Map("BIOS service", b.ServicePort(), b.ServicePort(), b); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// bus is the CPU's view of everything outside its RAM slice.
+type bus struct {
+	*Memory
+	*PortBus
+}
+
+// mapPorts wires the diagnostic ports.
+func (m *Machine) mapPorts() error {
+	for _, d := range []struct {
+		name string
+		port uint16
+		dev  PortDevice
+	}{
+		{"POST code", PortPOST, m.post},
+		{"debug console", PortDebugCon, m.debugCon},
+		{"exit port", PortExit, &DebugExit{OnExit: func(s int) { m.halt(ExitPort, s) }}},
+	} {
+		if err := m.Ports.Map(d.name, d.port, d.port, d.dev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // IRQ assignments of the PC/AT (IBM 5170 Technical Reference, "System
 // Interrupts").
@@ -153,91 +259,25 @@ func (m *Machine) attachDisks() error {
 	return nil
 }
 
+// attachFloppies opens the diskette images for the BIOS, which serves
+// them itself (there is no floppy controller), and returns their sizes for
+// the CMOS drive types.
+func (m *Machine) attachFloppies() (imgs [2]bios.FloppyImage, sizes [2]int64, err error) {
+	for i, name := range m.cfg.Floppies {
+		if name == "" {
+			continue
+		}
+		img, err := openFloppy(name, m.cfg.Snapshot)
+		if err != nil {
+			return imgs, sizes, err
+		}
+		m.closers = append(m.closers, img)
+		imgs[i] = img
+		sizes[i] = img.Size()
+	}
+	return imgs, sizes, nil
+}
+
 type closerFunc func() error
 
 func (f closerFunc) Close() error { return f() }
-
-// countingDrive counts the sectors the controller moves, for Stats.
-type countingDrive struct {
-	ide.Drive
-	read, written *uint64
-}
-
-func (d *countingDrive) ReadAt(p []byte, off int64) (int, error) {
-	n, err := d.Drive.ReadAt(p, off)
-	*d.read += uint64(n / ide.SectorSize)
-	return n, err
-}
-
-func (d *countingDrive) WriteAt(p []byte, off int64) (int, error) {
-	n, err := d.Drive.WriteAt(p, off)
-	*d.written += uint64(n / ide.SectorSize)
-	return n, err
-}
-
-// videoDisplay is the video adapter as INT 10h sees it.
-type videoDisplay struct{ a *video.Adapter }
-
-func (d videoDisplay) SetMode(mode uint8) bool { return d.a.SetMode(int(mode)) == nil }
-
-// ScreenText returns the screen as text: one line per text row, CP437
-// decoded to Unicode.
-func (m *Machine) ScreenText() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.Video.Text().String()
-}
-
-// VideoSnapshot returns a copy of the video adapter (its memory and
-// registers) taken between two run slices. A display goroutine renders the
-// copy at its own pace without holding up the CPU or racing with it.
-func (m *Machine) VideoSnapshot() *video.Adapter {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	snap := *m.Video
-	snap.SetClock(nil)
-	return &snap
-}
-
-// VideoChanges is the adapter's change counter: a display compares it with
-// the last frame's to skip redrawing an unchanged screen.
-func (m *Machine) VideoChanges() uint64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.Video.Changes()
-}
-
-// Screenshot renders the screen as the display shows it (cursor visible).
-func (m *Machine) Screenshot() *image.RGBA {
-	return m.VideoSnapshot().Render(nil, 0)
-}
-
-// Screendump writes the screen to path: as text when it ends in .txt, as a
-// PNG image when it ends in .png.
-func (m *Machine) Screendump(path string) error {
-	var data []byte
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".txt":
-		data = []byte(m.ScreenText() + "\n")
-	case ".png":
-		var buf bytes.Buffer
-		if err := m.VideoSnapshot().WritePNG(&buf, 0); err != nil {
-			return fmt.Errorf("screendump %s: %w", path, err)
-		}
-		data = buf.Bytes()
-	default:
-		return fmt.Errorf("screendump %s: the name must end in .txt or .png", path)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("screendump: %w", err)
-	}
-	return nil
-}
-
-// PowerOff turns the machine off as the power button would; Run returns
-// PowerOff.
-func (m *Machine) PowerOff() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.halt(PowerOff, 0)
-}
