@@ -2,8 +2,10 @@ package machine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,23 +56,51 @@ func (m *Machine) Screenshot() *image.RGBA {
 }
 
 // Screendump writes the screen to path: as text when it ends in .txt, as a
-// PNG image when it ends in .png.
+// PNG image when it ends in .png. Errors name the file.
 func (m *Machine) Screendump(path string) error {
+	if err := checkScreendumpName(path); err != nil {
+		return err
+	}
 	var data []byte
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".txt":
+	if strings.EqualFold(filepath.Ext(path), ".txt") {
 		data = []byte(m.ScreenText() + "\n")
-	case ".png":
+	} else {
 		var buf bytes.Buffer
 		if err := m.VideoSnapshot().WritePNG(&buf, 0); err != nil {
-			return fmt.Errorf("screendump %s: %w", path, err)
+			return fmt.Errorf("%s: %w", path, err)
 		}
 		data = buf.Bytes()
-	default:
-		return fmt.Errorf("screendump %s: the name must end in .txt or .png", path)
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("screendump: %w", err)
+	return os.WriteFile(path, data, 0o644)
+}
+
+// CheckScreendump reports, before the machine starts, what would make
+// Screendump(path) fail for certain: a name that ends in neither .txt nor
+// .png, or a folder that does not exist. pcemu checks --screendump and a
+// script's screendump steps with it.
+func CheckScreendump(path string) error {
+	if err := checkScreendumpName(path); err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: cannot be written: the folder %s does not exist", path, dir)
+	case err != nil:
+		return fmt.Errorf("%s: cannot be written: %w", path, err)
+	case !st.IsDir():
+		return fmt.Errorf("%s: cannot be written: %s is not a folder", path, dir)
 	}
 	return nil
+}
+
+// checkScreendumpName is the part of CheckScreendump that looks at the
+// name only: the format comes from the extension.
+func checkScreendumpName(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".txt", ".png":
+		return nil
+	}
+	return fmt.Errorf("%s: the name must end in .txt or .png", path)
 }

@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"syscall"
 	"time"
 
@@ -46,10 +45,6 @@ const (
 	exitError   = 1
 	exitTimeout = 124 // as timeout(1)
 )
-
-// poll is how much virtual time runs between two looks at the screen for
-// --expect and at the host's signals and timeout.
-const poll = 10 * time.Millisecond
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Signals are caught from the start, so that one arriving while the
@@ -127,12 +122,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
+	// A script is checked before the machine starts. --expect TEXT is the
+	// one-step script `wait "TEXT"` without a limit of virtual time.
 	var sc *script.Script
-	if o.script != "" {
+	switch {
+	case o.script != "":
 		if sc, err = script.ParseFile(o.script); err != nil {
 			fmt.Fprintf(stderr, "pcemu: %v\n", err)
 			return exitError
 		}
+	case o.expect != "":
+		sc = script.Wait("--expect", o.expect, script.Forever)
 	}
 
 	m, err := machine.New(cfg)
@@ -165,36 +165,35 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return status
 }
 
-// runMachine runs m until it stops, --expect's text appears, the timeout
-// passes or a signal arrives, and returns the exit status. With a display,
-// the window runs on this (the main) goroutine and the machine on another.
+// runMachine runs m until it stops, the script (or --expect) ends, the
+// timeout passes or a signal arrives, and returns the exit status. With a
+// display, the window runs on this (the main) goroutine and the machine on
+// another.
 func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan os.Signal, stderr io.Writer) int {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	var deadline <-chan time.Time
 	if o.timeout > 0 {
 		t := time.NewTimer(o.timeout)
 		defer t.Stop()
 		deadline = t.C
 	}
-	var got os.Signal
-	timedOut := false
 	go func() {
 		select {
-		case got = <-sigs:
+		case s := <-sigs:
+			sig, _ := s.(syscall.Signal)
+			cancel(&hostStop{sig: sig})
 		case <-deadline:
-			timedOut = true
+			cancel(&hostStop{timeout: o.timeout})
 		case <-ctx.Done():
-			return
 		}
-		cancel()
 	}()
 
 	drive := func() int {
 		if sc != nil {
-			return runScript(ctx, m, sc, stderr, &got)
+			return runScript(ctx, m, sc, stderr)
 		}
-		return loop(ctx, cancel, m, o, stderr, &got, &timedOut)
+		return loop(ctx, m, stderr)
 	}
 	if o.display == "none" {
 		return drive()
@@ -211,12 +210,12 @@ func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan o
 		defer func() {
 			if r := recover(); r != nil {
 				fmt.Fprintf(stderr, "pcemu: internal error: %v\n%s", r, debug.Stack())
-				cancel()
+				cancel(nil)
 				status <- exitError
 			}
 		}()
 		s := drive()
-		cancel() // the machine stopped: close the display
+		cancel(nil) // the machine stopped: close the display
 		status <- s
 	}()
 	var err error
@@ -239,64 +238,73 @@ func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan o
 	return s
 }
 
-// loop runs the machine in slices of poll virtual time and decides the
-// exit status.
-func loop(ctx context.Context, cancel func(), m *machine.Machine, o *options, stderr io.Writer, got *os.Signal, timedOut *bool) int {
-	for {
-		reason, err := m.RunFor(ctx, poll)
-		if o.expect != "" && strings.Contains(m.ScreenText(), o.expect) {
-			return 0
-		}
-		switch {
-		case reason == machine.Failed:
-			fmt.Fprintf(stderr, "pcemu: %v\n", err)
-			return exitError
-		case reason != machine.Running:
-			if o.expect != "" {
-				fmt.Fprintf(stderr, "pcemu: the machine stopped (%v) before %q appeared; the screen:\n%s\n", reason, o.expect, m.ScreenText())
-				return exitError
-			}
-			return m.ExitStatus()
-		case ctx.Err() != nil:
-			cancel()
-			if *timedOut {
-				post := ""
-				if c, ok := m.POSTCode(); ok {
-					post = fmt.Sprintf(" (last POST code %02Xh)", c)
-				}
-				fmt.Fprintf(stderr, "pcemu: timeout after %v%s; the screen:\n%s\n", o.timeout, post, m.ScreenText())
-				return exitTimeout
-			}
-			if s, ok := (*got).(syscall.Signal); ok {
-				fmt.Fprintf(stderr, "pcemu: %v\n", s)
-				return 128 + int(s)
-			}
-			return exitError
-		case err != nil:
-			fmt.Fprintf(stderr, "pcemu: %v\n", err)
-			return exitError
-		}
-	}
+// hostStop is why the host ended a run: a signal, or --timeout passed. It
+// is the cause of the run's context (context.Cause), so that the script's
+// messages say it too.
+type hostStop struct {
+	sig     syscall.Signal // 0 for the timeout
+	timeout time.Duration
 }
 
-// runScript runs a --script against the machine and returns the exit
-// status: 0 when every step passed; 1 with the failing line, step and
-// screen on stderr; 124 when a wait timed out or --timeout passed.
-func runScript(ctx context.Context, m *machine.Machine, sc *script.Script, stderr io.Writer, got *os.Signal) int {
-	err := sc.Run(ctx, script.ForMachine(m), script.Options{})
+func (h *hostStop) Error() string {
+	if h.sig != 0 {
+		return h.sig.String()
+	}
+	return fmt.Sprintf("timeout after %v", h.timeout)
+}
+
+// exitStatus is 128+n after signal n (as a shell reports it), 124 after
+// the timeout (as timeout(1)).
+func (h *hostStop) exitStatus() int {
+	if h.sig != 0 {
+		return 128 + int(h.sig)
+	}
+	return exitTimeout
+}
+
+// loop runs the machine without a script until it stops or the host ends
+// the run, and decides the exit status.
+func loop(ctx context.Context, m *machine.Machine, stderr io.Writer) int {
+	reason, err := m.Run(ctx)
+	switch {
+	case reason == machine.Failed:
+		fmt.Fprintf(stderr, "pcemu: %v\n", err)
+		return exitError
+	case reason != machine.Running:
+		return m.ExitStatus()
+	}
+	var h *hostStop
+	if !errors.As(context.Cause(ctx), &h) {
+		fmt.Fprintf(stderr, "pcemu: %v\n", err)
+		return exitError
+	}
+	if h.sig != 0 {
+		fmt.Fprintf(stderr, "pcemu: %v\n", h)
+		return h.exitStatus()
+	}
+	post := ""
+	if c, ok := m.POSTCode(); ok {
+		post = fmt.Sprintf(" (last POST code %02Xh)", c)
+	}
+	fmt.Fprintf(stderr, "pcemu: %v%s; the screen:\n%s\n", h, post, m.ScreenText())
+	return h.exitStatus()
+}
+
+// runScript runs a --script (or --expect) against the machine and returns
+// the exit status: 0 when every step passed; 1 with the failing line, step
+// and screen on stderr; 124 when a wait timed out or --timeout passed;
+// 128+n after signal n.
+func runScript(ctx context.Context, m *machine.Machine, sc *script.Script, stderr io.Writer) int {
+	err := sc.Run(ctx, m, script.Options{})
 	if err == nil {
 		return 0
 	}
-	if s, ok := (*got).(syscall.Signal); ok && ctx.Err() != nil {
-		fmt.Fprintf(stderr, "pcemu: %v\n", s)
-		return 128 + int(s)
+	var h *hostStop
+	if errors.As(context.Cause(ctx), &h) && h.sig != 0 {
+		fmt.Fprintf(stderr, "pcemu: %v\n", h)
+		return h.exitStatus()
 	}
-	var e *script.Error
-	if errors.As(err, &e) {
-		fmt.Fprint(stderr, e.Report())
-	} else {
-		fmt.Fprintf(stderr, "pcemu: %v\n", err)
-	}
+	fmt.Fprint(stderr, script.Report(err))
 	return script.ExitStatus(err)
 }
 

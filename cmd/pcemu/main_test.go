@@ -143,6 +143,38 @@ func TestExpectNeverSeen(t *testing.T) {
 	}
 }
 
+// --expect is the script step wait "TEXT" without a limit of virtual
+// time: the host's --timeout ends it with 124 and says so.
+func TestExpectTimeout(t *testing.T) {
+	disk := benchDisk(t, "bench2g.bin")
+	status, _, stderr := pcemu(t, "-hda", disk, "--expect", "never shown", "--timeout", "300ms")
+	if status != 124 || !strings.Contains(stderr, `--expect: wait "never shown": stopped by the host`) || !strings.Contains(stderr, "timeout after 300ms") {
+		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+}
+
+// A script that cannot succeed is refused before the machine starts (the
+// demo disk, which writes to the debug console at once, never runs), in one
+// line that names the script's line and says each thing once.
+func TestScriptCheckedBeforeTheMachineStarts(t *testing.T) {
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "dump.pcs")
+	os.WriteFile(sc, []byte("wait \"Press a key\"\nscreendump out.bmp\n"), 0o644)
+	status, stdout, stderr := pcemu(t, "--script", sc, "-debugcon", "stdio")
+	if want := "pcemu: " + sc + ":2: screendump out.bmp: the name must end in .txt or .png\n"; status != 1 || stderr != want || stdout != "" {
+		t.Errorf("status %d, stdout %q, stderr %q; want 1, nothing, %q", status, stdout, stderr, want)
+	}
+	os.WriteFile(sc, []byte("screendump "+dir+"/none/s.txt\n"), 0o644)
+	status, stdout, stderr = pcemu(t, "--script", sc, "-debugcon", "stdio")
+	if status != 1 || stdout != "" || !strings.Contains(stderr, "the folder "+dir+"/none does not exist") {
+		t.Errorf("status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	status, stdout, stderr = pcemu(t, "--screendump", dir+"/none/s.txt", "-debugcon", "stdio")
+	if status != 1 || stdout != "" || !strings.Contains(stderr, "pcemu: --screendump "+dir+"/none/s.txt: cannot be written") {
+		t.Errorf("--screendump: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+}
+
 func TestTimeout(t *testing.T) {
 	// bench2g runs for far longer than 300ms of host time.
 	disk := benchDisk(t, "bench2g.bin")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cpu"
+	"pcemu/machine"
 )
 
 // options is the command line, checked and decoded.
@@ -176,10 +176,8 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("-timeout %v: must not be negative", o.timeout)
 	}
 	if o.screendump != "" {
-		switch strings.ToLower(filepath.Ext(o.screendump)) {
-		case ".txt", ".png":
-		default:
-			return nil, fmt.Errorf("--screendump %s: the name must end in .txt or .png", o.screendump)
+		if err := machine.CheckScreendump(o.screendump); err != nil {
+			return nil, fmt.Errorf("--screendump %v", err)
 		}
 	}
 	return o, nil

@@ -23,6 +23,7 @@ import (
 
 	"pcemu/machine"
 	"pcemu/machine/keys"
+	"pcemu/machine/script"
 )
 
 // HostTimeout bounds the host time of any one wait, so that a broken
@@ -68,24 +69,15 @@ func (m *M) run(ctx context.Context, d time.Duration) bool {
 }
 
 // WaitFor runs the machine until text appears on the screen, failing the
-// test after timeout of virtual time or if the machine stops first.
+// test after timeout of virtual time or if the machine stops first. It is
+// the script step `wait "TEXT" TIMEOUT`, run by the script engine as
+// pcemu's --script and --expect are.
 func (m *M) WaitFor(text string, timeout time.Duration) {
 	m.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
 	defer cancel()
-	for spent := time.Duration(0); ; spent += poll {
-		if strings.Contains(m.ScreenText(), text) {
-			return
-		}
-		if spent >= timeout {
-			m.t.Fatalf("%q did not appear within %v (virtual)\nscreen:\n%s", text, timeout, m.ScreenText())
-		}
-		if m.run(ctx, poll) {
-			if strings.Contains(m.ScreenText(), text) {
-				return
-			}
-			m.t.Fatalf("the machine stopped (%v) before %q appeared\nscreen:\n%s", m.Stopped(), text, m.ScreenText())
-		}
+	if err := script.Wait("WaitFor", text, timeout).Run(ctx, m.Machine, script.Options{Poll: poll}); err != nil {
+		m.t.Fatal(script.Report(err))
 	}
 }
 

@@ -72,7 +72,7 @@ sleep 100ms
 	}
 	// Esc ends keyecho through the exit port: the key step and the sleep
 	// after it end early and the script succeeds.
-	if err := s.Run(context.Background(), ForMachine(m), Options{}); err != nil {
+	if err := s.Run(context.Background(), m, Options{}); err != nil {
 		t.Fatalf("Run = %v\nscreen:\n%s", err, m.ScreenText())
 	}
 	if m.Stopped() != machine.ExitPort {
@@ -80,7 +80,7 @@ sleep 100ms
 	}
 	// On a stopped machine a wait fails; expect still sees the last screen.
 	s, _ = Parse("t.script", "expect \"KEY 011B\"\nwait \"C:\\\\>\"\n")
-	err = s.Run(context.Background(), ForMachine(m), Options{})
+	err = s.Run(context.Background(), m, Options{})
 	var e *Error
 	if !errors.As(err, &e) || e.Line != 2 || e.Kind != Failed || !strings.Contains(e.Reason, "stopped") {
 		t.Fatalf("wait on a stopped machine = %v", err)
@@ -93,12 +93,12 @@ func TestScriptOnTheMachineFailsAndTimesOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Run(context.Background(), ForMachine(m), Options{})
+	err = s.Run(context.Background(), m, Options{})
 	if ExitStatus(err) != 1 || !strings.Contains(err.(*Error).Screen, "READY>") {
 		t.Fatalf("Run = %v, want a failure showing the screen", err)
 	}
 	s, _ = Parse("t.script", "wait \"never shown\" 2s\n")
-	err = s.Run(context.Background(), ForMachine(m), Options{})
+	err = s.Run(context.Background(), m, Options{})
 	if ExitStatus(err) != 124 {
 		t.Fatalf("Run = %v, want a timeout", err)
 	}
@@ -107,13 +107,13 @@ func TestScriptOnTheMachineFailsAndTimesOut(t *testing.T) {
 	defer cancel()
 	time.Sleep(2 * time.Millisecond)
 	s, _ = Parse("t.script", "sleep 10s\n")
-	if err := s.Run(ctx, ForMachine(m), Options{}); ExitStatus(err) != 124 {
+	if err := s.Run(ctx, m, Options{}); ExitStatus(err) != 124 {
 		t.Fatalf("Run past the host deadline = %v, want a timeout", err)
 	}
 	// poweroff stops the machine; screendump writes the screen.
 	dump := filepath.Join(t.TempDir(), "screen.txt")
 	s, _ = Parse("t.script", "screendump \""+dump+"\"\npoweroff\n")
-	if err := s.Run(context.Background(), ForMachine(m), Options{}); err != nil {
+	if err := s.Run(context.Background(), m, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if m.Stopped() != machine.PowerOff {
@@ -158,7 +158,7 @@ func TestFreeDOSScript(t *testing.T) {
 		defer m.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		if err := s.Run(ctx, ForMachine(m), Options{}); err != nil {
+		if err := s.Run(ctx, m, Options{}); err != nil {
 			var e *Error
 			if errors.As(err, &e) {
 				t.Fatal(e.Report())
@@ -194,7 +194,7 @@ func TestCtrlAltDelScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	if err := s.Run(context.Background(), ForMachine(m), Options{}); err != nil {
+	if err := s.Run(context.Background(), m, Options{}); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
 			t.Fatal(e.Report())

@@ -33,6 +33,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"pcemu/machine"
 	"pcemu/machine/keys"
 )
 
@@ -82,13 +83,37 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.Name, e.Line, e.Msg)
 }
 
-// ParseFile reads and parses the script in the file at path.
+// ParseFile reads and parses the script in the file at path and checks it
+// (Check), so that a script that cannot succeed is refused before the
+// machine starts.
 func ParseFile(path string) (*Script, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("script: %w", err)
 	}
-	return Parse(path, string(src))
+	s, err := Parse(path, string(src))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Check finds, before the machine starts, the steps that would fail
+// whatever the guest does: a screendump whose name has no format
+// (.txt or .png) or whose folder does not exist. The error names the line.
+func (s *Script) Check() error {
+	for _, st := range s.Steps {
+		if st.Op != OpScreendump {
+			continue
+		}
+		if err := machine.CheckScreendump(st.Text); err != nil {
+			return &ParseError{s.Name, st.Line, "screendump " + err.Error()}
+		}
+	}
+	return nil
 }
 
 // Parse parses the text of a script. name is used in error messages.
@@ -336,6 +361,13 @@ func unescapeText(s string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// quoteText writes text as a quoted screen text that unescapeText reads
+// back: the inverse of unescapeText, for scripts made in Go (Wait).
+func quoteText(text string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
+	return `"` + r.Replace(text) + `"`
 }
 
 // parseTyped turns the text of a type step into keys.

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
+
+	"pcemu/machine"
 )
 
-// Target is the machine a script drives. All durations are virtual time:
-// the same script on the same images gives the same screens.
+// Target is the machine a script drives: a *machine.Machine, or a fake in
+// tests. All durations are virtual time: the same script on the same images
+// gives the same screens.
 type Target interface {
 	// ScreenText returns the screen as text, one line per text row, rows
 	// joined by "\n" (trailing blanks of a row are ignored).
@@ -22,15 +26,31 @@ type Target interface {
 	// KeysPending reports whether queued transitions have not all been
 	// handed to the guest yet.
 	KeysPending() bool
-	// RunFor runs the machine for d of virtual time. stopped is true when
-	// the machine stopped (power-off, exit port, reset without reboot, an
-	// emulation error reported in err) before or during that time. When
-	// ctx ends first, RunFor returns ctx's error.
-	RunFor(ctx context.Context, d time.Duration) (stopped bool, err error)
+	// RunFor runs the machine for d of virtual time. The reason is
+	// machine.Running unless the machine stopped (power-off, exit port,
+	// reset without reboot, an emulation error reported in err) before or
+	// during that time. When ctx ends first, RunFor returns ctx's error.
+	RunFor(ctx context.Context, d time.Duration) (machine.StopReason, error)
 	// Screendump writes the screen to path: text for .txt, PNG for .png.
 	Screendump(path string) error
 	// PowerOff turns the machine off.
 	PowerOff()
+}
+
+// Forever is a wait step's timeout for "no limit of virtual time": pcemu's
+// --expect waits until the text appears, the machine stops or the host's
+// --timeout passes.
+const Forever time.Duration = math.MaxInt64
+
+// Wait is the one-step script `wait "TEXT" TIMEOUT` (Forever: no limit),
+// called name in its messages. pcemu's --expect and machinetest's WaitFor
+// are this script, so that there is one way to wait for text.
+func Wait(name, text string, timeout time.Duration) *Script {
+	src := "wait " + quoteText(text)
+	if timeout != Forever {
+		src += " " + timeout.String()
+	}
+	return &Script{Name: name, Steps: []Step{{Source: src, Op: OpWait, Text: text, Timeout: timeout}}}
 }
 
 // Options tune how a script runs. The zero value gives the defaults.
@@ -82,6 +102,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Line == 0 { // a script made in Go (Wait), not read from a file
+		return fmt.Sprintf("%s: %s: %s", e.Name, e.Step, e.Reason)
+	}
 	return fmt.Sprintf("%s:%d: %s: %s", e.Name, e.Line, e.Step, e.Reason)
 }
 
@@ -98,6 +121,16 @@ func (e *Error) Report() string {
 	}
 	b.WriteString("--------------\n")
 	return b.String()
+}
+
+// Report is the message for stderr about the result of Run or Parse: an
+// *Error's report with the screen, or the error's text.
+func Report(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Report()
+	}
+	return err.Error() + "\n"
 }
 
 // ExitStatus is the process exit status for the error: 1 for a failure, 124
@@ -169,14 +202,14 @@ func (r *runner) fail(st *Step, kind Kind, err error, format string, a ...any) *
 func (r *runner) run(st *Step, d time.Duration) (stopped bool, err error) {
 	for d > 0 {
 		if err := r.ctx.Err(); err != nil {
-			return false, r.fail(st, TimedOut, err, "stopped by the host: %v", err)
+			return false, r.fail(st, TimedOut, err, "stopped by the host: %v", context.Cause(r.ctx))
 		}
 		slice := min(d, r.opt.Poll)
-		stopped, err := r.t.RunFor(r.ctx, slice)
+		reason, err := r.t.RunFor(r.ctx, slice)
 		if err != nil {
-			return stopped, r.runError(st, err)
+			return reason != machine.Running, r.runError(st, err)
 		}
-		if stopped {
+		if reason != machine.Running {
 			return true, nil
 		}
 		d -= slice
@@ -186,7 +219,7 @@ func (r *runner) run(st *Step, d time.Duration) (stopped bool, err error) {
 
 func (r *runner) step(st *Step) error {
 	if err := r.ctx.Err(); err != nil {
-		return r.fail(st, TimedOut, err, "stopped by the host: %v", err)
+		return r.fail(st, TimedOut, err, "stopped by the host: %v", context.Cause(r.ctx))
 	}
 	switch st.Op {
 	case OpWait:
@@ -200,16 +233,16 @@ func (r *runner) step(st *Step) error {
 				return r.fail(st, TimedOut, nil, "%q did not appear within %v", st.Text, timeout)
 			}
 			if err := r.ctx.Err(); err != nil {
-				return r.fail(st, TimedOut, err, "stopped by the host while waiting for %q: %v", st.Text, err)
+				return r.fail(st, TimedOut, err, "stopped by the host while waiting for %q: %v", st.Text, context.Cause(r.ctx))
 			}
 			slice := min(r.opt.Poll, timeout-waited)
-			stopped, err := r.t.RunFor(r.ctx, slice)
+			reason, err := r.t.RunFor(r.ctx, slice)
 			if err != nil {
 				return r.runError(st, err)
 			}
 			waited += slice
-			if stopped && !r.onScreen(st.Text) {
-				return r.fail(st, Failed, nil, "the machine stopped before %q appeared", st.Text)
+			if reason != machine.Running && !r.onScreen(st.Text) {
+				return r.fail(st, Failed, nil, "the machine stopped (%v) before %q appeared", reason, st.Text)
 			}
 		}
 	case OpType, OpKey:
@@ -241,7 +274,7 @@ func (r *runner) step(st *Step) error {
 		}
 	case OpScreendump:
 		if err := r.t.Screendump(st.Text); err != nil {
-			return r.fail(st, Failed, err, "screendump: %v", err)
+			return r.fail(st, Failed, err, "%v", err) // the step names the file
 		}
 	case OpSleep:
 		// A machine that stops ends the sleep early: nothing more happens.
@@ -257,7 +290,7 @@ func (r *runner) step(st *Step) error {
 // cancellation is a timeout, anything else a machine failure.
 func (r *runner) runError(st *Step, err error) error {
 	if r.ctx.Err() != nil {
-		return r.fail(st, TimedOut, err, "stopped by the host: %v", err)
+		return r.fail(st, TimedOut, err, "stopped by the host: %v", context.Cause(r.ctx))
 	}
 	return r.fail(st, Failed, err, "machine error: %v", err)
 }

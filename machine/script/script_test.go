@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pcemu/machine"
 )
 
 // fakePC is a Target whose screen is a timeline: each entry shows from its
@@ -51,20 +53,20 @@ func (f *fakePC) SendScancodes(c []byte) {
 
 func (f *fakePC) KeysPending() bool { return f.queue > 0 }
 
-func (f *fakePC) RunFor(ctx context.Context, d time.Duration) (bool, error) {
+func (f *fakePC) RunFor(ctx context.Context, d time.Duration) (machine.StopReason, error) {
 	f.runs++
 	if f.onRun != nil {
 		f.onRun()
 	}
 	if err := ctx.Err(); err != nil {
-		return false, err
+		return machine.Running, err
 	}
 	if f.runErr != nil {
-		return false, f.runErr
+		return machine.Running, f.runErr
 	}
 	if f.stopAt > 0 && f.now+d >= f.stopAt {
 		f.now = f.stopAt
-		return true, nil
+		return machine.PowerOff, nil
 	}
 	f.now += d
 	if f.perKey > 0 {
@@ -72,7 +74,7 @@ func (f *fakePC) RunFor(ctx context.Context, d time.Duration) (bool, error) {
 	} else {
 		f.queue = 0
 	}
-	return false, nil
+	return machine.Running, nil
 }
 
 func (f *fakePC) Screendump(p string) error {
@@ -434,5 +436,105 @@ poweroff
 	}
 	if !pc.off || len(pc.dumps) != 1 {
 		t.Errorf("off %v dumps %v", pc.off, pc.dumps)
+	}
+}
+
+// Wait is the step `wait "TEXT" TIMEOUT` as Parse makes it: its source
+// reads back as the same step.
+func TestWaitIsTheWaitStep(t *testing.T) {
+	for _, tc := range []struct {
+		text    string
+		timeout time.Duration
+	}{
+		{`C:\>`, 5 * time.Second},
+		{"say \"hi\"\n\tthere", 90 * time.Second},
+		{`a\nb`, Forever},
+	} {
+		s := Wait("w", tc.text, tc.timeout)
+		if len(s.Steps) != 1 {
+			t.Fatalf("%d steps", len(s.Steps))
+		}
+		p, err := Parse("w", s.Steps[0].Source)
+		if err != nil {
+			t.Fatalf("%s: %v", s.Steps[0].Source, err)
+		}
+		want := tc.timeout
+		if want == Forever {
+			want = 0 // no timeout written: parsed as the default
+		}
+		if got := p.Steps[0]; got.Op != OpWait || got.Text != tc.text || got.Timeout != want {
+			t.Errorf("%s reads back as %+v, want %q %v", s.Steps[0].Source, got, tc.text, want)
+		}
+	}
+}
+
+// A wait with no limit of virtual time (--expect) runs until the text
+// appears, however late.
+func TestWaitForever(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "booting"}, {2 * time.Hour, "C:\\>"}}}
+	if err := Wait("--expect", `C:\>`, Forever).Run(context.Background(), pc, Options{Poll: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if pc.now != 2*time.Hour {
+		t.Errorf("returned at %v, want 2h", pc.now)
+	}
+}
+
+// A script made in Go has no line: its messages name the script and the
+// step, and say why the machine stopped.
+func TestWaitMessages(t *testing.T) {
+	pc := &fakePC{timeline: []frame{{0, "x"}}, stopAt: time.Second}
+	err := Wait("--expect", "y", Forever).Run(context.Background(), pc, Options{})
+	if err == nil || err.Error() != `--expect: wait "y": the machine stopped (power off) before "y" appeared` {
+		t.Errorf("err = %v", err)
+	}
+	if r := Report(err); !strings.HasPrefix(r, err.Error()+"\n--- screen ---\nx\n") {
+		t.Errorf("Report = %q", r)
+	}
+	if r := Report(errors.New("plain")); r != "plain\n" {
+		t.Errorf("Report of a plain error = %q", r)
+	}
+}
+
+// The host's reason for ending the run (pcemu's --timeout, a signal) is
+// the context's cause and appears in the message.
+func TestHostCauseInMessage(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errors.New("timeout after 2m0s"))
+	pc := &fakePC{timeline: []frame{{0, "x"}}}
+	err := mustParse(t, `wait "y"`).Run(ctx, pc, Options{})
+	if ExitStatus(err) != 124 || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "timeout after 2m0s") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A failed screendump says why once, after the step that names the file.
+func TestScreendumpMessage(t *testing.T) {
+	pc := &fakePC{dumpErr: errors.New("open x.png: disk full")}
+	err := mustParse(t, "screendump x.png").Run(context.Background(), pc, Options{})
+	if err == nil || err.Error() != "t.script:1: screendump x.png: open x.png: disk full" {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// ParseFile refuses, before any machine runs, a screendump that cannot be
+// written: the line, the step and the reason, each said once.
+func TestParseFileChecksScreendumps(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ step, want string }{
+		{"screendump out.bmp", ":2: screendump out.bmp: the name must end in .txt or .png"},
+		{"screendump " + dir + "/none/s.png", ":2: screendump " + dir + "/none/s.png: cannot be written: the folder " + dir + "/none does not exist"},
+	} {
+		path := filepath.Join(dir, "s.script")
+		os.WriteFile(path, []byte("wait \"x\"\n"+tc.step+"\n"), 0o644)
+		_, err := ParseFile(path)
+		if err == nil || err.Error() != path+tc.want {
+			t.Errorf("%s: %v, want %s%s", tc.step, err, path, tc.want)
+		}
+	}
+	path := filepath.Join(dir, "ok.script")
+	os.WriteFile(path, []byte("screendump "+dir+"/s.png\n"), 0o644)
+	if _, err := ParseFile(path); err != nil {
+		t.Errorf("a writable dump: %v", err)
 	}
 }
