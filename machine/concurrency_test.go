@@ -9,7 +9,7 @@ import (
 	"pcemu/cpu"
 	"pcemu/ide"
 	"pcemu/machine"
-	"pcemu/testroms/demo"
+	"pcemu/machine/demo"
 )
 
 // A display goroutine reads the screen, renders snapshots and types while

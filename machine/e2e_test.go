@@ -12,8 +12,8 @@ import (
 	"pcemu/ide"
 	"pcemu/internal/shared"
 	"pcemu/machine"
+	"pcemu/machine/demo"
 	"pcemu/machine/machinetest"
-	"pcemu/testroms/demo"
 	"pcemu/vhd"
 )
 

@@ -15,8 +15,8 @@ import (
 	"pcemu/ide"
 	"pcemu/internal/shared"
 	"pcemu/machine"
+	"pcemu/machine/demo"
 	"pcemu/machine/machinetest"
-	"pcemu/testroms/demo"
 )
 
 // bootProgram assembles a boot sector with nasm (org 7C00h, 55AAh added)

@@ -2,10 +2,10 @@ package main
 
 import (
 	"pcemu/machine"
-	"pcemu/testroms/demo"
+	"pcemu/machine/demo"
 )
 
-// useDemoDisk puts the built-in demo disk (testroms/demo) on the primary
+// useDemoDisk puts the built-in demo disk (machine/demo) on the primary
 // master and a blank scratch disk, which the demo writes to, on the primary
 // slave. Both live in memory.
 func useDemoDisk(cfg *machine.Config) error {
