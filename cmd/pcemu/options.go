@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	terminal "golang.org/x/term"
 
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cpu"
@@ -145,7 +146,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		return nil, err
 	}
 	if o.display == "" {
-		o.display = defaultDisplay()
+		o.display = defaultDisplay(os.Stdin, os.Stdout)
 	}
 	switch o.display {
 	case "none":
@@ -184,27 +185,16 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 }
 
 // defaultDisplay is the window when a graphical session is there to show
-// it, else the terminal when pcemu runs in one, else none (scripts, pipes,
-// tests).
-func defaultDisplay() string {
+// it, else the terminal when pcemu runs in one (standard input and output
+// are both terminals), else none (scripts, pipes, tests, /dev/null).
+func defaultDisplay(in, out *os.File) string {
 	if sdl.Built && (os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "") {
 		return "sdl"
 	}
-	if isTerminal(os.Stdin) && isTerminal(os.Stdout) {
+	if terminal.IsTerminal(int(in.Fd())) && terminal.IsTerminal(int(out.Fd())) {
 		return "term"
 	}
 	return "none"
-}
-
-// isTerminal reports whether f is a terminal: a character device other
-// than /dev/null (what a program started without standard streams gets).
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return false
-	}
-	null, err := os.Stat(os.DevNull)
-	return err != nil || !os.SameFile(st, null)
 }
 
 // parseBoot accepts QEMU's legacy "-boot c" and "-boot order=ca[,...]".

@@ -4,14 +4,12 @@ package term
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"pcemu/cmd/pcemu/internal/displaytest"
 	"pcemu/cpu"
@@ -19,49 +17,6 @@ import (
 	"pcemu/machine"
 	"pcemu/machine/video"
 )
-
-// openPTY opens a pseudo-terminal pair the way openpty(3) does: the
-// multiplexer /dev/ptmx gives the master, TIOCSPTLCK unlocks the slave and
-// TIOCGPTN names it (pts(4)). The master stays in Go's poller, so closing
-// it ends a blocked read.
-func openPTY(t *testing.T, rows, cols int) (master, slave *os.File) {
-	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals: %v", err)
-	}
-	var n uint32
-	rc, err := master.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ierr error
-	rc.Control(func(fd uintptr) {
-		unlock := int32(0)
-		if ierr = ioctl(int(fd), syscall.TIOCSPTLCK, unsafe.Pointer(&unlock)); ierr != nil {
-			return
-		}
-		if ierr = ioctl(int(fd), syscall.TIOCGPTN, unsafe.Pointer(&n)); ierr != nil {
-			return
-		}
-		ws := winsize{Row: uint16(rows), Col: uint16(cols)}
-		ierr = ioctl(int(fd), syscall.TIOCSWINSZ, unsafe.Pointer(&ws))
-	})
-	if ierr != nil {
-		master.Close()
-		t.Fatalf("pty ioctl: %v", ierr)
-	}
-	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		master.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		slave.Close()
-		master.Close()
-	})
-	return master, slave
-}
 
 // screenOf copies what the master side receives into a vt.
 func screenOf(master *os.File, rows, cols int) *vt {
@@ -86,8 +41,8 @@ func screenOf(master *os.File, rows, cols int) *vt {
 // terminal gets its settings back.
 func TestFreeDOSThroughPTY(t *testing.T) {
 	img := shared.Path(t, "images/freedos-hd.vhd")
-	master, slave := openPTY(t, 30, 100)
-	before, err := getTermios(int(slave.Fd()))
+	master, slave := displaytest.OpenPTY(t, 30, 100)
+	before, err := displaytest.Termios(slave)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +126,7 @@ func TestFreeDOSThroughPTY(t *testing.T) {
 	if reason != machine.PowerOff {
 		t.Errorf("machine stopped with %v (%v), want power off", reason, runErr)
 	}
-	after, err := getTermios(int(slave.Fd()))
+	after, err := displaytest.Termios(slave)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,8 +151,8 @@ func tail(s string, n int) string {
 func TestSignalRestoresTerminal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			master, slave := openPTY(t, 25, 80)
-			before, err := getTermios(int(slave.Fd()))
+			master, slave := displaytest.OpenPTY(t, 25, 80)
+			before, err := displaytest.Termios(slave)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,7 +177,7 @@ func TestSignalRestoresTerminal(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatalf("%v did not end the display", sig)
 			}
-			after, _ := getTermios(int(slave.Fd()))
+			after, _ := displaytest.Termios(slave)
 			if after != before {
 				t.Errorf("terminal settings not restored after %v", sig)
 			}
@@ -253,7 +208,7 @@ func TestNotATerminal(t *testing.T) {
 // TestResize: after the terminal grows (SIGWINCH), the whole screen and
 // the status line are drawn for the new size.
 func TestResize(t *testing.T) {
-	master, slave := openPTY(t, 10, 40)
+	master, slave := displaytest.OpenPTY(t, 10, 40)
 	v := screenOf(master, 30, 100)
 	f := displaytest.New()
 	f.Edit(func(a *video.Adapter) {
@@ -269,11 +224,9 @@ func TestResize(t *testing.T) {
 	if v.contains("bottom") {
 		t.Fatal("row 24 drawn on a 10-row terminal")
 	}
-	rc, _ := master.SyscallConn()
-	rc.Control(func(fd uintptr) {
-		ws := winsize{Row: 26, Col: 80}
-		ioctl(int(fd), syscall.TIOCSWINSZ, unsafe.Pointer(&ws))
-	})
+	if err := displaytest.SetPTYSize(master, 26, 80); err != nil {
+		t.Fatal(err)
+	}
 	syscall.Kill(os.Getpid(), syscall.SIGWINCH)
 	if !displaytest.Eventually(10*time.Second, func() bool {
 		return v.line(0) == strings.Repeat("abcdefghij", 8) && v.line(24) == "bottom" && strings.Contains(v.line(25), "Ctrl+]")

@@ -3,55 +3,30 @@
 package term
 
 import (
+	"errors"
 	"fmt"
-	"syscall"
-	"time"
-	"unsafe"
+	"io"
+
+	"golang.org/x/sys/unix"
+	terminal "golang.org/x/term"
 )
 
 // tty is a terminal put into raw mode, with the settings to restore.
 type tty struct {
 	fd    int
-	saved syscall.Termios
+	saved *terminal.State
 }
 
-func ioctl(fd int, req uint, arg unsafe.Pointer) error {
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(arg)); e != 0 {
-		return e
-	}
-	return nil
-}
-
-func getTermios(fd int) (syscall.Termios, error) {
-	var t syscall.Termios
-	err := ioctl(fd, ioctlGetTermios, unsafe.Pointer(&t))
-	return t, err
-}
-
-func setTermios(fd int, t *syscall.Termios) error {
-	return ioctl(fd, ioctlSetTermios, unsafe.Pointer(t))
-}
-
-// makeRaw puts the terminal at fd into raw mode as cfmakeraw(3) does: no
-// echo, no line editing, no signals from Ctrl+C or Ctrl+Z (they are keys
-// for the guest), no CR/NL translation, 8-bit characters. Reads return
-// what has arrived, or nothing after a tenth of a second (VMIN 0, VTIME
-// 1), so the reader can notice that the display has closed.
+// makeRaw puts the terminal at fd into raw mode as cfmakeraw(3) does
+// (golang.org/x/term): no echo, no line editing, no signals from Ctrl+C or
+// Ctrl+Z (they are keys for the guest), no CR/NL translation, 8-bit
+// characters.
 func makeRaw(fd int) (*tty, error) {
-	saved, err := getTermios(fd)
-	if err != nil {
-		return nil, fmt.Errorf("not a terminal: %w", err)
+	if !terminal.IsTerminal(fd) {
+		return nil, errors.New("not a terminal")
 	}
-	raw := saved
-	raw.Iflag &^= syscall.IGNBRK | syscall.BRKINT | syscall.PARMRK | syscall.ISTRIP |
-		syscall.INLCR | syscall.IGNCR | syscall.ICRNL | syscall.IXON
-	raw.Oflag &^= syscall.OPOST
-	raw.Lflag &^= syscall.ECHO | syscall.ECHONL | syscall.ICANON | syscall.ISIG | syscall.IEXTEN
-	raw.Cflag &^= syscall.CSIZE | syscall.PARENB
-	raw.Cflag |= syscall.CS8
-	raw.Cc[syscall.VMIN] = 0
-	raw.Cc[syscall.VTIME] = 1
-	if err := setTermios(fd, &raw); err != nil {
+	saved, err := terminal.MakeRaw(fd)
+	if err != nil {
 		return nil, fmt.Errorf("raw mode: %w", err)
 	}
 	return &tty{fd: fd, saved: saved}, nil
@@ -59,36 +34,50 @@ func makeRaw(fd int) (*tty, error) {
 
 // restore puts back the settings makeRaw found.
 func (t *tty) restore() error {
-	return setTermios(t.fd, &t.saved)
-}
-
-// winsize is struct winsize of ioctl_tty(2).
-type winsize struct {
-	Row, Col, Xpixel, Ypixel uint16
+	return terminal.Restore(t.fd, t.saved)
 }
 
 // termSize returns the terminal's rows and columns.
 func termSize(fd int) (rows, cols int, err error) {
-	var ws winsize
-	if err := ioctl(fd, syscall.TIOCGWINSZ, unsafe.Pointer(&ws)); err != nil {
-		return 0, 0, err
-	}
-	return int(ws.Row), int(ws.Col), nil
+	cols, rows, err = terminal.GetSize(fd)
+	return rows, cols, err
 }
 
-// readTTY reads what the terminal has, returning 0 bytes after the VTIME
-// wait when there is nothing. The descriptor is in blocking mode (os.File's
-// Fd sets it so); should something have made it non-blocking, an empty
-// read waits as VTIME would.
+// idleWait is how long readTTY waits for input before it reports none, so
+// that a lone ESC is taken as the Esc key and the reader notices that the
+// display has closed.
+const idleWait = 100 // ms
+
+// readTTY returns what the terminal has, or 0 bytes when nothing arrived
+// within idleWait: poll(2), then a read of what is there. A terminal that
+// hangs up (the SSH session ended) is io.EOF.
 func readTTY(fd int, p []byte) (int, error) {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 	for {
-		n, err := syscall.Read(fd, p)
-		switch err {
-		case syscall.EINTR:
+		n, err := unix.Poll(fds, idleWait)
+		if err == unix.EINTR {
 			continue
-		case syscall.EAGAIN:
-			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 {
 			return 0, nil
+		}
+		break
+	}
+	if fds[0].Revents&unix.POLLIN == 0 { // POLLHUP, POLLERR, POLLNVAL
+		return 0, io.EOF
+	}
+	for {
+		n, err := unix.Read(fd, p)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN: // someone made it non-blocking: nothing yet
+			return 0, nil
+		case err == nil && n == 0:
+			return 0, io.EOF
 		}
 		return n, err
 	}
