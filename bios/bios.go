@@ -91,6 +91,11 @@ type Config struct {
 	Reset    func()
 	NoBoot   func(msg string)
 
+	// PS2Mouse says a mouse is on the 8042's auxiliary port: the
+	// equipment word shows a pointing device and POST leaves the port
+	// disabled until a driver enables it (INT 15h AH=C2h or the 8042).
+	PS2Mouse bool
+
 	// Now returns virtual time in nanoseconds (for INT 15h AH=86h); nil
 	// falls back to the BDA tick count.
 	Now func() int64
@@ -110,10 +115,11 @@ type BIOS struct {
 	xf     xfer        // the hard disk transfer INT 13h reuses (ataxfer.go)
 	floppy [2]*floppyDrive
 
-	pend      pending // services waiting in a ROM loop
-	bootIndex int     // next entry of the boot order INT 19h tries
-	bootDrive uint8   // drive INT 19h is loading from
-	ebdaSeg   uint16  // extended BIOS data area (holds the fixed disk parameter tables)
+	pend      pending   // services waiting in a ROM loop
+	bootIndex int       // next entry of the boot order INT 19h tries
+	bootDrive uint8     // drive INT 19h is loading from
+	ebdaSeg   uint16    // extended BIOS data area (holds the fixed disk parameter tables)
+	ms        mouseXfer // the INT 15h AH=C2h command in progress
 
 	// ROM addresses of code the handlers send the CPU to.
 	postDone, int19Next, int18, idle        uint16
@@ -121,6 +127,7 @@ type BIOS struct {
 	waitHLT, waitPause                      uint16
 	irqMasterStub, irqSlaveStub, irqRTCStub uint16
 	irqIDEStub                              [2]uint16
+	irq12Stub, irq12Return, irq12Done       uint16
 }
 
 // New builds the ROM for cfg. The machine maps the ROM at F0000h, routes

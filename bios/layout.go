@@ -147,6 +147,19 @@ func (b *BIOS) buildROM() {
 	b.on(a.out(), func(b *BIOS) { b.irqIDE(1) })
 	a.iret()
 
+	// INT 74h, IRQ 12: the registers are saved around the driver's
+	// handler, which Go calls far (pushing the packet words) when a packet
+	// is complete; after it returns the words are dropped, then EOI.
+	b.irq12Stub = a.here()
+	a.db(0x50, 0x53, 0x51, 0x52, 0x56, 0x57, 0x55, 0x1E, 0x06) // PUSH AX BX CX DX SI DI BP DS ES
+	b.on(a.out(), (*BIOS).irq12)
+	b.irq12Return = a.here()
+	a.db(0x83, 0xC4, 0x08) // ADD SP, 8
+	b.irq12Done = a.here()
+	b.on(a.out(), (*BIOS).irqSlave)
+	a.db(0x07, 0x1F, 0x5D, 0x5F, 0x5E, 0x5A, 0x59, 0x5B, 0x58) // POP ES DS BP DI SI DX CX BX AX
+	a.iret()
+
 	if a.here() >= offFDPT-0x400 {
 		panic("bios: ROM code overflows its area")
 	}

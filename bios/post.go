@@ -63,12 +63,12 @@ func (b *BIOS) ivtEntries() map[int]uint16 {
 		0x18: b.int18, 0x19: offInt19, 0x1A: offInt1A,
 		0x1D: offVideoParms, 0x1E: offDisketteTab, 0x1F: offFont8Full + 1024,
 		0x40: offInt40, 0x43: offFont8Full,
-		0x70: b.irqRTCStub, 0x76: b.irqIDEStub[0], 0x77: b.irqIDEStub[1],
+		0x70: b.irqRTCStub, 0x74: b.irq12Stub, 0x76: b.irqIDEStub[0], 0x77: b.irqIDEStub[1],
 	}
 	for _, v := range []int{0x0A, 0x0B, 0x0C, 0x0D, 0x0F} {
 		m[v] = b.irqMasterStub
 	}
-	for v := 0x71; v <= 0x75; v++ {
+	for _, v := range []int{0x71, 0x72, 0x73, 0x75} {
 		m[v] = b.irqSlaveStub
 	}
 	return m
@@ -205,12 +205,16 @@ func (b *BIOS) equipment() uint16 {
 		w |= 1 | uint16(n-1)<<6
 	}
 	w |= 1 << 9 // one serial port
+	if b.cfg.PS2Mouse {
+		w |= 1 << 2 // pointing device
+	}
 	return w
 }
 
 // initPIC programs both 8259As: edge-triggered, cascaded on IRQ 2, vectors
-// 08h and 70h (IBM AT), and leaves the timer, keyboard, cascade, diskette
-// and disk IRQs unmasked.
+// 08h and 70h (IBM AT), and leaves the timer, keyboard, cascade, diskette,
+// mouse and disk IRQs unmasked (the 8042 raises IRQ 12 only once a driver
+// enables it in the command byte).
 func (b *BIOS) initPIC() {
 	b.bus.Out8(0x20, 0x11) // ICW1: edge, cascade, ICW4 needed
 	b.bus.Out8(0x21, 0x08) // ICW2: vector base
@@ -221,7 +225,7 @@ func (b *BIOS) initPIC() {
 	b.bus.Out8(0xA1, 0x02) // slave identity 2
 	b.bus.Out8(0xA1, 0x01)
 	b.bus.Out8(0x21, 0xB8) // IRQ 0, 1, 2, 6 enabled
-	b.bus.Out8(0xA1, 0x3F) // IRQ 14, 15 enabled
+	b.bus.Out8(0xA1, 0x2F) // IRQ 12, 14, 15 enabled
 }
 
 // initPIT sets channel 0 to mode 3 with divisor 65536: IRQ 0 at
@@ -233,15 +237,20 @@ func (b *BIOS) initPIT() {
 }
 
 // initKeyboardController empties the 8042's output buffer, sets its command
-// byte (IRQ 1 on, system flag, scancode translation to set 1) and enables
-// the keyboard interface.
+// byte (IRQ 1 on, system flag, scancode translation to set 1, and the
+// mouse port disabled with IRQ 12 off until a driver enables them, as
+// SeaBIOS leaves them) and enables the keyboard interface.
 func (b *BIOS) initKeyboardController() {
 	for i := 0; i < 16 && b.bus.In8(0x64)&1 != 0; i++ {
 		b.bus.In8(0x60)
 	}
+	ctr := uint8(0x45)
+	if b.cfg.PS2Mouse {
+		ctr |= kbcCmdNoAux
+	}
 	b.bus.Out8(0x64, 0x60)
 	b.waitKbdInput()
-	b.bus.Out8(0x60, 0x45)
+	b.bus.Out8(0x60, ctr)
 	b.waitKbdInput()
 	b.bus.Out8(0x64, 0xAE)
 }

@@ -60,6 +60,8 @@ func (b *BIOS) int15() {
 	case 0xC1: // extended BIOS data area segment
 		b.p.SetSeg(cpu.ES, b.ebdaSeg)
 		b.setCF(false)
+	case 0xC2:
+		b.int15Mouse()
 	default:
 		b.unsupported15()
 	}

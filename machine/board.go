@@ -27,6 +27,12 @@ func New(cfg Config) (m *Machine, err error) {
 	if cfg.Model < cpu.Model8086 || cfg.Model > cpu.Model80286 {
 		return nil, fmt.Errorf("machine: unknown CPU model %d", cfg.Model)
 	}
+	switch {
+	case cfg.Mouse < MousePS2 || cfg.Mouse > MouseNone:
+		return nil, fmt.Errorf("machine: unknown mouse type %d", cfg.Mouse)
+	case cfg.Mouse == MouseSerial && cfg.Serial != nil:
+		return nil, fmt.Errorf("machine: COM1 cannot carry both the serial mouse and the serial output")
+	}
 	conv, ext, err := MemorySizes(cfg.MemorySize, cfg.Model == cpu.Model80286)
 	if err != nil {
 		return nil, err
@@ -68,6 +74,7 @@ func New(cfg Config) (m *Machine, err error) {
 
 	b, err := bios.New(bios.Config{
 		Model:     cfg.Model,
+		PS2Mouse:  cfg.Mouse == MousePS2,
 		MemoryKB:  cfg.MemorySize >> 10,
 		RAM:       m.Mem.RAM,
 		Floppies:  floppies,
@@ -127,6 +134,7 @@ const (
 	IRQKeyboard  = 1
 	IRQCascade   = 2
 	IRQRTC       = 8
+	IRQMouse     = 12 // PS/2 mouse (8042 auxiliary port)
 	IRQPrimary   = 14 // primary IDE channel
 	IRQSecondary = 15 // secondary IDE channel
 )
@@ -142,9 +150,14 @@ func (m *Machine) attachChipset() error {
 	// The A20 gate is the OR of port 92h bit 1 and the 8042's output
 	// port bit 1; both can pulse the CPU's reset line.
 	m.SysCtl = NewSystemControl(m.Clock, m.PIT, m.CPU.SetA20, m.requestReset)
+	if m.cfg.Mouse == MousePS2 {
+		m.PS2Mouse = NewPS2Mouse()
+	}
 	m.KBC = NewKBC(KBCConfig{
 		Clock: m.Clock,
 		IRQ1:  m.PIC.Line(IRQKeyboard),
+		IRQ12: m.PIC.Line(IRQMouse),
+		Aux:   m.PS2Mouse,
 		A20:   m.SysCtl.SetKBCA20,
 		Reset: m.requestReset,
 	})
@@ -154,6 +167,10 @@ func (m *Machine) attachChipset() error {
 	}
 	m.CMOS = NewCMOS(m.Clock, start, m.PIC.Line(IRQRTC))
 	m.UART = NewUART(m.Clock, m.PIC.Line(IRQCOM1), m.cfg.Serial)
+	if m.cfg.Mouse == MouseSerial {
+		m.SerialMouse = NewSerialMouse(m.UART)
+		m.timed = append(m.timed, m.SerialMouse)
+	}
 	vfirst, vlast := video.Ports()
 	for _, d := range []struct {
 		name        string

@@ -18,8 +18,11 @@ import "math"
 // with translation off the guest gets set 2, as the keyboard sends it (or
 // set 1 if it selected that with F0h).
 //
-// No PS/2 mouse is attached: the auxiliary port commands behave as on a
-// controller with an empty mouse port.
+// The auxiliary port carries the PS/2 mouse (ps2mouse.go) the same way:
+// its bytes arrive auxByteNs apart, set status bit 5 and raise IRQ 12 when
+// the command byte allows. When both devices have a byte ready the
+// keyboard's goes first. Without a mouse the port is empty: bytes written
+// to it (D4h) time out.
 
 // KBC port numbers.
 const (
@@ -64,6 +67,9 @@ const kbcInputPort = 0xA0
 // controller: 11 bits at a clock of about 12 kHz.
 const kbdByteNs = 1_000_000
 
+// auxByteNs is the same for the mouse: 11 bits at 10-16.7 kHz.
+const auxByteNs = 1_000_000
+
 // kbdQueueMax bounds the bytes waiting in the keyboard (the real one holds
 // 16; host type-ahead is allowed more).
 const kbdQueueMax = 4096
@@ -81,6 +87,8 @@ type KBCConfig struct {
 	Clock Clock
 	IRQ1  IRQLine // keyboard output buffer full
 	IRQ12 IRQLine // auxiliary output buffer full; may be nil
+	// Aux is the PS/2 mouse on the auxiliary port; nil leaves it empty.
+	Aux *PS2Mouse
 	// A20 is called with output port bit 1 whenever the output port is
 	// written (D1h, DDh, DFh), changed or not. May be nil.
 	A20 func(enabled bool)
@@ -130,6 +138,7 @@ type KBC struct {
 	cmd   uint8     // command waiting for its data byte on 60h, 0 for none
 	kbd   keyboard
 	kbdAt int64 // the link is free for the next keyboard byte from this time
+	auxAt int64 // the same for the mouse
 	irq1  bool
 	irq12 bool
 	inbox []byte // host key input not yet in the keyboard
@@ -158,7 +167,10 @@ func (k *KBC) Reset() {
 	k.ram = [32]byte{}
 	k.sys, k.a2, k.timeout, k.pollIn = false, false, false, 0
 	k.ob, k.obf, k.obAux = 0, false, false
-	k.ctrlQ, k.cmd, k.kbdAt = nil, 0, 0
+	k.ctrlQ, k.cmd, k.kbdAt, k.auxAt = nil, 0, 0, 0
+	if k.cfg.Aux != nil {
+		*k.cfg.Aux = *NewPS2Mouse()
+	}
 	k.kbd = keyboard{}
 	k.ram[0] = kbcCmdTranslate | kbcCmdIRQ1
 	k.outPort = 0xDD // A20 off, reset inactive
@@ -247,9 +259,13 @@ func set1ToSet2(in []byte) []byte {
 }
 
 // service fills an empty output buffer: controller responses first, then
-// the keyboard's next byte once the link has carried it.
+// the keyboard's next byte once the link has carried it, then the mouse's.
 func (k *KBC) service(now int64) {
 	k.takeInbox()
+	aux := k.cfg.Aux
+	if aux != nil {
+		aux.advance(now)
+	}
 	if k.obf {
 		return
 	}
@@ -263,8 +279,22 @@ func (k *KBC) service(now int64) {
 		k.kbd.q = k.kbd.q[1:]
 		k.kbd.last = b
 		k.ob, k.obAux, k.obf = b, false, true
+	case k.auxReady() && now >= k.auxAt:
+		b, _ := aux.pending()
+		aux.sent()
+		k.ob, k.obAux, k.obf = b, true, true
 	}
 	k.drive()
+}
+
+// auxReady reports whether the mouse has a byte to send and its clock is
+// not inhibited by the command byte.
+func (k *KBC) auxReady() bool {
+	if k.cfg.Aux == nil || k.ram[0]&kbcCmdNoAux != 0 {
+		return false
+	}
+	_, ok := k.cfg.Aux.pending()
+	return ok
 }
 
 // drive sets IRQ 1 and IRQ 12 from the output buffer and command byte.
@@ -290,20 +320,33 @@ func setLine(l IRQLine, cur *bool, v bool) {
 	}
 }
 
-// AdvanceTo delivers the keyboard's next byte if it has arrived by now.
+// AdvanceTo delivers the keyboard's or the mouse's next byte if it has
+// arrived by now.
 func (k *KBC) AdvanceTo(now int64) { k.service(now) }
 
-// NextEvent is when the next keyboard byte will arrive, or math.MaxInt64
-// when none can (output buffer full, nothing queued, keyboard disabled).
+// NextEvent is when the next keyboard or mouse byte will arrive (or the
+// mouse's next packet fall due), or math.MaxInt64 when none can (output
+// buffer full, nothing queued, devices disabled).
 func (k *KBC) NextEvent() int64 {
 	k.takeInbox()
-	if k.obf || k.ram[0]&kbcCmdNoKbd != 0 || len(k.kbd.q) == 0 {
-		if !k.obf && len(k.ctrlQ) > 0 {
-			return k.now()
-		}
+	if k.obf {
 		return math.MaxInt64
 	}
-	return k.kbdAt
+	if len(k.ctrlQ) > 0 {
+		return k.now()
+	}
+	next := int64(math.MaxInt64)
+	if k.ram[0]&kbcCmdNoKbd == 0 && len(k.kbd.q) > 0 {
+		next = k.kbdAt
+	}
+	if aux := k.cfg.Aux; aux != nil && k.ram[0]&kbcCmdNoAux == 0 {
+		if k.auxReady() {
+			next = min(next, k.auxAt)
+		} else {
+			next = min(next, aux.nextEvent())
+		}
+	}
+	return next
 }
 
 // status composes the status register.
@@ -344,7 +387,9 @@ func (k *KBC) In8(port uint16) uint8 {
 	v := k.ob
 	if k.obf {
 		k.obf = false
-		if !k.obAux {
+		if k.obAux {
+			k.auxAt = now + auxByteNs
+		} else {
 			k.kbdAt = now + kbdByteNs
 		}
 		k.drive()
@@ -470,8 +515,16 @@ func (k *KBC) data(v uint8) {
 	case cmd == 0xD3: // as if from the mouse
 		k.ctrlQ = append(k.ctrlQ, kbcByte{b: v, aux: true})
 	case cmd == 0xD4:
-		// To the mouse: nothing is attached, the transmission times out.
-		k.timeout = true
+		if k.cfg.Aux == nil {
+			// Nothing is attached: the transmission times out.
+			k.timeout = true
+			return
+		}
+		// Sending to the mouse releases its clock, as sending to the
+		// keyboard does the keyboard's.
+		k.ram[0] &^= kbcCmdNoAux
+		k.timeout = false
+		k.cfg.Aux.Command(v)
 	default:
 		// Sending to the keyboard enables its interface again.
 		k.ram[0] &^= kbcCmdNoKbd

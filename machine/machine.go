@@ -52,6 +52,11 @@ type Config struct {
 
 	NoReboot bool // a guest reset ends the run instead of rebooting
 
+	// Mouse is the pointing device the host's mouse input drives: the PS/2
+	// mouse (the zero value), a Microsoft serial mouse on COM1 in place of
+	// Serial, or none.
+	Mouse MouseType
+
 	// WaitOnNoBoot keeps the machine running, showing the BIOS's message,
 	// when nothing could be booted (as a PC does, for a user at a display);
 	// otherwise the run ends with NoBoot and exit status 1.
@@ -101,20 +106,26 @@ const maxSlice = int64(time.Millisecond)
 type Machine struct {
 	cfg Config
 
-	mu     sync.Mutex
-	CPU    *cpu.CPU
-	Mem    *Memory
-	Ports  *PortBus
-	Clock  *VirtualClock
-	BIOS   *bios.BIOS
-	PIC    *PIC
-	PIT    *PIT
-	KBC    *KBC
-	SysCtl *SystemControl
-	CMOS   *CMOS
-	UART   *UART
-	IDE    *ide.Controller
-	Video  *video.Adapter
+	mu    sync.Mutex
+	CPU   *cpu.CPU
+	Mem   *Memory
+	Ports *PortBus
+	Clock *VirtualClock
+	BIOS  *bios.BIOS
+	PIC   *PIC
+	PIT   *PIT
+	KBC   *KBC
+	// PS2Mouse is the mouse on the 8042's auxiliary port, nil unless
+	// Config.Mouse is MousePS2.
+	PS2Mouse *PS2Mouse
+	// SerialMouse is the mouse on COM1, nil unless Config.Mouse is
+	// MouseSerial.
+	SerialMouse *SerialMouse
+	SysCtl      *SystemControl
+	CMOS        *CMOS
+	UART        *UART
+	IDE         *ide.Controller
+	Video       *video.Adapter
 
 	sectorsRead, sectorsWritten uint64
 
@@ -122,6 +133,7 @@ type Machine struct {
 	debugCon *DebugCon
 	timed    []Timed
 	keys     keyQueue
+	mouse    mouseQueue
 
 	closers []io.Closer // images, flushed and closed by Close
 
@@ -216,6 +228,7 @@ func (m *Machine) nextEvent(limit int64) int64 {
 func (m *Machine) catchUp() int64 {
 	now := m.Clock.Now()
 	m.feedKeys(now)
+	m.feedMouse()
 	for _, t := range m.timed {
 		t.AdvanceTo(now)
 	}

@@ -19,6 +19,11 @@ import (
 // to an overrun. In FIFO mode a character time-out interrupt is raised when
 // data below the trigger level has waited four character times.
 //
+// A device plugged into the port (the serial mouse) sees DTR and RTS
+// through SerialDevice and puts characters on the receive line with
+// LineIn, at its own pace: a character that finds the receiver full is
+// an overrun, as on the real line.
+//
 // On the PC the INTR pin reaches the PIC through a buffer enabled by OUT2
 // (MCR bit 3); in loopback mode OUT2 is internally disconnected, so no IRQ
 // reaches the PIC then.
@@ -112,6 +117,42 @@ type UART struct {
 
 	inMu  sync.Mutex
 	inbox []byte
+
+	dev SerialDevice // plugged into the port; nil for the host's character device
+}
+
+// SerialDevice is a device at the other end of the cable. ModemControl
+// tells it the levels of DTR and RTS as they leave the port (both inactive
+// in loopback mode, where the outputs are disconnected), at virtual time
+// now, whenever MCR is written.
+type SerialDevice interface {
+	ModemControl(dtr, rts bool, now int64)
+}
+
+// Attach plugs dev into the port in place of the host's character device.
+func (u *UART) Attach(dev SerialDevice) {
+	u.dev = dev
+	u.out = nil
+	u.modemOut(u.clk.Now())
+}
+
+func (u *UART) modemOut(now int64) {
+	if u.dev == nil {
+		return
+	}
+	on := !u.loopback()
+	u.dev.ModemControl(on && u.mcr&uartMCRDTR != 0, on && u.mcr&uartMCRRTS != 0, now)
+}
+
+// LineIn is a character arriving on the receive line from an attached
+// device at time at (not after the present). It is lost in loopback mode,
+// and overruns a full receiver.
+func (u *UART) LineIn(b byte, at int64) {
+	if u.loopback() {
+		return
+	}
+	u.receive(b, at)
+	u.drive()
 }
 
 // NewUART returns a UART in its reset state whose transmitter writes to
@@ -372,6 +413,7 @@ func (u *UART) Out8(port uint16, v uint8) {
 		case wasLoop:
 			u.setModemInputs(uartLinesIn)
 		}
+		u.modemOut(now)
 	case uartLSR, uartMSR:
 		// Factory test registers; writes have no defined effect.
 	default:
