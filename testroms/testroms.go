@@ -22,6 +22,14 @@ import (
 // Programs are the test programs, by name (name.asm / name.bin).
 var Programs = []string{"bios_video", "bios_disk", "bios_misc", "ide_ports", "cpu_machine", "pit_pic"}
 
+// MousePrograms check the mice: they ask for host mouse input (motion,
+// buttons) at the points they need it, so they run with the steps of
+// mouse_test.go rather than on their own like Programs.
+var MousePrograms = []string{"mouse_kbc", "mouse_bios", "mouse_serial"}
+
+// allPrograms is every program with a source.
+func allPrograms() []string { return append(append([]string(nil), Programs...), MousePrograms...) }
+
 //go:embed *.bin
 var bins embed.FS
 
