@@ -40,6 +40,13 @@ func runArtlav(t *testing.T, bin string) ([]byte, error) {
 	}
 	ram := make([]byte, 0xF0000)
 	c := New(Model80186, ram, &romBus{rom: rom})
+	// The res_*.bin results were recorded on a later CPU than an 80186:
+	// every FLAGS image in them has bits 12-15 clear, which no 8086-class
+	// CPU (80186 included) produces (see modelFixedFlags), and run on the
+	// 80286 model the programs give the same bytes but for the undefined
+	// flags of AAA/AAS/AAD. The comparison takes that one property of the
+	// recording machine: its FLAGS bits 12-15 read as 0.
+	c.fixedFlags = 0x0002
 	if c.Segs[CS] != 0xFFFF || c.IP != 0 {
 		t.Fatalf("80186 reset at %04X:%04X, want FFFF:0000", c.Segs[CS], c.IP)
 	}

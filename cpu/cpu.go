@@ -11,10 +11,13 @@
 //	exec.go      the run loop and the one-byte opcode map as one switch
 //	alu.go       ADD..CMP, INC/DEC and their flags; Jcc conditions
 //	shift.go     group 2 rotates and shifts
-//	muldiv.go    group 3 (TEST NOT NEG MUL IMUL DIV IDIV) and decimal adjusts
+//	muldiv.go    group 3 (TEST NOT NEG MUL IMUL DIV IDIV), AAM, AAD
+//	bcd.go       DAA DAS AAA AAS: one ALU pass of a decided correction
 //	div8086.go   the 8086's microcoded division, flags included
+//	div286.go    the 80286's division loop and the flags its steps leave
 //	string.go    MOVS CMPS STOS LODS SCAS INS OUTS, REP, bulk port I/O
-//	interrupt.go interrupts, NMI, INTR, single step, HLT, Step/Run, faults
+//	interrupt.go interrupts, NMI, INTR, single step, HLT, Step/Run, faults,
+//	             the 286's IDT limit and shutdown
 //	ext186.go    80186 additions (PUSHA POPA BOUND PUSH/IMUL imm ENTER)
 //	ext286.go    80286 two-byte opcodes as far as real mode goes
 //	length.go    the 286's 10-byte instruction limit
@@ -117,8 +120,9 @@ type CPU struct {
 	IP           uint16
 	Instructions uint64 // instructions executed since New (a REP iteration counts as one)
 
-	model Model
-	flags uint16 // CF..OF as defined; the model's fixed bits are added by Flags()
+	model      Model
+	flags      uint16 // CF..OF as defined; the model's fixed bits are added by Flags()
+	fixedFlags uint16 // FLAGS bits that read as 1 (modelFixedFlags)
 
 	// Deferred arithmetic flags (alu.go): while lazy != lzNone, CF PF AF
 	// ZF SF OF in flags are stale and follow from these.
@@ -138,12 +142,10 @@ type CPU struct {
 	winEnd   uint32 // linear addresses below it start an 8-byte window in mem
 
 	// Interrupt and control state between instructions.
-	events         uint8  // evINTR, evNMI, evTrap, evHalted: one test per instruction
-	stopAt         uint64 // in exec: its limit, or 0 while events are pending
-	repPending     bool   // a REP string instruction rewound IP to run again
-	noOverrun      bool   // pushing an interrupt frame (no nested overrun fault)
-	deferOverrun   bool   // in a string instruction: fault after the iteration
-	overrunPending bool
+	events     uint16 // evINTR, evNMI, evTrap, evHalted...: one test per instruction
+	stopAt     uint64 // in exec: its limit, or 0 while events are pending
+	repPending bool   // a REP string instruction rewound IP to run again
+	noOverrun  bool   // pushing an interrupt frame (no nested overrun fault)
 
 	// Per-instruction decode state (Intel 8086 Family User's Manual, 2-68).
 	opStart uint16 // IP of the first prefix byte: where REP resumes and faults point
@@ -169,7 +171,7 @@ type CPU struct {
 // linear address 0 that the CPU reads and writes directly; every address at
 // or above len(ram) goes to bus.
 func New(model Model, ram []byte, bus Bus) *CPU {
-	c := &CPU{model: model, ram: ram, bus: bus}
+	c := &CPU{model: model, ram: ram, bus: bus, fixedFlags: modelFixedFlags(model)}
 	if b, ok := bus.(BulkPortIO); ok {
 		c.bulk = b
 	}
@@ -216,16 +218,27 @@ func (c *CPU) Reset() {
 	c.gdtBase, c.gdtLimit = 0, 0
 }
 
-// Flags returns FLAGS as PUSHF would store it. On the 8086 bits 12-15 read
-// as 1; on the 80286 in real mode they read as 0 (the classic CPU detection
-// test), and so they do on the 80186 as the artlav 80186 results record.
-// Bit 1 is always 1.
+// Flags returns FLAGS as PUSHF would store it: the state bits, plus the
+// bits that read as constants on this model (fixedFlags).
 func (c *CPU) Flags() uint16 {
 	c.syncFlags()
-	if c.model == Model8086 {
-		return c.flags | 0xF002
+	return c.flags | c.fixedFlags
+}
+
+// modelFixedFlags are the FLAGS bits that always read as 1. Bit 1 does on
+// every model. Bits 12-15 read as 1 on the 8086/8088 and on the
+// 80186/80188, whose flag register is the 8086's: the classic CPU
+// identification tells those apart from the 286 by exactly this (PC Tech
+// Journal, "Chips in Transition", April 1986, as summarised in HelpPC's
+// "CPU Characteristics": "8088, 8086, 80188, 80186, V20, V30: flag
+// register bits 12 through 15 cannot be cleared"). The 80286 in real mode
+// reads them as 0 (IOPL and NT cannot be set there; 80286 PRM, 10.1; and
+// the SingleStepTests 80286 vectors).
+func modelFixedFlags(m Model) uint16 {
+	if m == Model80286 {
+		return 0x0002
 	}
-	return c.flags | 0x0002
+	return 0xF002
 }
 
 // flagsMask are the FLAGS bits that exist as state.
@@ -287,14 +300,15 @@ func (c *CPU) Halted() bool { return c.events&evHalted != 0 }
 
 // Bits of CPU.events: what must be looked at between instructions.
 const (
-	evINTR    uint8 = 1 << iota // INTR line asserted (taken only when IF=1)
-	evNMI                       // NMI latched
-	evTrap                      // single-step trap owed for the last instruction
-	evHalted                    // HLT executed, waiting for an interrupt
-	evShadow                    // MOV SS / POP SS / STI: no interrupt at this boundary
-	evTF                        // FLAGS.TF is set
-	evStop                      // Stop was called
-	evTFArmed                   // TF was set as this instruction started
+	evINTR     uint16 = 1 << iota // INTR line asserted (taken only when IF=1)
+	evNMI                         // NMI latched
+	evTrap                        // single-step trap owed for the last instruction
+	evHalted                      // HLT executed, waiting for an interrupt
+	evShadow                      // MOV SS / POP SS / STI: no interrupt at this boundary
+	evTF                          // FLAGS.TF is set
+	evStop                        // Stop was called
+	evTFArmed                     // TF was set as this instruction started
+	evShutdown                    // 80286 shut down: halted until NMI or Reset
 )
 
 // Stop makes Run return after the current instruction. Call it from a bus
@@ -303,7 +317,7 @@ func (c *CPU) Stop() { c.raise(evStop) }
 
 // raise sets an event bit and makes the run loop look at events at the
 // next instruction boundary.
-func (c *CPU) raise(ev uint8) {
+func (c *CPU) raise(ev uint16) {
 	c.events |= ev
 	c.stopAt = 0
 }

@@ -465,7 +465,7 @@ func TestResetVectors(t *testing.T) {
 		m       Model
 		cs, ip  uint16
 		flagsHi uint16
-	}{{Model8086, 0xFFFF, 0, 0xF000}, {Model80186, 0xFFFF, 0, 0}, {Model80286, 0xF000, 0xFFF0, 0}} {
+	}{{Model8086, 0xFFFF, 0, 0xF000}, {Model80186, 0xFFFF, 0, 0xF000}, {Model80286, 0xF000, 0xFFF0, 0}} {
 		c := New(tc.m, make([]byte, 0x1000), &testBus{})
 		if c.Segs[CS] != tc.cs || c.IP != tc.ip || c.Flags() != tc.flagsHi|2 || c.Model() != tc.m {
 			t.Errorf("model %d: reset %04X:%04X flags %04X", tc.m, c.Segs[CS], c.IP, c.Flags())

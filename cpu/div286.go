@@ -4,24 +4,39 @@ package cpu
 // one trial subtraction of the divisor from the high half, then one shift
 // and trial subtraction per quotient bit. Unlike the 8086 it never leaves
 // the loop early: DIV r8 takes 14 clocks and IDIV r8 17 whether or not the
-// quotient fits (80286 PRM, Appendix B), and the divide error comes at the
-// end. Intel calls the arithmetic flags undefined afterwards, but a
-// divide-error handler finds them pushed on the stack, so they follow what
-// the SingleStepTests 80286 vectors record:
+// quotient fits (80286 PRM, Appendix B). Intel calls the arithmetic flags
+// undefined afterwards, but a divide-error handler finds them pushed on
+// the stack. The model below is one set of rules about the loop's steps;
+// it accounts for every FLAGS value the SingleStepTests 80286 vectors
+// record for F6/F7 /6 and /7 (the pushed images of 228 divide errors and
+// the masked final FLAGS of the rest), without a rule per case:
 //
-//   - DIV whose quotient fits: SF ZF PF from the remainder, AF set, and
-//     CF = OF = the borrow of the last trial subtraction.
-//   - DIV whose high half is not below the divisor (quotient too wide,
-//     division by zero): the flags of the next-to-last trial subtraction of
-//     the loop run on regardless, in which a bit shifted out of the
-//     partial remainder forces the subtraction (and still sets the flags).
-//   - IDIV, fault or not: SF ZF PF from the remainder given the dividend's
-//     sign, AF set, and CF = OF = (remainder < divisor) XOR (divisor < 0),
-//     on the magnitudes the loop worked with. A quotient that fits always
-//     has the remainder below the divisor; when the magnitude of the high
-//     half is not below the divisor's, the loop (which keeps neither the
-//     first trial's difference nor a bit shifted out of the partial
-//     remainder) leaves a remainder that may not be.
+//  1. Each trial subtraction of the loop is an ALU SUB and sets all six
+//     flags as SUB does.
+//  2. The last step writes the flags its own way: SF ZF PF from the
+//     remainder it leaves, AF set, and CF = OF = the carry (borrow) of its
+//     ALU operation.
+//  3. DIV keeps the partial remainder one bit wider than the operand (a
+//     bit shifted out forces the subtraction). When the high half is not
+//     below the divisor the quotient cannot fit; the microcode branches to
+//     the divide error before its last step, so the pushed flags are those
+//     of the next-to-last trial subtraction (rule 1). Otherwise the last
+//     step is the last trial subtraction (rule 2: CF = OF = its borrow).
+//  4. IDIV first takes the magnitudes of dividend and divisor, and divides
+//     them with an operand-wide partial remainder and no overflow branch:
+//     for magnitudes (the divisor's is at most 2^(n-1)) a quotient that
+//     fits never needs the extra bit, and an oversized one is caught from
+//     the quotient afterwards. Its last step compares the remainder with
+//     the divisor as signed: a subtraction when the divisor is positive,
+//     an addition of the negative divisor otherwise, so its carry is
+//     (remainder < |divisor|) XOR (divisor < 0); SF ZF PF are those of the
+//     remainder after it takes the dividend's sign (rule 2). The divide
+//     error comes after that step, so faulting and non-faulting IDIV leave
+//     flags of the same form.
+//
+// The model is inferred from the recorded flags, as no listing of the
+// 286's microcode is public; rules 2 and 4 are the least certain (they
+// rest on the vectors' flags alone, not on a documented mechanism).
 
 // subFlags is the flag set of a - b on an operand of the given width.
 func subFlags(a, b uint32, bits uint) uint16 {
@@ -104,11 +119,10 @@ func (c *CPU) div286(hi, lo, divisor uint32, bits uint) (q, r uint32, ok bool) {
 	return q, r, true
 }
 
-// idivLoop is the loop IDIV runs on the magnitudes of a dividend whose
-// high half is not below the divisor: a restoring shift-and-subtract that
-// keeps the partial remainder to the operand width, dropping the first
-// trial's difference and each bit shifted out (neither happens when the
-// quotient fits). It returns the partial remainder left at the end.
+// idivLoop is the loop IDIV runs on the magnitudes (rule 4): a restoring
+// shift-and-subtract whose partial remainder is as wide as the operand,
+// with no first trial: a bit shifted out is lost (which happens only
+// when the quotient does not fit). It returns the remainder left.
 func idivLoop(hi, lo, d uint32, bits uint) uint32 {
 	mask := uint32(1)<<bits - 1
 	tmpa := hi
@@ -139,11 +153,12 @@ func (c *CPU) idiv286(hi, lo, divisor uint32, bits uint) (q, r uint32, ok bool) 
 	}
 	hiMag, loMag := uint32(n>>bits)&mask, uint32(n)&mask
 	fits := hiMag < d
-	if fits {
+	if fits { // the loop's exact result, computed at once
 		q, r = uint32(n/uint64(d)), uint32(n%uint64(d))
 	} else {
 		r = idivLoop(hiMag, loMag, d, bits)
 	}
+	// The last step: remainder against the signed divisor (rule 4).
 	f := FlagAF
 	if (r < d) != dNeg {
 		f |= FlagCF | FlagOF

@@ -678,14 +678,14 @@ decode:
 	case 0xCA, 0xCB: // RETF [imm16]
 		c.retFar(op == 0xCA)
 	case 0xCC: // INT 3
-		c.interrupt(3, c.IP)
+		c.softInt(3)
 	case 0xCD: // INT imm8
 		v := c.fetch8()
-		c.interrupt(v, c.IP)
+		c.softInt(v)
 	case 0xCE: // INTO
 		c.syncFlags()
 		if c.flags&FlagOF != 0 {
-			c.interrupt(4, c.IP)
+			c.softInt(4)
 		}
 	case 0xCF: // IRET
 		c.IP = c.pop16()

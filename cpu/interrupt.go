@@ -10,8 +10,39 @@ import "fmt"
 
 // interrupt enters interrupt vec as INT n does: push FLAGS, clear IF and TF,
 // push CS and the return IP, then load CS:IP from the vector table (at 0,
-// or at the IDTR base on an 80286 after LIDT).
+// or at the IDTR base on an 80286 after LIDT). Exceptions and external
+// interrupts, which have nothing else to return to, use it.
 func (c *CPU) interrupt(vec uint8, retIP uint16) {
+	c.enterInterrupt(vec, retIP, retIP)
+}
+
+// softInt is INT n, INT 3 and INTO: they return past the instruction, but
+// an exception they raise points at it.
+func (c *CPU) softInt(vec uint8) {
+	c.enterInterrupt(vec, c.IP, c.opStart)
+}
+
+// enterInterrupt is interrupt with the IP an exception raised on the way
+// in would push (restartIP).
+//
+// On the 80286 the vector must lie within the IDT limit (LIDT can lower it
+// from 3FFh). When it does not, the 286 raises interrupt 8, "interrupt
+// table limit too small", pointing at the instruction (80286 PRM, the
+// real-address mode exceptions); when vector 8 is beyond the limit too,
+// the processor cannot deliver it and shuts down, as on any exception met
+// while entering the double-fault handler (PRM, "Shutdown"): it stops,
+// only NMI or RESET restarts it, and it runs a shutdown bus cycle, which
+// the AT's board decodes to reset the CPU.
+// The 8086 and 80186 have no limit: their table is always 0-3FFh.
+func (c *CPU) enterInterrupt(vec uint8, retIP, restartIP uint16) {
+	if c.model == Model80286 && uint32(vec)*4+3 > uint32(c.idtLimit) {
+		if vec == 8 {
+			c.shutdown()
+			return
+		}
+		c.enterInterrupt(8, restartIP, restartIP)
+		return
+	}
 	base := c.idtBase + uint32(vec)*4
 	c.noOverrun = true
 	defer func() { c.noOverrun = false }()
@@ -24,6 +55,24 @@ func (c *CPU) interrupt(vec uint8, retIP uint16) {
 	c.Segs[CS] = c.readLin16(base + 2)
 	c.repPending = false
 }
+
+// ShutdownBus may be implemented by a Bus that watches for the 80286's
+// shutdown cycle (the AT resets the CPU on it).
+type ShutdownBus interface {
+	Shutdown()
+}
+
+// shutdown stops the 80286 after an exception it cannot deliver. It stays
+// halted, deaf to INTR, until NMI or Reset.
+func (c *CPU) shutdown() {
+	c.raise(evHalted | evShutdown)
+	if s, ok := c.bus.(ShutdownBus); ok {
+		s.Shutdown()
+	}
+}
+
+// ShutDown reports whether the 80286 is in the shutdown state.
+func (c *CPU) ShutDown() bool { return c.events&evShutdown != 0 }
 
 // Interrupt enters an interrupt as INT n would at the current CS:IP (used
 // by firmware written in Go).
@@ -41,9 +90,9 @@ func (c *CPU) serviceEvent() bool {
 		c.events &^= evTrap | evHalted
 		c.interrupt(1, c.IP)
 	case c.events&evNMI != 0:
-		c.events &^= evNMI | evHalted
+		c.events &^= evNMI | evHalted | evShutdown
 		c.interrupt(2, c.IP)
-	case c.events&evINTR != 0 && c.flags&FlagIF != 0 && c.ic != nil:
+	case c.events&evINTR != 0 && c.flags&FlagIF != 0 && c.ic != nil && c.events&evShutdown == 0:
 		vec := c.ic.Acknowledge()
 		c.events &^= evHalted
 		c.interrupt(vec, c.IP)
@@ -84,7 +133,7 @@ func (c *CPU) deliverFault(r any) {
 	}
 	c.repPending = false
 	c.events &^= evTrap | evShadow | evTFArmed
-	c.noOverrun, c.deferOverrun, c.overrunPending = false, false, false
+	c.noOverrun = false
 	c.interrupt(f.vector, c.opStart)
 }
 

@@ -69,7 +69,7 @@ func (c *CPU) read16(seg int, off uint16) uint16 {
 
 func (c *CPU) read16Slow(seg int, off uint16) uint16 {
 	if off == 0xFFFF {
-		c.overrun() // a deferred string fault still reads, wrapping
+		c.overrun()
 	}
 	return uint16(c.read8(seg, off)) | uint16(c.read8(seg, off+1))<<8
 }
@@ -85,8 +85,8 @@ func (c *CPU) write16(seg int, off uint16, v uint16) {
 }
 
 func (c *CPU) write16Slow(seg int, off uint16, v uint16) {
-	if off == 0xFFFF && c.overrun() {
-		return
+	if off == 0xFFFF {
+		c.overrun()
 	}
 	c.write8(seg, off, uint8(v))
 	c.write8(seg, off+1, uint8(v>>8))
@@ -148,26 +148,11 @@ type fault struct{ vector uint8 }
 // offset 0; the 80286 raises interrupt 13 before changing any state
 // (80286 PRM, 10.6: segment overrun exception). While an interrupt frame is
 // being pushed the access wraps instead (the 286 would shut down).
-// It returns true when the access is to be skipped (string instructions
-// finish their iteration and fault afterwards).
-func (c *CPU) overrun() bool {
+func (c *CPU) overrun() {
 	if c.model != Model80286 || c.noOverrun {
-		return false
-	}
-	if c.deferOverrun {
-		c.overrunPending = true
-		return true
+		return
 	}
 	panic(fault{13})
-}
-
-// raiseOverrun delivers a segment overrun deferred by a string instruction.
-func (c *CPU) raiseOverrun() {
-	if c.overrunPending {
-		c.overrunPending = false
-		c.deferOverrun = false
-		panic(fault{13})
-	}
 }
 
 // checkSpan raises the 286's segment overrun when an operand of n bytes at

@@ -7,6 +7,21 @@ package cpu
 // first prefix so that an interrupt can be taken between iterations and the
 // instruction resumes with all its prefixes (8086 manual, 2-46).
 
+// On the 80286 a word operand at offset FFFFh raises interrupt 13 in the
+// middle of an iteration (80286 PRM, 10.6, segment overrun). What the
+// SingleStepTests 80286 vectors record follows from the order of the
+// microcode's steps, which this file keeps:
+//   - with REP, CX is counted down as the iteration starts: a REP OUTSW
+//     whose read faults leaves CX decremented and makes no I/O cycle;
+//   - each access steps its pointer (SI or DI) as it is issued, and the
+//     overrun is reported when the access itself would run: the faulting
+//     access and everything after it (the second operand, the compare and
+//     its flags, the load into AX, the OUT) does not happen, everything
+//     before it stands. So MOVSW faulting on its read has stepped SI but
+//     not DI, and CMPSW, which reads ES:DI first on the 286, has stepped
+//     only DI when ES:DI faults.
+// The 8086 and 80186 wrap such a word to offset 0 instead.
+
 func (c *CPU) stringOp(op byte) {
 	c.syncFlags() // CMPS and SCAS set the flags eagerly
 	c.repPending = false
@@ -19,20 +34,30 @@ func (c *CPU) stringOp(op byte) {
 				return
 			}
 		}
-	}
-	// On the 286 a string word at offset FFFFh is skipped; the iteration
-	// completes (pointers and CX updated) and then faults, as the vectors
-	// record.
-	if c.model == Model80286 {
-		c.deferOverrun = true
-		c.stringElement(op)
-		c.stringRepeat(op)
-		c.deferOverrun = false
-		c.raiseOverrun()
-		return
+		c.Regs[CX]--
 	}
 	c.stringElement(op)
 	c.stringRepeat(op)
+}
+
+// strRead16 and strWrite16 access the word at seg:*ptr and step *ptr by
+// d, as the access is issued (see above for the 286's overrun).
+func (c *CPU) strRead16(seg int, ptr *uint16, d uint16) uint16 {
+	off := *ptr
+	*ptr += d
+	if off == 0xFFFF {
+		c.overrun()
+	}
+	return c.read16(seg, off)
+}
+
+func (c *CPU) strWrite16(seg int, ptr *uint16, d, v uint16) {
+	off := *ptr
+	*ptr += d
+	if off == 0xFFFF {
+		c.overrun()
+	}
+	c.write16(seg, off, v)
 }
 
 // stringElement moves or compares one element and steps the pointers.
@@ -44,78 +69,62 @@ func (c *CPU) stringElement(op byte) {
 	if c.flags&FlagDF != 0 {
 		d = -d
 	}
+	r := &c.Regs
 	switch op {
 	case 0xA4: // MOVSB
-		c.write8(ES, c.Regs[DI], c.read8(c.dataSeg(), c.Regs[SI]))
-		c.Regs[SI] += d
-		c.Regs[DI] += d
+		c.write8(ES, r[DI], c.read8(c.dataSeg(), r[SI]))
+		r[SI] += d
+		r[DI] += d
 	case 0xA5: // MOVSW
-		v := c.read16(c.dataSeg(), c.Regs[SI])
-		c.Regs[SI] += d
-		c.raiseOverrun() // 286: the read faults before the write
-		c.write16(ES, c.Regs[DI], v)
-		c.Regs[DI] += d
+		v := c.strRead16(c.dataSeg(), &r[SI], d)
+		c.strWrite16(ES, &r[DI], d, v)
 	case 0xA6: // CMPSB
-		a := c.read8(c.dataSeg(), c.Regs[SI])
-		b := c.read8(ES, c.Regs[DI])
+		a := c.read8(c.dataSeg(), r[SI])
+		b := c.read8(ES, r[DI])
 		c.sub8(a, b, 0)
-		c.Regs[SI] += d
-		c.Regs[DI] += d
+		r[SI] += d
+		r[DI] += d
 	case 0xA7: // CMPSW (the 286 reads ES:DI first: see its overrun order)
-		b := c.read16(ES, c.Regs[DI])
-		c.Regs[DI] += d
-		c.raiseOverrun()
-		a := c.read16(c.dataSeg(), c.Regs[SI])
-		c.Regs[SI] += d
-		c.raiseOverrun()
+		b := c.strRead16(ES, &r[DI], d)
+		a := c.strRead16(c.dataSeg(), &r[SI], d)
 		c.sub16(a, b, 0)
 	case 0xAA: // STOSB
-		c.write8(ES, c.Regs[DI], uint8(c.Regs[AX]))
-		c.Regs[DI] += d
+		c.write8(ES, r[DI], uint8(r[AX]))
+		r[DI] += d
 	case 0xAB: // STOSW
-		c.write16(ES, c.Regs[DI], c.Regs[AX])
-		c.Regs[DI] += d
+		c.strWrite16(ES, &r[DI], d, r[AX])
 	case 0xAC: // LODSB
-		c.setReg8(AX, c.read8(c.dataSeg(), c.Regs[SI]))
-		c.Regs[SI] += d
+		c.setReg8(AX, c.read8(c.dataSeg(), r[SI]))
+		r[SI] += d
 	case 0xAD: // LODSW
-		v := c.read16(c.dataSeg(), c.Regs[SI])
-		c.Regs[SI] += d
-		c.raiseOverrun()
-		c.Regs[AX] = v
+		r[AX] = c.strRead16(c.dataSeg(), &r[SI], d)
 	case 0xAE: // SCASB
-		c.sub8(uint8(c.Regs[AX]), c.read8(ES, c.Regs[DI]), 0)
-		c.Regs[DI] += d
+		c.sub8(uint8(r[AX]), c.read8(ES, r[DI]), 0)
+		r[DI] += d
 	case 0xAF: // SCASW
-		c.sub16(c.Regs[AX], c.read16(ES, c.Regs[DI]), 0)
-		c.Regs[DI] += d
+		c.sub16(r[AX], c.strRead16(ES, &r[DI], d), 0)
 	case 0x6C: // INSB: the bus call may look at the registers, so nothing
 		// is kept in locals across it.
-		v := c.bus.In8(c.Regs[DX])
-		c.write8(ES, c.Regs[DI], v)
-		c.Regs[DI] += d
+		v := c.bus.In8(r[DX])
+		c.write8(ES, r[DI], v)
+		r[DI] += d
 	case 0x6D: // INSW
-		v := c.bus.In16(c.Regs[DX])
-		c.write16(ES, c.Regs[DI], v)
-		c.Regs[DI] += d
+		v := c.bus.In16(r[DX])
+		c.strWrite16(ES, &r[DI], d, v)
 	case 0x6E: // OUTSB
-		v := c.read8(c.dataSeg(), c.Regs[SI])
-		c.Regs[SI] += d
-		c.bus.Out8(c.Regs[DX], v)
+		v := c.read8(c.dataSeg(), r[SI])
+		r[SI] += d
+		c.bus.Out8(r[DX], v)
 	case 0x6F: // OUTSW
-		v := c.read16(c.dataSeg(), c.Regs[SI])
-		c.Regs[SI] += d
-		c.bus.Out16(c.Regs[DX], v)
+		v := c.strRead16(c.dataSeg(), &r[SI], d)
+		c.bus.Out16(r[DX], v)
 	}
 }
 
-// stringRepeat counts a REP iteration and rewinds IP when more remain.
+// stringRepeat rewinds IP when a REP instruction has iterations left (CX
+// was counted down as the iteration started).
 func (c *CPU) stringRepeat(op byte) {
-	if c.rep == 0 {
-		return
-	}
-	c.Regs[CX]--
-	if c.Regs[CX] == 0 {
+	if c.rep == 0 || c.Regs[CX] == 0 {
 		return
 	}
 	switch op {

@@ -53,7 +53,7 @@ func New(cfg Config) (m *Machine, err error) {
 	if ext > 0 {
 		m.Mem.High = make([]byte, ext)
 	}
-	m.CPU = cpu.New(cfg.Model, m.Mem.RAM, bus{m.Mem, m.Ports})
+	m.CPU = cpu.New(cfg.Model, m.Mem.RAM, bus{m.Mem, m.Ports, m.requestReset})
 	m.Clock = NewVirtualClock(&m.CPU.Instructions, cfg.NsPerInstruction, cfg.RealTime)
 
 	if err := m.mapPorts(); err != nil {
@@ -89,7 +89,7 @@ func New(cfg Config) (m *Machine, err error) {
 		Font8x8:  video.Font8x8(),
 		Font8x14: video.Font8x14(),
 		Font8x16: video.Font8x16(),
-	}, bios.FromCPU(m.CPU), bus{m.Mem, m.Ports})
+	}, bios.FromCPU(m.CPU), bus{m.Mem, m.Ports, m.requestReset})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,14 @@ func New(cfg Config) (m *Machine, err error) {
 type bus struct {
 	*Memory
 	*PortBus
+	reset func() // the reset line, pulled by the 286's shutdown cycle
 }
+
+// Shutdown is the 80286's shutdown bus cycle (a HALT cycle at address 0
+// after an exception it could not deliver, such as a triple fault). The
+// AT decodes it and resets the CPU (IBM AT Technical Reference, system
+// board), so the machine reboots, or ends the run under -no-reboot.
+func (b bus) Shutdown() { b.reset() }
 
 // mapPorts wires the diagnostic ports.
 func (m *Machine) mapPorts() error {

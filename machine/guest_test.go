@@ -56,12 +56,17 @@ print:  lodsb
 .e:     ret
 `
 
-// A guest reset through the 8042 (command FEh) and through port 92h bit 0
-// reboots the machine with memory kept; with NoReboot it ends the run.
+// A guest reset through the 8042 (command FEh), through port 92h bit 0 and
+// by a triple fault reboots the machine with memory kept; with NoReboot it
+// ends the run.
 func TestGuestReset(t *testing.T) {
 	for _, how := range []struct{ name, code string }{
 		{"8042", "mov al, 0xFE\nout 0x64, al"},
 		{"port92", "in al, 0x92\nor al, 1\nout 0x92, al"},
+		// A triple fault: with the IDT limit at 0, INT 21h is beyond it,
+		// so is the interrupt 8 that reports that, and the 286 shuts down;
+		// the AT resets it on the shutdown cycle.
+		{"triple-fault", "lidt [cs:.idtr]\nint 0x21\n.idtr: dw 0\ndd 0"},
 	} {
 		src := `
         xor ax, ax
