@@ -233,21 +233,26 @@ func (f *FS) slotOffset(d *directory, i int) int64 {
 // DirEntry is a file or directory as its directory lists it.
 type DirEntry struct {
 	LongName  string // the long name when a valid one goes with the entry, else ""
-	ShortName string // the 8.3 name as DOS shows it (NT lower-case flags applied)
+	ShortName string // the 8.3 name as DOS shows it: "README.TXT"
 	Raw       RawEntry
 
 	dir   uint32 // first cluster of the directory holding it (0: FAT12/16 root)
 	slot  int    // its short entry's slot in that directory
 	first int    // the first slot of its long-name entries (== slot when none)
 	loc   *time.Location
+	cp    CodePage
 }
 
-// Name is the long name, or the short name when there is none.
+// Name is the name Windows shows: the long name, or the short name with
+// DIR_NTRes's lower-case flags applied ("readme.txt").
 func (e *DirEntry) Name() string {
 	if e.LongName != "" {
 		return e.LongName
 	}
-	return e.ShortName
+	if e.Raw.NTRes&(ntLowerBase|ntLowerExt) == 0 {
+		return e.ShortName
+	}
+	return ShortNameString(e.Raw.Name, e.Raw.NTRes, e.cp)
 }
 
 // IsDir reports whether the entry is a directory.
@@ -307,11 +312,11 @@ func (f *FS) entries(d *directory) []DirEntry {
 		if e.Attr&AttrVolumeID != 0 {
 			continue
 		}
-		short := ShortNameString(e.Name, e.NTRes, f.cp)
+		short := ShortNameString(e.Name, 0, f.cp)
 		if short == "." || short == ".." {
 			continue
 		}
-		de := DirEntry{ShortName: short, Raw: e, dir: d.clus, slot: slot, first: slot, loc: f.loc}
+		de := DirEntry{ShortName: short, Raw: e, dir: d.clus, slot: slot, first: slot, loc: f.loc, cp: f.cp}
 		if name != "" {
 			de.LongName, de.first = name, first
 		}

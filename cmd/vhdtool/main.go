@@ -7,6 +7,9 @@
 //	vhdtool check [--repair] FILE
 //	vhdtool convert [-O raw|fixed|dynamic] [--progress] [--sync] SRC DST
 //	vhdtool commit CHILD
+//	vhdtool ls [-r] IMAGE[@N][:PATH]
+//	vhdtool cp [-r] [-f] IMAGE[@N]:PATH HOSTPATH
+//	vhdtool cp [-r] [-f] HOSTPATH IMAGE[@N]:PATH
 //
 // Errors are printed as "vhdtool: FILE: reason" with exit status 1; usage
 // errors exit with status 2.
@@ -33,6 +36,13 @@ commands:
                                        copy raw or any VHD (chains flattened);
                                        --sync: fsync the new file at the end
   commit CHILD                         merge a differencing child into its parent
+  ls [-r] IMAGE[@N][:PATH]             list a folder of the FAT volume in a raw or VHD image
+  cp [-r] [-f] IMAGE[@N]:PATH HOSTPATH copy a file (-r: a folder) out of the image
+  cp [-r] [-f] HOSTPATH IMAGE[@N]:PATH copy a file (-r: a folder) into the image;
+                                       -f replaces existing files
+
+IMAGE@N chooses partition N (1-4 primary, 5 and up logical); without it the
+first FAT partition, or the whole image when it holds no partition table.
 
 SIZE is in bytes or with a K, M, G or T (binary) suffix.
 `
@@ -105,6 +115,10 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return cmdConvert(rest, stdout, stderr)
 	case "commit":
 		return cmdCommit(rest, stdout)
+	case "ls":
+		return cmdLs(rest, stdout)
+	case "cp":
+		return cmdCp(rest, stdout)
 	case "help", "-h", "--help":
 		return errHelp
 	}
