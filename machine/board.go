@@ -199,7 +199,24 @@ func (m *Machine) attachChipset() error {
 			return err
 		}
 	}
-	m.timed = append(m.timed, m.PIT, m.KBC, m.CMOS, m.UART)
+	m.Speaker = NewSpeaker(m.Clock, m.PIT)
+	m.SysCtl.SetSpeaker(m.Speaker)
+	if m.cfg.AudioOut != nil {
+		rate := m.cfg.AudioRate
+		if rate == 0 {
+			rate = DefaultAudioRate
+		}
+		w, err := newWAVWriter(m.cfg.AudioOut, rate)
+		if err != nil {
+			return fmt.Errorf("audio output: %w", err)
+		}
+		m.Speaker.AddOutput(rate, w.write, 0)
+		m.closers = append(m.closers, closerFunc(func() error {
+			m.Speaker.Close()
+			return w.close()
+		}))
+	}
+	m.timed = append(m.timed, m.PIT, m.KBC, m.CMOS, m.UART, m.Speaker)
 	return nil
 }
 

@@ -52,6 +52,12 @@ type Config struct {
 
 	NoReboot bool // a guest reset ends the run instead of rebooting
 
+	// AudioOut receives what the PC speaker plays, as a 16-bit mono WAV
+	// file at AudioRate (0: DefaultAudioRate) in virtual time; the header
+	// is completed by Close. Nil: no file.
+	AudioOut  io.WriteSeeker
+	AudioRate int
+
 	// Mouse is the pointing device the host's mouse input drives: the PS/2
 	// mouse (the zero value), a Microsoft serial mouse on COM1 in place of
 	// Serial, or none.
@@ -121,11 +127,13 @@ type Machine struct {
 	// SerialMouse is the mouse on COM1, nil unless Config.Mouse is
 	// MouseSerial.
 	SerialMouse *SerialMouse
-	SysCtl      *SystemControl
-	CMOS        *CMOS
-	UART        *UART
-	IDE         *ide.Controller
-	Video       *video.Adapter
+	// Speaker renders the PC speaker for the audio outputs.
+	Speaker *Speaker
+	SysCtl  *SystemControl
+	CMOS    *CMOS
+	UART    *UART
+	IDE     *ide.Controller
+	Video   *video.Adapter
 
 	sectorsRead, sectorsWritten uint64
 

@@ -153,6 +153,50 @@ func (c *pitChannel) rising(a, b int64) int64 {
 	return at(b) - at(a)
 }
 
+// nextChange returns the first tick after t at which OUT of the running CE
+// changes level, or -1 (a count switch of modes 2/3, c.switchAt, is the
+// caller's to look at).
+func (c *pitChannel) nextChange(t int64) int64 {
+	if !c.running {
+		return -1
+	}
+	if t < c.start {
+		return c.start // the held level gives way to the mode's waveform
+	}
+	k := t - c.start
+	switch c.mode {
+	case 0, 1:
+		if !c.fired && k < int64(c.val0) {
+			return c.start + int64(c.val0) // terminal count: OUT goes high
+		}
+	case 4, 5:
+		if !c.fired && k < int64(c.val0) {
+			return c.start + int64(c.val0) // the one low clock
+		}
+		if !c.fired && k == int64(c.val0) {
+			return t + 1
+		}
+	case 2:
+		if c.n >= 2 {
+			n := int64(c.n)
+			if p := k % n; p < n-1 {
+				return t + n - 1 - p
+			}
+			return t + 1
+		}
+	case 3:
+		if c.n >= 2 {
+			n, h := int64(c.n), int64(half(c.n))
+			p := k % n
+			if p < h {
+				return t + h - p
+			}
+			return t + n - p
+		}
+	}
+	return -1
+}
+
 // nextRise returns the first tick after t with a rising edge, or -1.
 func (c *pitChannel) nextRise(t int64) int64 {
 	var r int64 = -1
@@ -490,6 +534,17 @@ func toBCD16(v uint16) uint16 {
 type PIT struct {
 	clk Clock
 	ch  [3]pitChannel
+
+	// ch2Sync, when set, is called before channel 2 is advanced or
+	// changed, so that the speaker renders its output up to then with
+	// the state as it was.
+	ch2Sync func()
+}
+
+func (p *PIT) sync2() {
+	if p.ch2Sync != nil {
+		p.ch2Sync()
+	}
 }
 
 // NewPIT returns a PIT whose channel 0 output drives irq0. Until the BIOS
@@ -523,6 +578,9 @@ func (p *PIT) In8(port uint16) uint8 {
 	if i == 3 {
 		return 0xFF
 	}
+	if i == 2 {
+		p.sync2()
+	}
 	t := p.now()
 	c := &p.ch[i]
 	c.advance(t)
@@ -531,6 +589,9 @@ func (p *PIT) In8(port uint16) uint8 {
 
 // Out8 writes a count (40h-42h) or a control word (43h).
 func (p *PIT) Out8(port uint16, v uint8) {
+	if port&3 >= 2 {
+		p.sync2() // channel 2, or a control word that may select it
+	}
 	t := p.now()
 	i := int(port & 3)
 	if i < 3 {
@@ -588,6 +649,7 @@ func (p *PIT) NextEvent() int64 {
 
 // SetGate2 drives channel 2's GATE (port 61h bit 0).
 func (p *PIT) SetGate2(high bool) {
+	p.sync2()
 	t := p.now()
 	c := &p.ch[2]
 	c.advance(t)
@@ -600,6 +662,7 @@ func (p *PIT) Gate2() bool { return p.ch[2].gate }
 
 // Out2 reports channel 2's OUT level now (port 61h bit 5).
 func (p *PIT) Out2() bool {
+	p.sync2()
 	t := p.now()
 	c := &p.ch[2]
 	c.advance(t)

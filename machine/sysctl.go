@@ -32,6 +32,14 @@ type SystemControl struct {
 	portB  uint8 // bits 0-3 as written
 	portA  uint8
 	kbcA20 bool
+
+	speaker *Speaker // told of bit 1; nil without sound
+}
+
+// SetSpeaker connects the speaker that port 61h bit 1 drives.
+func (s *SystemControl) SetSpeaker(sp *Speaker) {
+	s.speaker = sp
+	sp.SetData(s.portB&0x02 != 0)
 }
 
 // NewSystemControl returns the ports with the channel 2 gate and speaker
@@ -92,11 +100,17 @@ func (s *SystemControl) Out8(port uint16, v uint8) {
 		return
 	}
 	s.portB = v & 0x0F
+	if s.speaker != nil {
+		s.speaker.SetData(v&0x02 != 0)
+	}
 	s.pit.SetGate2(v&0x01 != 0)
 }
 
 // Reset restores the power-on state.
 func (s *SystemControl) Reset() {
 	s.portA, s.portB, s.kbcA20 = 0, 0, false
+	if s.speaker != nil {
+		s.speaker.SetData(false)
+	}
 	s.pit.SetGate2(false)
 }

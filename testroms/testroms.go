@@ -27,8 +27,14 @@ var Programs = []string{"bios_video", "bios_disk", "bios_misc", "ide_ports", "cp
 // mouse_test.go rather than on their own like Programs.
 var MousePrograms = []string{"mouse_kbc", "mouse_bios", "mouse_serial"}
 
+// SoundPrograms play on the PC speaker for a test to analyse in the WAV
+// file the machine writes (speaker_test.go).
+var SoundPrograms = []string{"speaker"}
+
 // allPrograms is every program with a source.
-func allPrograms() []string { return append(append([]string(nil), Programs...), MousePrograms...) }
+func allPrograms() []string {
+	return append(append(append([]string(nil), Programs...), MousePrograms...), SoundPrograms...)
+}
 
 //go:embed *.bin
 var bins embed.FS
