@@ -110,6 +110,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pcemu: -serial: %v\n", err)
 		return exitError
 	}
+	if o.serial.msmouse {
+		cfg.Mouse = machine.MouseSerial
+	}
+	if o.audioOut != "" {
+		f, err := os.Create(o.audioOut)
+		if err != nil {
+			fmt.Fprintf(stderr, "pcemu: --audio-out: %v\n", err)
+			return exitError
+		}
+		files = append(files, f)
+		cfg.AudioOut = f
+	}
 	if o.hd == [4]string{} && o.fd == [2]string{} {
 		if err := useDemoDisk(&cfg); err != nil {
 			fmt.Fprintf(stderr, "pcemu: demo disk: %v\n", err)

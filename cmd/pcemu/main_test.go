@@ -14,6 +14,7 @@ import (
 
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/internal/shared"
+	"pcemu/internal/wavcheck"
 	"pcemu/vhd"
 )
 
@@ -454,5 +455,52 @@ dw 0xAA55
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || stdout.String() != "HELLO, COM1\n" {
 		t.Errorf("exit %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())
+	}
+}
+
+// beepDisk is a boot sector that plays 1193182/1192 Hz on the speaker for
+// about 105 ms (16 x 65536 LOOPs at 100 ns) and exits through port F4h.
+func beepDisk(t *testing.T) string {
+	t.Helper()
+	code := []byte{
+		0xB0, 0xB6, 0xE6, 0x43, // mov al, B6h; out 43h, al: channel 2, mode 3
+		0xB0, 0xA8, 0xE6, 0x42, 0xB0, 0x04, 0xE6, 0x42, // divisor 04A8h
+		0xE4, 0x61, 0x0C, 0x03, 0xE6, 0x61, // gate and speaker data on
+		0xBA, 0x10, 0x00, // mov dx, 16
+		0xB9, 0x00, 0x00, 0xE2, 0xFE, 0x4A, 0x75, 0xF8, // mov cx, 0; loop $; dec dx; jnz
+		0xE4, 0x61, 0x24, 0xFC, 0xE6, 0x61, // speaker off
+		0xB0, 0x00, 0xE6, 0xF4, // exit status 1
+	}
+	img := make([]byte, 1<<20)
+	copy(img, code)
+	img[510], img[511] = 0x55, 0xAA
+	p := filepath.Join(t.TempDir(), "beep.img")
+	if err := os.WriteFile(p, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// --audio-out writes the speaker's sound, headless, as a WAV file.
+func TestAudioOut(t *testing.T) {
+	wav := filepath.Join(t.TempDir(), "beep.wav")
+	status, _, stderr := pcemu(t, "-hda", beepDisk(t), "--audio-out", wav)
+	if status != 1 {
+		t.Fatalf("exit status %d, want 1; stderr: %s", status, stderr)
+	}
+	b, err := os.ReadFile(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, rate, err := wavcheck.Read(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tones := wavcheck.Tones(s, 500, 2000, rate/40)
+	if len(tones) != 1 {
+		t.Fatalf("%d sounds, want 1", len(tones))
+	}
+	if f := wavcheck.Dominant(s[tones[0].Start:tones[0].End], rate, 50, 10000); f < 995 || f > 1006 {
+		t.Errorf("dominant frequency %.1f Hz, want 1001", f)
 	}
 }

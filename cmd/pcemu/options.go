@@ -28,6 +28,8 @@ type options struct {
 	display  string
 	debugcon chardev
 	serial   chardev
+	audio    string // "sdl" or "none"
+	audioOut string // --audio-out: a .wav file
 	noReboot bool
 	realTime bool
 	mips     int // instructions per virtual microsecond, 0 for the default
@@ -66,7 +68,9 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.BoolVar(&o.snapshot, "snapshot", false, "write to temporary differencing children; the images are never changed")
 	fs.StringVar(&o.display, "display", "", "where the screen goes, `TYPE`: sdl (a window; the default when $DISPLAY or $WAYLAND_DISPLAY is set), term (this terminal; the default otherwise when it is one) or none (headless; the default in scripts and pipes)")
 	fs.StringVar(&v.debugcon, "debugcon", "", "debug console port E9h to `DEV`: stdio or file:PATH")
-	fs.StringVar(&v.serial, "serial", "", "COM1 to `DEV`: stdio (both ways), file:PATH or none")
+	fs.StringVar(&v.serial, "serial", "", "COM1 to `DEV`: stdio (both ways), file:PATH, none, or msmouse (a Microsoft serial mouse with a third button, in place of the PS/2 mouse)")
+	fs.StringVar(&o.audio, "audio", "", "the PC speaker through `DRIVER`: sdl (the default with -display sdl) or none")
+	fs.StringVar(&o.audioOut, "audio-out", "", "write what the PC speaker plays to `FILE`.wav (16-bit mono, 48 kHz, in virtual time: the same run writes the same bytes)")
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
 	fs.BoolVar(&o.realTime, "realtime", false, "pace the machine to the host clock (default with a display; headless runs are deterministic)")
 	fs.IntVar(&o.mips, "mips", 0, "speed of the emulated CPU: `N` million instructions per (virtual) second, 1-1000 (default 10, about a 25 MHz 386); with a display, the host's share of CPU time while DOS idles grows with it")
@@ -163,6 +167,25 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	default:
 		return nil, fmt.Errorf("-display %s: unknown display (choose sdl, term or none)", o.display)
 	}
+	switch o.audio {
+	case "":
+		o.audio = "none"
+		if o.display == "sdl" {
+			o.audio = "sdl"
+		}
+	case "none", "driver=none":
+		o.audio = "none"
+	case "sdl", "driver=sdl":
+		if o.display != "sdl" {
+			return nil, fmt.Errorf("-audio sdl plays through the window: it needs -display sdl (the display is %s)", o.display)
+		}
+		o.audio = "sdl"
+	default:
+		return nil, fmt.Errorf("-audio %s: unknown audio driver (choose sdl or none)", o.audio)
+	}
+	if o.audioOut != "" && !strings.HasSuffix(strings.ToLower(o.audioOut), ".wav") {
+		return nil, fmt.Errorf("--audio-out %s: the name must end in .wav", o.audioOut)
+	}
 	// A display is for people: real time unless -realtime=false was given.
 	if !fs.Changed("realtime") {
 		o.realTime = o.display != "none"
@@ -255,10 +278,12 @@ func parseMemory(s string) (int, error) {
 }
 
 // chardev is where a character device's output goes: nowhere (the zero
-// value), the standard output, or a file.
+// value), the standard output, or a file; or, for the serial port, the
+// serial mouse.
 type chardev struct {
-	stdio bool
-	path  string
+	stdio   bool
+	path    string
+	msmouse bool
 }
 
 // parseChardev decodes QEMU character-device spellings: stdio, file:PATH,
@@ -271,11 +296,13 @@ func parseChardev(flag, s string, allowNone bool) (chardev, error) {
 		return chardev{stdio: true}, nil
 	case (s == "none" || s == "null") && allowNone:
 		return chardev{}, nil
+	case s == "msmouse" && allowNone:
+		return chardev{msmouse: true}, nil
 	case strings.HasPrefix(s, "file:") && len(s) > len("file:"):
 		return chardev{path: s[len("file:"):]}, nil
 	}
 	if allowNone {
-		return chardev{}, fmt.Errorf("-%s %s: choose stdio, file:PATH or none", flag, s)
+		return chardev{}, fmt.Errorf("-%s %s: choose stdio, file:PATH, none or msmouse", flag, s)
 	}
 	return chardev{}, fmt.Errorf("-%s %s: choose stdio or file:PATH", flag, s)
 }

@@ -95,6 +95,9 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"-boot", "foo=bar"}, "unknown option"},
 		{[]string{"-debugcon", "tcp:1234"}, "-debugcon tcp:1234"},
 		{[]string{"-serial", "pty"}, "-serial pty"},
+		{[]string{"-audio", "pa"}, "unknown audio driver"},
+		{[]string{"-audio", "sdl", "-display", "none"}, "needs -display sdl"},
+		{[]string{"--audio-out", "disk.vhd"}, "must end in .wav"},
 		{[]string{"-m", "lots"}, "not a memory size"},
 		{[]string{"-m", "99G"}, "too large"},
 		{[]string{"-mips", "5000"}, "-mips 5000"},
@@ -131,5 +134,18 @@ func TestNormaliseArgs(t *testing.T) {
 	want := []string{"--hda", "x", "--m=4M", "-", "--stats", "-unknown", "--", "-hdb"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("normaliseArgs = %q, want %q", got, want)
+	}
+}
+
+func TestParseArgsMouseAndAudio(t *testing.T) {
+	o, err := parseArgs([]string{"-display", "none", "-serial", "msmouse", "--audio-out", "x.WAV"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.serial.msmouse || o.serial.stdio || o.serial.path != "" || o.audio != "none" || o.audioOut != "x.WAV" {
+		t.Errorf("-serial msmouse --audio-out x.WAV: %+v, audio %q %q", o.serial, o.audio, o.audioOut)
+	}
+	if o, err = parseArgs([]string{"-display", "none", "-audio", "driver=none"}, &bytes.Buffer{}); err != nil || o.audio != "none" {
+		t.Errorf("-audio driver=none: %v %q", err, o.audio)
 	}
 }
