@@ -2,6 +2,8 @@ package machine
 
 import (
 	"fmt"
+	"math"
+	"strings"
 	"sync"
 )
 
@@ -58,6 +60,7 @@ type pointer interface {
 
 type mouseEvent struct {
 	dx, dy  int
+	step    int // motion: at most this many counts per report (0: mouseStep)
 	buttons uint8
 	button  bool // a button change (buttons is the new state), not motion
 }
@@ -68,7 +71,9 @@ type mouseQueue struct {
 	buttons uint8 // the state after the last queued change
 }
 
-// MouseMotion queues relative motion: dx counts to the right, dy down.
+// MouseMotion queues relative motion from the host's pointing device: dx
+// to the right, dy down, in counts at the PS/2 mouse's default resolution
+// (4 counts/mm; the mouse scales them to the resolution the guest chose).
 // Safe from any goroutine.
 func (m *Machine) MouseMotion(dx, dy int) {
 	if dx == 0 && dy == 0 {
@@ -77,7 +82,7 @@ func (m *Machine) MouseMotion(dx, dy int) {
 	q := &m.mouse
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if n := len(q.q); n > 0 && !q.q[n-1].button {
+	if n := len(q.q); n > 0 && !q.q[n-1].button && q.q[n-1].step == 0 {
 		q.q[n-1].dx += dx // relative motion adds up
 		q.q[n-1].dy += dy
 		return
@@ -152,7 +157,11 @@ func (m *Machine) feedMouse() {
 			q.q = q.q[1:]
 			continue
 		}
-		dx, dy := min(max(e.dx, -mouseStep), mouseStep), min(max(e.dy, -mouseStep), mouseStep)
+		step := mouseStep
+		if e.step > 0 {
+			step = e.step
+		}
+		dx, dy := min(max(e.dx, -step), step), min(max(e.dy, -step), step)
 		p.Move(dx, dy)
 		e.dx -= dx
 		e.dy -= dy
@@ -163,4 +172,105 @@ func (m *Machine) feedMouse() {
 	if len(q.q) == 0 {
 		q.q = nil
 	}
+}
+
+// ParseMouseButton reads a button's name: left, right or middle.
+func ParseMouseButton(name string) (uint8, error) {
+	switch strings.ToLower(name) {
+	case "left":
+		return MouseLeft, nil
+	case "right":
+		return MouseRight, nil
+	case "middle":
+		return MouseMiddle, nil
+	}
+	return 0, fmt.Errorf("mouse button %q: choose left, right or middle", name)
+}
+
+// MouseClick presses and releases a button (two reports).
+func (m *Machine) MouseClick(button uint8) {
+	m.MouseButton(button, true)
+	m.MouseButton(button, false)
+}
+
+// Absolute moves with a relative mouse. A mouse only reports motion, and
+// the driver turns it into a pointer position by its own rules, so
+// MouseMoveTo aims through what Microsoft-compatible drivers (MOUSE.COM,
+// CuteMouse) do by default:
+//
+//   - the pointer lives on a virtual screen 640 pixels wide (a 320-pixel
+//     mode counts every pixel twice) and as high as the mode (text: 8
+//     virtual pixels per row, 80 columns of 8 or 40 of 16);
+//   - the mickey ratio is 8 mickeys per 8 pixels across and 16 per 8 down,
+//     with one mickey per count the mouse reports;
+//   - the pointer stops at the screen's edges.
+//
+// So the move is first far up and to the left, which puts the pointer in
+// the top-left corner whatever it did with the motion, then, in reports of
+// at most moveStep counts (too slow for drivers' acceleration), the counts
+// that lead to the target: the middle of a text cell, or the pixel in a
+// graphics mode. The limits: a driver with another mickey ratio, virtual
+// screen or acceleration for slow motion (changed with INT 33h functions
+// 0Fh, 13h, 1Ah), or a program that confines or moves the pointer itself,
+// puts it elsewhere; a PS/2 resolution of 8 counts/mm moves in steps of
+// two mickeys.
+const (
+	moveStep   = 2    // counts per report of the aimed motion
+	moveCorner = 2048 // counts to the corner, beyond the largest screen's 640 and 2*480 mickeys
+)
+
+// MouseMoveTo queues motion that puts a driver's pointer on column x, row
+// y (from 0) in text modes, or on pixel x, y in graphics modes. It fails
+// when the position is not on the screen. Safe from any goroutine.
+func (m *Machine) MouseMoveTo(x, y int) error {
+	m.mu.Lock()
+	text := m.Video.IsText()
+	var w, h, vx, vy int
+	if text {
+		w, h = m.Video.Columns(), m.Video.Rows()
+	} else {
+		w, h = m.Video.Size()
+	}
+	unitsPerCount := m.unitsPerCount()
+	m.mu.Unlock()
+	if x < 0 || y < 0 || x >= w || y >= h {
+		what := "pixel"
+		if text {
+			what = "cell"
+		}
+		return fmt.Errorf("mouse move %d %d: no such %s on the %dx%d screen", x, y, what, w, h)
+	}
+	if text {
+		cw := 640 / w
+		vx, vy = x*cw+cw/2, y*8+4
+	} else {
+		vx, vy = x*640/w, y
+	}
+	mickeysX, mickeysY := vx, 2*vy
+	units := func(mickeys int) int { return int(math.Round(float64(mickeys) * unitsPerCount)) }
+	q := &m.mouse
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.push(mouseEvent{dx: -units(moveCorner), dy: -units(moveCorner), step: mouseStep})
+	q.push(mouseEvent{dx: units(mickeysX), dy: units(mickeysY), step: max(1, units(moveStep))})
+	return nil
+}
+
+// unitsPerCount is the host motion (MouseMotion's unit) that makes the
+// attached mouse report one count. Called with mu held.
+func (m *Machine) unitsPerCount() float64 {
+	if m.PS2Mouse != nil {
+		return 4 / float64(int(1)<<m.PS2Mouse.res)
+	}
+	return 1
+}
+
+// MouseBy queues motion of dx, dy counts (right, down) as the mouse
+// reports them to the guest (mickeys, to a driver), whatever resolution
+// the guest set. Safe from any goroutine.
+func (m *Machine) MouseBy(dx, dy int) {
+	m.mu.Lock()
+	u := m.unitsPerCount()
+	m.mu.Unlock()
+	m.MouseMotion(int(math.Round(float64(dx)*u)), int(math.Round(float64(dy)*u)))
 }

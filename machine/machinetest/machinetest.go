@@ -1,5 +1,6 @@
 // Package machinetest boots a pcemu machine inside a Go test and drives it
-// the way a user would: wait for text on the screen, type, read the screen,
+// the way a user would: wait for text on the screen, type, move and click
+// the mouse, read the screen,
 // take a screenshot, read the debug console (port E9h) and the exit status.
 // Failures are reported with t.Helper and show the screen.
 //
@@ -15,6 +16,7 @@ package machinetest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,4 +172,52 @@ func (m *M) Key(name string) {
 			return // the key may well have stopped the machine (Ctrl-Alt-Del with NoReboot)
 		}
 	}
+}
+
+// mouse runs the one-step script "mouse ARGS" (the script language's mouse
+// step: queue the input, run until the mouse has reported it).
+func (m *M) mouse(args string) {
+	m.t.Helper()
+	sc, err := script.Parse("mouse", "mouse "+args)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
+	defer cancel()
+	if err := sc.Run(ctx, m.Machine, script.Options{Poll: poll}); err != nil {
+		m.t.Fatal(script.Report(err))
+	}
+}
+
+// MouseMove puts the mouse pointer on column x, row y (from 0) in text
+// modes, on pixel x, y in graphics modes: the script step `mouse move X Y`
+// (machine.MouseMoveTo says how, and its limits).
+func (m *M) MouseMove(x, y int) {
+	m.t.Helper()
+	m.mouse(fmt.Sprintf("move %d %d", x, y))
+}
+
+// MouseBy moves the mouse by dx, dy counts (right, down): `mouse by DX DY`.
+func (m *M) MouseBy(dx, dy int) {
+	m.t.Helper()
+	m.mouse(fmt.Sprintf("by %d %d", dx, dy))
+}
+
+// MouseClick presses and releases a button, "left", "right" or "middle":
+// `mouse click BUTTON`.
+func (m *M) MouseClick(button string) {
+	m.t.Helper()
+	m.mouse("click " + button)
+}
+
+// MouseDown presses a button: `mouse down BUTTON`.
+func (m *M) MouseDown(button string) {
+	m.t.Helper()
+	m.mouse("down " + button)
+}
+
+// MouseUp releases a button: `mouse up BUTTON`.
+func (m *M) MouseUp(button string) {
+	m.t.Helper()
+	m.mouse("up " + button)
 }

@@ -17,6 +17,16 @@
 //	screendump FILE         write the screen to FILE (.txt as text, .png as image)
 //	sleep DURATION          let DURATION of virtual time pass (500ms, 2s, 1m)
 //	poweroff                power the machine off and end the script
+//	mouse move X Y          put the mouse pointer on column X, row Y (from 0) in text modes, on
+//	                        pixel X, Y in graphics modes (see machine.MouseMoveTo for how and
+//	                        the limits)
+//	mouse by DX DY          move the mouse by DX, DY counts as it reports them (mickeys;
+//	                        right, down), in reports of at most 64 counts
+//	mouse click [BUTTON]    press and release BUTTON: left (the default), right or middle
+//	mouse down BUTTON       press BUTTON; mouse up BUTTON releases it
+//
+// Each mouse step ends when the mouse has reported it to the guest (at
+// once when no driver has the mouse's reports on).
 //
 // Time in a script is virtual: the same script on the same images gives
 // the same screens. A machine that stops by itself (the guest powers off
@@ -49,12 +59,22 @@ const (
 	OpScreendump
 	OpSleep
 	OpPowerOff
+	OpMouse
 )
 
 var opNames = map[string]Op{
 	"wait": OpWait, "type": OpType, "key": OpKey, "expect": OpExpect, "reject": OpReject,
-	"screendump": OpScreendump, "sleep": OpSleep, "poweroff": OpPowerOff,
+	"screendump": OpScreendump, "sleep": OpSleep, "poweroff": OpPowerOff, "mouse": OpMouse,
 }
+
+// Mouse actions of a mouse step.
+const (
+	MouseMove  = "move"
+	MouseBy    = "by"
+	MouseClick = "click"
+	MouseDown  = "down"
+	MouseUp    = "up"
+)
 
 // Step is one parsed line of a script.
 type Step struct {
@@ -64,6 +84,9 @@ type Step struct {
 	Text    string        // wait, expect, reject: the text; screendump: the file name
 	Keys    []keys.Combo  // type, key: the keys in order
 	Timeout time.Duration // wait: how long to wait (0 = the default); sleep: how long
+	Mouse   string        // mouse: the action (MouseMove, MouseBy, ...)
+	X, Y    int           // mouse move: the position; mouse by: the motion
+	Button  uint8         // mouse click, down, up: machine.MouseLeft, ...
 }
 
 // Script is a parsed script.
@@ -218,7 +241,7 @@ func parseStep(toks []token) (Step, error) {
 	cmd := toks[0]
 	op, ok := opNames[strings.ToLower(cmd.text)]
 	if cmd.quoted || !ok {
-		return Step{}, fmt.Errorf("unknown command %q (want wait, type, key, expect, reject, screendump, sleep or poweroff)", cmd.text)
+		return Step{}, fmt.Errorf("unknown command %q (want wait, type, key, expect, reject, screendump, sleep, poweroff or mouse)", cmd.text)
 	}
 	args := toks[1:]
 	name := strings.ToLower(cmd.text)
@@ -311,6 +334,62 @@ func parseStep(toks []token) (Step, error) {
 		if err := nargs(0, 0, "no arguments"); err != nil {
 			return st, err
 		}
+	case OpMouse:
+		return parseMouse(st, args)
+	}
+	return st, nil
+}
+
+// parseMouse reads the arguments of a mouse step.
+func parseMouse(st Step, args []token) (Step, error) {
+	const usage = "mouse takes move X Y, by DX DY, click [BUTTON], down BUTTON or up BUTTON"
+	if len(args) == 0 || args[0].quoted {
+		return st, fmt.Errorf("%s", usage)
+	}
+	st.Mouse = strings.ToLower(args[0].text)
+	args = args[1:]
+	ints := func() error {
+		if len(args) != 2 {
+			return fmt.Errorf("mouse %s takes two numbers, got %d argument(s)", st.Mouse, len(args))
+		}
+		v := [2]int{}
+		for i, a := range args {
+			n, err := strconv.Atoi(a.text)
+			if err != nil || a.quoted {
+				return fmt.Errorf("mouse %s: %q is not a whole number", st.Mouse, a.text)
+			}
+			v[i] = n
+		}
+		st.X, st.Y = v[0], v[1]
+		return nil
+	}
+	switch st.Mouse {
+	case MouseMove:
+		if err := ints(); err != nil {
+			return st, err
+		}
+		if st.X < 0 || st.Y < 0 {
+			return st, fmt.Errorf("mouse move %d %d: positions count from 0", st.X, st.Y)
+		}
+	case MouseBy:
+		if err := ints(); err != nil {
+			return st, err
+		}
+	case MouseClick, MouseDown, MouseUp:
+		name := "left"
+		switch {
+		case len(args) == 1:
+			name = args[0].text
+		case len(args) > 1 || st.Mouse != MouseClick:
+			return st, fmt.Errorf("mouse %s takes one BUTTON (left, right or middle), got %d argument(s)", st.Mouse, len(args))
+		}
+		b, err := machine.ParseMouseButton(name)
+		if err != nil {
+			return st, err
+		}
+		st.Button = b
+	default:
+		return st, fmt.Errorf("mouse %s: %s", st.Mouse, usage)
 	}
 	return st, nil
 }

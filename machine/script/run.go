@@ -35,6 +35,13 @@ type Target interface {
 	Screendump(path string) error
 	// PowerOff turns the machine off.
 	PowerOff()
+	// MouseBy, MouseButton and MouseMoveTo queue host mouse input
+	// (machine.Machine's methods of those names); MousePending reports
+	// whether the mouse has not reported all of it to the guest yet.
+	MouseBy(dx, dy int)
+	MouseButton(button uint8, down bool)
+	MouseMoveTo(x, y int) error
+	MousePending() bool
 }
 
 // Forever is a wait step's timeout for "no limit of virtual time": pcemu's
@@ -253,17 +260,7 @@ func (r *runner) step(st *Step) error {
 		}
 		// The step is done when the guest has taken every key, or has
 		// stopped the machine (a typed command that powers off).
-		var waited time.Duration
-		for r.t.KeysPending() {
-			if waited >= r.opt.KeyTimeout {
-				return r.fail(st, TimedOut, nil, "the guest did not take the keys within %v", r.opt.KeyTimeout)
-			}
-			stopped, err := r.run(st, r.opt.Poll)
-			if err != nil || stopped {
-				return err
-			}
-			waited += r.opt.Poll
-		}
+		return r.drain(st, r.t.KeysPending, "keys")
 	case OpExpect:
 		if !r.onScreen(st.Text) {
 			return r.fail(st, Failed, nil, "%q is not on the screen", st.Text)
@@ -282,6 +279,38 @@ func (r *runner) step(st *Step) error {
 		return err
 	case OpPowerOff:
 		r.t.PowerOff()
+	case OpMouse:
+		switch st.Mouse {
+		case MouseMove:
+			if err := r.t.MouseMoveTo(st.X, st.Y); err != nil {
+				return r.fail(st, Failed, err, "%v", err)
+			}
+		case MouseBy:
+			r.t.MouseBy(st.X, st.Y)
+		case MouseClick:
+			r.t.MouseButton(st.Button, true)
+			r.t.MouseButton(st.Button, false)
+		case MouseDown, MouseUp:
+			r.t.MouseButton(st.Button, st.Mouse == MouseDown)
+		}
+		return r.drain(st, r.t.MousePending, "mouse input")
+	}
+	return nil
+}
+
+// drain runs the machine until pending reports false (the guest took the
+// input) or the machine stops; KeyTimeout bounds the wait.
+func (r *runner) drain(st *Step, pending func() bool, what string) error {
+	var waited time.Duration
+	for pending() {
+		if waited >= r.opt.KeyTimeout {
+			return r.fail(st, TimedOut, nil, "the guest did not take the %s within %v", what, r.opt.KeyTimeout)
+		}
+		stopped, err := r.run(st, r.opt.Poll)
+		if err != nil || stopped {
+			return err
+		}
+		waited += r.opt.Poll
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,31 @@ type fakePC struct {
 	dumpErr error
 	runs    int
 	onRun   func()
+
+	mouse        []string // the mouse input, as "by 1 2", "to 3 4", "down 1", "up 1"
+	mousePending int      // runs until the "guest" has had it
 }
+
+func (f *fakePC) MouseBy(dx, dy int) {
+	f.mouse = append(f.mouse, fmt.Sprintf("by %d %d", dx, dy))
+	f.mousePending = 2
+}
+
+func (f *fakePC) MouseButton(b uint8, down bool) {
+	f.mouse = append(f.mouse, fmt.Sprintf("%s %d", map[bool]string{true: "down", false: "up"}[down], b))
+	f.mousePending = 2
+}
+
+func (f *fakePC) MouseMoveTo(x, y int) error {
+	if x >= 80 || y >= 25 {
+		return fmt.Errorf("mouse move %d %d: no such cell on the 80x25 screen", x, y)
+	}
+	f.mouse = append(f.mouse, fmt.Sprintf("to %d %d", x, y))
+	f.mousePending = 2
+	return nil
+}
+
+func (f *fakePC) MousePending() bool { return f.mousePending > 0 }
 
 type frame struct {
 	at   time.Duration
@@ -55,6 +80,7 @@ func (f *fakePC) KeysPending() bool { return f.queue > 0 }
 
 func (f *fakePC) RunFor(ctx context.Context, d time.Duration) (machine.StopReason, error) {
 	f.runs++
+	f.mousePending = max(f.mousePending-1, 0)
 	if f.onRun != nil {
 		f.onRun()
 	}
@@ -536,5 +562,49 @@ func TestParseFileChecksScreendumps(t *testing.T) {
 	os.WriteFile(path, []byte("screendump "+dir+"/s.png\n"), 0o644)
 	if _, err := ParseFile(path); err != nil {
 		t.Errorf("a writable dump: %v", err)
+	}
+}
+
+func TestMouseSteps(t *testing.T) {
+	s := mustParse(t, `mouse move 10 5
+mouse by -3 4
+mouse click
+mouse click right
+mouse down middle
+mouse up middle
+`)
+	f := &fakePC{}
+	if err := s.Run(context.Background(), f, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "to 10 5|by -3 4|down 1|up 1|down 2|up 2|down 4|up 4"
+	if got := strings.Join(f.mouse, "|"); got != want {
+		t.Errorf("mouse input %s, want %s", got, want)
+	}
+	if f.now < 10*time.Millisecond {
+		t.Errorf("the steps did not wait for the guest to take the input (%v)", f.now)
+	}
+	err := mustParse(t, "mouse move 80 0").Run(context.Background(), &fakePC{}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "no such cell") {
+		t.Errorf("mouse move off the screen: %v", err)
+	}
+}
+
+func TestMouseParseErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		"mouse":                  "mouse takes move",
+		"mouse jump 1 2":         "mouse jump",
+		"mouse move 1":           "two numbers",
+		"mouse move a b":         "not a whole number",
+		"mouse move -1 0":        "count from 0",
+		"mouse by 1 2 3":         "two numbers",
+		"mouse click fourth":     "choose left, right or middle",
+		"mouse down":             "one BUTTON",
+		"mouse click left right": "one BUTTON",
+	} {
+		_, err := Parse("t.script", src)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want an error containing %q", src, err, want)
+		}
 	}
 }
