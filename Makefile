@@ -7,8 +7,9 @@
 
 # Debian packages the build and the tests need. libsdl2-dev for the window,
 # qemu-utils for qemu-img (the VHD reference), nasm for the test programs,
-# mtools and dosfstools for files inside FAT images, xvfb for window tests.
-DEB_PACKAGES := gcc pkg-config libsdl2-dev qemu-utils nasm mtools dosfstools xvfb
+# mtools and dosfstools for files inside FAT images, xvfb for window tests,
+# binutils for objdump (the disassembler's reference).
+DEB_PACKAGES := gcc pkg-config libsdl2-dev qemu-utils nasm mtools dosfstools xvfb binutils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO ?= go
