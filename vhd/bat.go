@@ -46,8 +46,24 @@ type extent struct {
 // batProblem is one BAT entry that cannot be used.
 type batProblem struct {
 	entry int
+	kind  batFault
 	err   *FormatError
 }
+
+// batFault is what is wrong with a BAT entry. Repair decides from it
+// whether the entry's own block can be found again.
+type batFault int
+
+const (
+	// The block lies past the footer, or runs into it.
+	batPastEnd batFault = iota
+	// The block lies on the footer copy, the header, the BAT or locator
+	// data.
+	batIntoMetadata
+	// The block is another entry's, or overlaps it: one of the two
+	// entries is wrong, and nothing says which.
+	batShared
+)
 
 // checkBAT validates every allocated entry: the block (bitmap + data) must
 // lie after the metadata, end before the footer at fileEnd, and share no
@@ -62,8 +78,8 @@ func checkBAT(file string, bat []uint32, blockBytes uint64, metadata []extent, f
 	}
 	blocks := make([]blk, 0, 64)
 	var dataEnd uint64
-	bad := func(i int, format string, args ...any) {
-		probs = append(probs, batProblem{i, formatErr(file, "BAT", fmt.Sprintf("entry %d", i), format, args...)})
+	bad := func(i int, kind batFault, format string, args ...any) {
+		probs = append(probs, batProblem{i, kind, formatErr(file, "BAT", fmt.Sprintf("entry %d", i), format, args...)})
 	}
 entries:
 	for i, e := range bat {
@@ -72,12 +88,12 @@ entries:
 		}
 		start := uint64(e) * SectorSize
 		if start+blockBytes > footerAt {
-			bad(i, "(sector %d) points past the end of the data: block ends at %d, footer at %d", e, start+blockBytes, footerAt)
+			bad(i, batPastEnd, "(sector %d) points past the end of the data: block ends at %d, footer at %d", e, start+blockBytes, footerAt)
 			continue
 		}
 		for _, m := range metadata {
 			if overlaps(start, blockBytes, m.off, m.n) {
-				bad(i, "(sector %d) points into the %s at %d", e, m.what, m.off)
+				bad(i, batIntoMetadata, "(sector %d) points into the %s at %d", e, m.what, m.off)
 				continue entries
 			}
 		}
@@ -97,9 +113,9 @@ entries:
 		if prev >= 0 && b.start < blocks[prev].start+blockBytes {
 			p := blocks[prev]
 			if b.start == p.start {
-				bad(b.entry, "(sector %d) points at the same block as entry %d", bat[b.entry], p.entry)
+				bad(b.entry, batShared, "(sector %d) points at the same block as entry %d", bat[b.entry], p.entry)
 			} else {
-				bad(b.entry, "(sector %d) overlaps the block of entry %d (sector %d): not a multiple of the block stride", bat[b.entry], p.entry, bat[p.entry])
+				bad(b.entry, batShared, "(sector %d) overlaps the block of entry %d (sector %d): not a multiple of the block stride", bat[b.entry], p.entry, bat[p.entry])
 			}
 			continue
 		}

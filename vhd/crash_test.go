@@ -115,7 +115,7 @@ func TestCrashSafety(t *testing.T) {
 		for k := start; k < last; k++ {
 			flushed = append(flushed, k)
 		}
-		rep, err := Check(img)
+		rep, err := Check(img, nil)
 		if err != nil || !rep.OK() {
 			t.Fatalf("round %d (killed after %v, %d writes flushed): check: %v %+v", round, delay, last-start, err, rep)
 		}

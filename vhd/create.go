@@ -145,7 +145,7 @@ func createImage(name string, buf []byte, at int64) (*Disk, error) {
 		return fail(&PathError{File: name, Op: "create", Err: unwrapPathErr(err)})
 	}
 	d := &Disk{name: name, f: f, syncAlloc: true}
-	if err := d.load(&OpenOptions{}); err != nil {
+	if err := d.load(&OpenOptions{}, at+int64(len(buf))); err != nil {
 		return fail(err)
 	}
 	return d, nil

@@ -82,7 +82,7 @@ func TestDifferencingChain(t *testing.T) {
 		}
 		tp.Close()
 		for _, n := range []string{mid, top} {
-			if rep, err := Check(n); err != nil || !rep.OK() || len(rep.Warnings) > 0 {
+			if rep, err := Check(n, nil); err != nil || !rep.OK() || len(rep.Warnings) > 0 {
 				t.Fatalf("check %s: %v %+v", n, err, rep)
 			}
 		}
@@ -134,7 +134,7 @@ func TestDifferencingParentProblems(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "vhd: "+child+": dynamic header: parent_unique_id") {
 		t.Fatalf("other parent: %v", err)
 	}
-	if rep, _ := Check(child); rep.OK() || !strings.Contains(rep.Errors[0], "parent_unique_id") {
+	if rep, _ := Check(child, nil); rep.OK() || !strings.Contains(rep.Errors[0], "parent_unique_id") {
 		t.Fatalf("check: %+v", rep)
 	}
 	// Parent missing.
@@ -170,7 +170,10 @@ func TestDifferencingParentProblems(t *testing.T) {
 		copy(h[hdParentName:], hh.ParentName[:])
 	})
 	os.WriteFile(self, b, 0o644)
-	if _, err := Open(self, &OpenOptions{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "deeper than") {
-		t.Fatalf("self parent: %v", err)
+	for _, ro := range []bool{true, false} {
+		want := "vhd: " + self + ": parent: chain loops: " + self + " → " + self
+		if _, err := Open(self, &OpenOptions{ReadOnly: ro}); err == nil || err.Error() != want {
+			t.Fatalf("self parent (read-only %v): %v\nwant %s", ro, err, want)
+		}
 	}
 }

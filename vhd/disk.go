@@ -31,16 +31,18 @@ const (
 type OpenOptions struct {
 	ReadOnly bool
 	Size     SizePolicy
+	// IgnoreParentTime opens a differencing chain whose parent's
+	// modification time differs from the time the child recorded (see
+	// ErrParentChanged). The unique id must still match.
+	IgnoreParentTime bool
 
 	// noParent leaves a differencing disk's parent closed (commit opens the
 	// parent for writing itself).
 	noParent bool
-	depth    int
+	// chain lists the children being opened above this disk, for
+	// openParent's loop and depth checks.
+	chain []chainLink
 }
-
-// maxChain bounds the depth of a differencing chain, so that a loop of
-// parents ends in an error instead of running out of file descriptors.
-const maxChain = 64
 
 // block states for the bitmap cache.
 const (
@@ -91,42 +93,12 @@ func Open(name string, opt *OpenOptions) (*Disk, error) {
 	if opt != nil {
 		o = *opt
 	}
-	if o.depth > maxChain {
-		return nil, &PathError{File: name, Op: "open", Err: fmt.Errorf("differencing chain deeper than %d (a loop of parents?)", maxChain)}
-	}
-	ro := o.ReadOnly
-	if !ro {
-		if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o222 == 0 {
-			ro = true
-		}
-	}
-	var f *os.File
-	var err error
-	if !ro {
-		f, err = os.OpenFile(name, os.O_RDWR, 0)
-		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EROFS) {
-			ro = true
-		}
-	}
-	if ro {
-		f, err = os.Open(name)
-	}
+	f, size, ro, err := openForUse(name, o.ReadOnly)
 	if err != nil {
-		return nil, &PathError{File: name, Op: "", Err: unwrapPathErr(err)}
-	}
-	if fi, err := f.Stat(); err != nil {
-		f.Close()
-		return nil, &PathError{File: name, Op: "stat", Err: unwrapPathErr(err)}
-	} else if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, &PathError{File: name, Err: errors.New("not a regular file")}
-	}
-	if err := lockFile(f, name, ro); err != nil {
-		f.Close()
 		return nil, err
 	}
 	d := &Disk{name: name, f: f, readOnly: ro, policy: o.Size, syncAlloc: true}
-	if err := d.load(&o); err != nil {
+	if err := d.load(&o, size); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -209,12 +181,8 @@ func readFull(f *os.File, file, structure string, b []byte, off int64) error {
 // parse reads and validates the footers, the dynamic header, the parent
 // locators and the BAT. It stops at the first fatal error; BAT entry
 // problems are collected in im.batProbs for Check.
-func parse(f *os.File, file string) (*image, error) {
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, &PathError{File: file, Op: "stat", Err: err}
-	}
-	im := &image{file: file, fileSize: fi.Size()}
+func parse(f *os.File, file string, fileSize int64) (*image, error) {
+	im := &image{file: file, fileSize: fileSize}
 	size := im.fileSize
 	if size < FooterSize-1 {
 		return im, formatErr(file, structFooter, "", "missing: the file is %d bytes, shorter than a footer (truncated?)", size)
@@ -263,8 +231,13 @@ func parse(f *os.File, file string) (*image, error) {
 		}
 	case copyErr == nil && fCopy.DiskType != Fixed:
 		// The end is damaged or truncated but the copy is good: usable
-		// read-only; check --repair rewrites the end.
+		// read-only; check --repair rewrites the end. A damaged footer
+		// still starts with its cookie and takes the last 512 bytes;
+		// without one the file was cut, and data may run to its end.
 		im.footer, im.footerAt, im.endBad = fCopy, size, endErr
+		if endAt >= 0 && string(end[:8]) == footerCookie {
+			im.footerAt = endAt
+		}
 	default:
 		return im, endErr
 	}
@@ -338,8 +311,8 @@ func virtualSize(ft *Footer, policy SizePolicy) int64 {
 	return int64(ft.CurrentSize)
 }
 
-func (d *Disk) load(o *OpenOptions) error {
-	im, err := parse(d.f, d.name)
+func (d *Disk) load(o *OpenOptions, fileSize int64) error {
+	im, err := parse(d.f, d.name, fileSize)
 	if err != nil {
 		return err
 	}
@@ -378,34 +351,21 @@ func (d *Disk) load(o *OpenOptions) error {
 	d.partial = make(map[uint32]bitmap)
 	d.scratch = make([]byte, max(d.bitmapSize, FooterSize))
 	if d.footer.DiskType == Differencing {
-		if o.depth >= maxChain {
-			return formatErr(d.name, "parent", "", "chain is deeper than %d disks (a loop of parents?)", maxChain)
-		}
 		p, err := findParent(d.name, im)
 		if err != nil {
 			return err
 		}
 		d.parentPath = p
 		if !o.noParent {
-			pd, err := Open(p, &OpenOptions{ReadOnly: true, depth: o.depth + 1})
+			fi, err := d.f.Stat()
 			if err != nil {
-				return &ParentError{Child: d.name, Err: err}
+				return &PathError{File: d.name, Op: "stat", Err: unwrapPathErr(err)}
 			}
-			d.parent = pd
-			if err := d.checkParentID(pd); err != nil {
+			chain := append(o.chain[:len(o.chain):len(o.chain)], chainLink{d.name, fi})
+			if d.parent, err = openParent(p, d.header, chain, o.IgnoreParentTime); err != nil {
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// checkParentID verifies that p is the parent this differencing disk was
-// made from [VHD "Dynamic Disk Header Format", Parent Unique ID].
-func (d *Disk) checkParentID(p *Disk) error {
-	if p.footer.UniqueID != d.header.ParentUniqueID {
-		return formatErr(d.name, "dynamic header", "parent_unique_id", "%s does not match the unique_id %s of the parent %s",
-			d.header.ParentUniqueID, p.footer.UniqueID, p.name)
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ func TestCreateReadWrite(t *testing.T) {
 				t.Fatal("write past the end accepted")
 			}
 			d.Close()
-			rep, err := Check(name)
+			rep, err := Check(name, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,6 +15,8 @@ var (
 	ErrReadOnly = errors.New("disk is read-only")
 	// ErrFormat matches every *FormatError.
 	ErrFormat = errors.New("invalid VHD image")
+	// ErrParentChanged matches a *ParentChangedError.
+	ErrParentChanged = errors.New("parent changed after the child was made")
 )
 
 // A FormatError describes a malformed image: the file, the structure
@@ -25,6 +27,8 @@ type FormatError struct {
 	Structure string
 	Field     string // the field name as written in the specification, in snake case
 	Msg       string // the whole reason, normally starting with the field
+
+	loop bool // a loop or an overlong chain of parents, named from the first child
 }
 
 func (e *FormatError) Error() string {

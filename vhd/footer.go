@@ -201,9 +201,10 @@ func checksum(b []byte, skip int) uint32 {
 }
 
 // Time converts the time_stamp to a time.Time.
-func (f *Footer) Time() time.Time {
-	return vhdEpoch.Add(time.Duration(f.TimeStamp) * time.Second)
-}
+func (f *Footer) Time() time.Time { return fromVHDTime(f.TimeStamp) }
+
+// fromVHDTime is the time a VHD time stamp stands for.
+func fromVHDTime(s uint32) time.Time { return vhdEpoch.Add(time.Duration(s) * time.Second) }
 
 // vhdTime is now (or t) as a VHD time stamp.
 func vhdTime(t time.Time) uint32 {

@@ -97,7 +97,7 @@ func FuzzOpenRead(f *testing.F) {
 		if err := os.WriteFile(name, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		Check(name)
+		Check(name, nil)
 		d, err := Open(name, &OpenOptions{ReadOnly: true})
 		if err != nil {
 			if d != nil {

@@ -77,3 +77,12 @@ func fileSize(tb testing.TB, name string) int64 {
 	}
 	return fi.Size()
 }
+
+func readFile(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}

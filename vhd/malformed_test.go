@@ -177,7 +177,7 @@ func TestMalformedImages(t *testing.T) {
 			if !errors.Is(err, ErrFormat) {
 				t.Errorf("error is not ErrFormat: %v", err)
 			}
-			rep, err := Check(name)
+			rep, err := Check(name, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,50 +235,59 @@ func TestDamagedFooterCopies(t *testing.T) {
 				t.Fatalf("writer open of a damaged image: %v", err)
 			}
 		}
-		rep, err := Check(name)
+		rep, err := Check(name, nil)
 		if err != nil || rep.OK() {
 			t.Fatalf("%s: check: %v %+v", which, err, rep)
 		}
-		rep, err = Repair(name)
+		rep, err = Check(name, &CheckOptions{Repair: RepairAll})
 		if err != nil || !rep.OK() || len(rep.Repaired) == 0 {
 			t.Fatalf("%s: repair: %v %+v", which, err, rep)
 		}
 		fixed, _ := os.ReadFile(name)
 		equalOrFail(t, which+" repaired file", fixed, base)
+		os.Remove(BackupName(name))
 	}
-	// A truncated end (the footer and part of the last block gone) is
-	// repaired by clearing the lost block and writing a new footer.
+	// A truncated end (the footer and the tail of the last block gone):
+	// the block keeps what survived, the rest reads as zeros.
 	name := tmp(t, "trunc.vhd")
 	os.WriteFile(name, base[:len(base)-4096], 0o644)
-	rep, err := Repair(name)
+	rep, err := Check(name, &CheckOptions{Repair: RepairAll})
 	if err != nil || !rep.OK() {
 		t.Fatalf("repair truncated: %v %+v", err, rep)
 	}
 	d := mustOpen(t, name, nil)
 	got := readAll(t, d)
-	if string(got[:8]) != "datadata" || got[2<<20] != 0 {
-		t.Fatal("repaired truncated image: block 0 must survive, block 1 is gone")
+	if string(got[:8]) != "datadata" || string(got[2<<20:2<<20+8]) != "datadata" {
+		t.Fatal("repaired truncated image: blocks 0 and 1 must survive")
 	}
 	d.Close()
 }
 
-// Leaked space is a warning, not an error; repair cuts it off.
+// Leaked space is a warning, not an error. Repair cuts it only when it is
+// all zeros; a block holding data stays unless --discard-orphans.
 func TestLeakedSpace(t *testing.T) {
 	base := baseImage(t)
 	b := append([]byte(nil), base...)
 	put32(b, baseBAT+4, batUnused) // block 1 becomes unreferenced
 	name := tmp(t, "leak.vhd")
 	os.WriteFile(name, b, 0o644)
-	rep, err := Check(name)
-	if err != nil || !rep.OK() || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "leaked") {
+	rep, err := Check(name, nil)
+	if err != nil || !rep.OK() || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "orphaned block at offset") {
 		t.Fatalf("check: %v %+v", err, rep)
 	}
 	os.Chmod(name, 0o444)
-	if _, err := Repair(name); err == nil || !strings.Contains(err.Error(), "read-only") {
+	if _, err := Check(name, &CheckOptions{Repair: RepairLeaks}); err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("repair of a read-only file: %v", err)
 	}
 	os.Chmod(name, 0o644)
-	rep, err = Repair(name)
+	for _, level := range []RepairLevel{RepairLeaks, RepairAll} {
+		rep, err = Check(name, &CheckOptions{Repair: level})
+		if err != nil || !rep.OK() || len(rep.Warnings) != 1 || len(rep.Repaired) != 0 {
+			t.Fatalf("repair: %v %+v", err, rep)
+		}
+		equalOrFail(t, "image after a repair without --discard-orphans", readFile(t, name), b)
+	}
+	rep, err = Check(name, &CheckOptions{Repair: RepairLeaks, DiscardOrphans: true})
 	if err != nil || !rep.OK() || len(rep.Warnings) != 0 {
 		t.Fatalf("repair: %v %+v", err, rep)
 	}

@@ -2,10 +2,14 @@ package vhd
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf16"
 )
 
@@ -91,3 +95,104 @@ func findParent(name string, im *image) (string, error) {
 	}
 	return "", formatErr(name, "parent", "", "%q not found (tried %s)", im.header.ParentNameString(), strings.Join(c, ", "))
 }
+
+// maxChain bounds the length of a differencing chain (the child and its
+// parents), so that a chain too long to be real ends in an error instead of
+// running out of file descriptors. Open, Check and Commit apply it alike.
+const maxChain = 64
+
+// chainLink is one disk of a differencing chain being opened, child first.
+type chainLink struct {
+	name string
+	fi   fs.FileInfo
+}
+
+// chainNames is "a.vhd → b.vhd → c.vhd".
+func chainNames(chain []chainLink, last string) string {
+	var b strings.Builder
+	for _, l := range chain {
+		b.WriteString(l.name)
+		b.WriteString(" → ")
+	}
+	b.WriteString(last)
+	return b.String()
+}
+
+// openParent opens parent, the parent file of the last disk of chain (whose
+// dynamic header is h), read-only. A parent that is already in the chain
+// (the same file, by device and inode, under any name) is a loop, named
+// from the first child; a chain longer than maxChain is refused. Then the
+// parent must be the one the child was made from: the same unique id and,
+// unless ignoreTime, the modification time the child recorded.
+func openParent(parent string, h *Header, chain []chainLink, ignoreTime bool) (*Disk, error) {
+	child := chain[len(chain)-1].name
+	top := chain[0].name
+	if fi, err := os.Stat(parent); err == nil {
+		for i, l := range chain {
+			if os.SameFile(l.fi, fi) {
+				return nil, &FormatError{File: top, Structure: "parent", Msg: "chain loops: " + chainNames(chain[i:], parent), loop: true}
+			}
+		}
+	}
+	if len(chain) >= maxChain {
+		return nil, &FormatError{File: top, Structure: "parent", Msg: fmt.Sprintf("chain is longer than %d disks (%s)", maxChain, chainNames(chain[len(chain)-2:], parent+" → ...")), loop: true}
+	}
+	pd, err := Open(parent, &OpenOptions{ReadOnly: true, IgnoreParentTime: ignoreTime, chain: chain})
+	if err != nil {
+		var fe *FormatError
+		if errors.As(err, &fe) && fe.loop {
+			return nil, err // names the whole chain already
+		}
+		return nil, &ParentError{Child: child, Err: err}
+	}
+	if err := checkParent(child, h, pd, ignoreTime); err != nil {
+		pd.Close()
+		return nil, err
+	}
+	return pd, nil
+}
+
+// checkParent verifies that p is the parent this differencing disk was made
+// from [VHD "Dynamic Disk Header Format", Parent Unique ID and Parent Time
+// Stamp]: the unique id always; the parent file's modification time unless
+// ignoreTime, or when the child recorded none (0).
+func checkParent(child string, h *Header, p *Disk, ignoreTime bool) error {
+	if p.footer.UniqueID != h.ParentUniqueID {
+		return formatErr(child, "dynamic header", "parent_unique_id", "%s does not match the unique_id %s of the parent %s",
+			h.ParentUniqueID, p.footer.UniqueID, p.name)
+	}
+	if ignoreTime || h.ParentTimeStamp == 0 {
+		return nil
+	}
+	fi, err := p.f.Stat()
+	if err != nil {
+		return &PathError{File: p.name, Op: "stat", Err: unwrapPathErr(err)}
+	}
+	if now := vhdTime(fi.ModTime()); now != h.ParentTimeStamp {
+		return &ParentChangedError{Child: child, Parent: p.name, Recorded: fromVHDTime(h.ParentTimeStamp), Modified: fromVHDTime(now)}
+	}
+	return nil
+}
+
+// ParentChangedError: the parent of a differencing disk was modified after
+// the child was made (its modification time is not the parent_time_stamp
+// the child recorded). The child's sectors were written over the parent as
+// it was; read over a changed parent, the guest would see a mix of old and
+// new data. If only the file's time changed (a copy without -p, touch),
+// `vhdtool accept-parent` records the new time; IgnoreParentTime opens it
+// anyway.
+type ParentChangedError struct {
+	Child, Parent      string
+	Recorded, Modified time.Time
+}
+
+func (e *ParentChangedError) Error() string {
+	const layout = "2006-01-02 15:04:05 UTC"
+	return fmt.Sprintf("vhd: %s: parent %s was modified after this child was made (the child recorded its time as %s, it is now %s): "+
+		"the child's sectors were written over the parent as it was, and reading them over a changed parent mixes old and new data. "+
+		"If the parent's contents did not change (only its time, by a copy or a touch), run `vhdtool accept-parent %s`, or open it anyway with --ignore-parent-time",
+		e.Child, e.Parent, e.Recorded.UTC().Format(layout), e.Modified.UTC().Format(layout), e.Child)
+}
+
+// Is makes errors.Is(err, ErrParentChanged) true.
+func (e *ParentChangedError) Is(target error) bool { return target == ErrParentChanged }

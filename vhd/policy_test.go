@@ -145,7 +145,7 @@ func TestLargeBlockSizes(t *testing.T) {
 			t.Fatalf("block size %d: %q, %d blocks", bs, buf, d.AllocatedBlocks())
 		}
 		d.Close()
-		if rep, err := Check(name); err != nil || !rep.OK() {
+		if rep, err := Check(name, nil); err != nil || !rep.OK() {
 			t.Fatalf("check: %v %+v", err, rep)
 		}
 	}

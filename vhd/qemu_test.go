@@ -214,7 +214,7 @@ func TestQemuReadsOurImages(t *testing.T) {
 		}
 		equalOrFail(t, "after qemu-io write", got, full)
 		d.Close()
-		if rep, err := Check(name); err != nil || !rep.OK() {
+		if rep, err := Check(name, nil); err != nil || !rep.OK() {
 			t.Fatalf("check after qemu-io: %v %+v", err, rep)
 		}
 	}

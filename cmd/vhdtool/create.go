@@ -69,11 +69,12 @@ func cmdCreate(args []string, stdout io.Writer) error {
 
 func cmdCommit(args []string, stdout io.Writer) error {
 	fs := flags("commit")
+	ignoreTime := fs.Bool("ignore-parent-time", false, "commit into a parent modified after the child was made")
 	a, err := parse(fs, args, 1, "CHILD")
 	if err != nil {
 		return err
 	}
-	if err := vhd.Commit(a[0], nil); err != nil {
+	if err := vhd.Commit(a[0], &vhd.CommitOptions{IgnoreParentTime: *ignoreTime}); err != nil {
 		return fileError{a[0], err}
 	}
 	fmt.Fprintf(stdout, "Committed %s into its parent.\n", a[0])

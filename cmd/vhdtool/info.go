@@ -40,12 +40,13 @@ type infoJSON struct {
 func cmdInfo(args []string, stdout io.Writer) error {
 	fs := flags("info")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	ignoreTime := fs.Bool("ignore-parent-time", false, "accept a parent modified after the child was made")
 	a, err := parse(fs, args, 1, "FILE")
 	if err != nil {
 		return err
 	}
 	file := a[0]
-	d, err := vhd.Open(file, &vhd.OpenOptions{ReadOnly: true})
+	d, err := vhd.Open(file, &vhd.OpenOptions{ReadOnly: true, IgnoreParentTime: *ignoreTime})
 	if err != nil {
 		return fileError{file, err}
 	}
@@ -124,23 +125,43 @@ func human(n int64) string {
 
 func cmdCheck(args []string, stdout io.Writer) error {
 	fs := flags("check")
-	repair := fs.Bool("repair", false, "fix what can be fixed")
+	level := fs.StringP("repair-level", "r", "", "repair: leaks (only what holds no data) or all (errors too), as qemu-img check -r")
+	repair := fs.Bool("repair", false, "the same as -r all")
+	discard := fs.Bool("discard-orphans", false, "let a repair cut orphaned blocks and leaked space that hold data")
+	dryRun := fs.Bool("dry-run", false, "say what the repair would change, change nothing")
+	ignoreTime := fs.Bool("ignore-parent-time", false, "accept a parent modified after the child was made")
 	a, err := parse(fs, args, 1, "FILE")
 	if err != nil {
 		return err
 	}
 	file := a[0]
-	check := vhd.Check
-	if *repair {
-		check = vhd.Repair
+	opt := vhd.CheckOptions{DiscardOrphans: *discard, DryRun: *dryRun, IgnoreParentTime: *ignoreTime}
+	switch {
+	case *level == "leaks" && !*repair:
+		opt.Repair = vhd.RepairLeaks
+	case *level == "all" || (*level == "" && *repair):
+		opt.Repair = vhd.RepairAll
+	case *level != "":
+		return usageError{fmt.Sprintf("check: -r %q: want leaks or all", *level)}
+	default:
+		if *discard || *dryRun {
+			return usageError{"check: --discard-orphans and --dry-run go with a repair (-r leaks, -r all)"}
+		}
 	}
-	rep, err := check(file)
+	rep, err := vhd.Check(file, &opt)
 	if err != nil {
 		return fileError{file, err}
 	}
 	strip := func(s string) string { return strings.TrimPrefix(s, "vhd: ") }
+	did := "repaired"
+	if rep.DryRun {
+		did = "would repair"
+	}
 	for _, r := range rep.Repaired {
-		fmt.Fprintf(stdout, "%s: repaired: %s\n", file, r)
+		fmt.Fprintf(stdout, "%s: %s: %s\n", file, did, r)
+	}
+	if rep.Backup != "" {
+		fmt.Fprintf(stdout, "%s: the bytes the repair overwrote are saved in %s (vhdtool undo-repair %s puts them back)\n", file, rep.Backup, file)
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stdout, "error: %s\n", strip(e))
@@ -152,5 +173,35 @@ func cmdCheck(args []string, stdout io.Writer) error {
 		return fileError{file, fmt.Errorf("%d error(s) found", len(rep.Errors))}
 	}
 	fmt.Fprintf(stdout, "%s: no errors found (%d warning(s))\n", file, len(rep.Warnings))
+	return nil
+}
+
+func cmdUndoRepair(args []string, stdout io.Writer) error {
+	a, err := parse(flags("undo-repair"), args, 1, "FILE")
+	if err != nil {
+		return err
+	}
+	if err := vhd.UndoRepair(a[0]); err != nil {
+		return fileError{a[0], err}
+	}
+	fmt.Fprintf(stdout, "%s: restored as it was before the repair; %s removed\n", a[0], vhd.BackupName(a[0]))
+	return nil
+}
+
+func cmdAcceptParent(args []string, stdout io.Writer) error {
+	a, err := parse(flags("accept-parent"), args, 1, "CHILD")
+	if err != nil {
+		return err
+	}
+	before, now, err := vhd.AcceptParent(a[0])
+	if err != nil {
+		return fileError{a[0], err}
+	}
+	const layout = "2006-01-02 15:04:05 UTC"
+	if before.Equal(now) {
+		fmt.Fprintf(stdout, "%s: the parent's time is already the recorded one (%s)\n", a[0], now.UTC().Format(layout))
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s: the parent's time is now recorded as %s (was %s)\n", a[0], now.UTC().Format(layout), before.UTC().Format(layout))
 	return nil
 }

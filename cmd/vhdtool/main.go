@@ -3,10 +3,12 @@
 //
 //	vhdtool create [--type fixed|dynamic] [--size SIZE] [--force-size] [--block-size SIZE] FILE
 //	vhdtool create --parent BASE.vhd FILE
-//	vhdtool info [--json] FILE
-//	vhdtool check [--repair] FILE
+//	vhdtool info [--json] [--ignore-parent-time] FILE
+//	vhdtool check [-r leaks|all] [--discard-orphans] [--dry-run] [--ignore-parent-time] FILE
+//	vhdtool undo-repair FILE
 //	vhdtool convert [-O raw|fixed|dynamic] [--progress] [--sync] SRC DST
-//	vhdtool commit CHILD
+//	vhdtool commit [--ignore-parent-time] CHILD
+//	vhdtool accept-parent CHILD
 //	vhdtool ls [-r] IMAGE[@N][:PATH]
 //	vhdtool cp [-r] [-f] IMAGE[@N]:PATH HOSTPATH
 //	vhdtool cp [-r] [-f] HOSTPATH IMAGE[@N]:PATH
@@ -31,15 +33,26 @@ commands:
   create [--type fixed|dynamic] [--size SIZE] [--force-size] [--block-size SIZE] FILE
   create --parent BASE.vhd FILE        make a differencing child of BASE.vhd
   info [--json] FILE                   show the footer, header and sizes
-  check [--repair] FILE                verify the image; --repair fixes what it can
+  check [-r leaks|all] [--discard-orphans] [--dry-run] FILE
+                                       verify the image; -r repairs (see README):
+                                       leaks: only space that holds no data,
+                                       all: errors too (--repair is -r all);
+                                       saves what it overwrites in FILE.repair-backup
+  undo-repair FILE                     put back what the last repair overwrote
   convert [-O raw|fixed|dynamic] [--progress] [--sync] SRC DST
                                        copy raw or any VHD (chains flattened);
                                        --sync: fsync the new file at the end
   commit CHILD                         merge a differencing child into its parent
+  accept-parent CHILD                  record the parent's current time in CHILD,
+                                       after checking the parent's contents are
+                                       the ones CHILD was made over
   ls [-r] IMAGE[@N][:PATH]             list a folder of the FAT volume in a raw or VHD image
   cp [-r] [-f] IMAGE[@N]:PATH HOSTPATH copy a file (-r: a folder) out of the image
   cp [-r] [-f] HOSTPATH IMAGE[@N]:PATH copy a file (-r: a folder) into the image;
                                        -f replaces existing files
+
+info, check and commit take --ignore-parent-time: open a child whose parent
+was modified after the child was made.
 
 IMAGE@N chooses partition N (1-4 primary, 5 and up logical); without it the
 first FAT partition, or the whole image when it holds no partition table.
@@ -119,6 +132,10 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return cmdLs(rest, stdout)
 	case "cp":
 		return cmdCp(rest, stdout)
+	case "undo-repair":
+		return cmdUndoRepair(rest, stdout)
+	case "accept-parent":
+		return cmdAcceptParent(rest, stdout)
 	case "help", "-h", "--help":
 		return errHelp
 	}

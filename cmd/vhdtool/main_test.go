@@ -215,11 +215,32 @@ func TestCheckCommand(t *testing.T) {
 		!strings.Contains(r.stderr, "vhdtool: "+img+": 2 error(s) found") {
 		t.Fatalf("check of a damaged image: %+v", r)
 	}
+	// The dry run says what -r all would do and does nothing.
+	r = vt(t, "check", "-r", "all", "--dry-run", img)
+	if r.code != 1 || !strings.Contains(r.stdout, img+": would repair: restored the footer copy") ||
+		!strings.Contains(r.stdout, img+": would repair: re-linked BAT entry 0") {
+		t.Fatalf("dry run: %+v", r)
+	}
+	if now, _ := os.ReadFile(img); !bytes.Equal(now, b) {
+		t.Fatal("the dry run changed the image")
+	}
+	// The block entry 0 lost is the only orphaned one: re-linked.
 	r = vt(t, "check", "--repair", img)
-	if r.code != 0 || !strings.Contains(r.stdout, "repaired: restored the footer copy") || !strings.Contains(r.stdout, "repaired: cleared BAT entry 0") {
+	if r.code != 0 || !strings.Contains(r.stdout, "repaired: restored the footer copy") || !strings.Contains(r.stdout, "repaired: re-linked BAT entry 0") ||
+		!strings.Contains(r.stdout, "saved in "+img+".repair-backup (vhdtool undo-repair "+img+" puts them back)") {
 		t.Fatalf("repair: %+v", r)
 	}
 	vtOK(t, "check", img)
+	if now, _ := os.ReadFile(img); !bytes.Equal(now, good) {
+		t.Fatal("the repaired image is not the original")
+	}
+	vtOK(t, "undo-repair", img)
+	if now, _ := os.ReadFile(img); !bytes.Equal(now, b) {
+		t.Fatal("undo-repair did not restore the damaged image")
+	}
+	if r := vt(t, "check", "-r", "most", img); r.code != 2 || !strings.Contains(r.stderr, `-r "most": want leaks or all`) {
+		t.Fatalf("bad level: %+v", r)
+	}
 	// A leaked block is a warning: exit 0.
 	b = append([]byte(nil), good...)
 	copy(b[1536+4*2:], []byte{0xFF, 0xFF, 0xFF, 0xFF})

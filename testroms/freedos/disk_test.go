@@ -108,7 +108,7 @@ func diskCopyKinds(t *testing.T, mu *sync.Mutex, runs map[string]diskRun) {
 				t.Fatal(err)
 			}
 
-			rep, err := vhd.Check(img.path)
+			rep, err := vhd.Check(img.path, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -295,7 +295,7 @@ func TestKillDuringCopy(t *testing.T) {
 			// The image as the signal left it.
 			vhdtoolCheck(t, img.path)
 			if tc.sig != syscall.SIGKILL {
-				rep, err := vhd.Check(img.path)
+				rep, err := vhd.Check(img.path, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
