@@ -820,7 +820,7 @@ func (d *Disk) BlockStatus(off int64) (data bool, n int64) {
 		return false, 0
 	}
 	if d.header == nil {
-		return true, d.size - off
+		return DataStatus(d.f, off, d.size)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -846,29 +846,4 @@ func (d *Disk) blockStatus(off int64) (bool, int64) {
 		return false, n
 	}
 	return pd, min(n, pn)
-}
-
-// FileExtent tells where the n bytes of the virtual disk at off are stored
-// when they lie contiguously in this image's own file: a fixed disk, or a
-// block allocated here with every sector present. Bulk copiers use it to
-// map the data instead of reading it; ok is false otherwise (read with
-// ReadAt then).
-func (d *Disk) FileExtent(off, n int64) (f *os.File, fileOff int64, ok bool) {
-	if off < 0 || n <= 0 || off > d.size || n > d.size-off || d.f == nil {
-		return nil, 0, false
-	}
-	if d.header == nil {
-		return d.f, off, true
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	b := uint32(off >> d.blockShift)
-	in := off & (d.blockSize - 1)
-	if in+n > d.blockSize || d.bat[b] == batUnused {
-		return nil, 0, false
-	}
-	if st, _, err := d.bitmapOf(b); err != nil || st != bmFull {
-		return nil, 0, false
-	}
-	return d.f, d.blockData(d.bat[b]) + in, true
 }

@@ -124,3 +124,33 @@ func openForUse(name string, readOnly bool) (f *os.File, size int64, ro bool, er
 	}
 	return f, size, ro, nil
 }
+
+// lseek(2) whences that find the data and the holes of a sparse file
+// (Linux 3.1, the BSDs, Solaris); not in package syscall.
+const (
+	seekData = 3
+	seekHole = 4
+)
+
+// DataStatus tells whether the bytes of f from off may hold data (false:
+// they are a hole, zeros the file system does not store) and how many bytes
+// up to end share that answer, asking the file system with SEEK_DATA and
+// SEEK_HOLE. Where it cannot say, everything may hold data.
+func DataStatus(f *os.File, off, end int64) (data bool, n int64) {
+	fd := int(f.Fd())
+	d, err := syscall.Seek(fd, off, seekData)
+	if err != nil {
+		if errors.Is(err, syscall.ENXIO) { // only a hole up to the end of the file
+			return false, end - off
+		}
+		return true, end - off // no SEEK_DATA here: read everything
+	}
+	if d > off {
+		return false, min(d, end) - off
+	}
+	h, err := syscall.Seek(fd, off, seekHole)
+	if err != nil || h <= off {
+		return true, end - off
+	}
+	return true, min(h, end) - off
+}

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"pcemu/vhd"
 )
@@ -22,55 +20,26 @@ type source interface {
 	BlockStatus(off int64) (bool, int64)
 }
 
-// rawSource is a raw image; holes of a sparse file are skipped without
-// reading them (lseek SEEK_DATA/SEEK_HOLE).
+// rawSource is a raw image, opened for reading and locked as an image is
+// (shared: nobody writes it while it is read); holes of a sparse file are
+// skipped without reading them.
 type rawSource struct {
 	f    *os.File
 	size int64
 }
 
-const (
-	seekData = 3 // SEEK_DATA
-	seekHole = 4 // SEEK_HOLE
-)
-
 func (r *rawSource) ReadAt(p []byte, off int64) (int, error) { return r.f.ReadAt(p, off) }
-func (r *rawSource) FileExtent(off, n int64) (*os.File, int64, bool) {
-	return r.f, off, off >= 0 && n > 0 && off+n <= r.size
-}
-func (r *rawSource) Size() int64 { return r.size }
-func (r *rawSource) BlockStatus(off int64) (bool, int64) {
-	fd := int(r.f.Fd())
-	data, err := syscall.Seek(fd, off, seekData)
-	if err != nil {
-		if errors.Is(err, syscall.ENXIO) { // only a hole up to the end
-			return false, r.size - off
-		}
-		return true, r.size - off // no SEEK_DATA: read everything
-	}
-	if data > off {
-		return false, data - off
-	}
-	hole, err := syscall.Seek(fd, off, seekHole)
-	if err != nil || hole <= off {
-		return true, r.size - off
-	}
-	return true, min(hole, r.size) - off
-}
+func (r *rawSource) Size() int64                             { return r.size }
+func (r *rawSource) BlockStatus(off int64) (bool, int64)     { return vhd.DataStatus(r.f, off, r.size) }
 
 // openSource opens a VHD (it has a footer cookie) read-only with its chain,
-// or else a raw image.
+// or else a raw image. Neither is ever written, or mapped.
 func openSource(name string) (source, func(), error) {
-	f, err := os.Open(name)
+	f, size, err := vhd.OpenImageFile(name, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	if vhd.HasFooterCookie(f, fi.Size()) {
+	if vhd.HasFooterCookie(f, size) {
 		f.Close()
 		d, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true})
 		if err != nil {
@@ -78,11 +47,11 @@ func openSource(name string) (source, func(), error) {
 		}
 		return d, func() { d.Close() }, nil
 	}
-	if !fi.Mode().IsRegular() {
+	if err := vhd.LockFile(f, true); err != nil {
 		f.Close()
-		return nil, nil, errors.New("not a regular file")
+		return nil, nil, err
 	}
-	return &rawSource{f, fi.Size()}, func() { f.Close() }, nil
+	return &rawSource{f, size}, func() { f.Close() }, nil
 }
 
 // destination is what convert writes.
@@ -129,23 +98,23 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 	}
 	defer closeSrc()
 	size := src.Size()
-	if _, err := os.Lstat(dstName); err == nil {
-		return fileError{dstName, errors.New("file exists (remove it first; vhdtool never overwrites)")}
+	out, err := newOutput(dstName, "")
+	if err != nil {
+		return err
 	}
 
 	var dst destination
 	chunk := int64(2 << 20)
 	switch *outFmt {
 	case "raw":
-		f, err := os.OpenFile(dstName, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err := os.OpenFile(out.tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
-			return fileError{dstName, err}
+			return fileError{dstName, out.abort(err)}
 		}
 		// Sparse: only non-zero chunks are written.
 		if err := f.Truncate(size); err != nil {
 			f.Close()
-			os.Remove(dstName)
-			return fileError{dstName, err}
+			return fileError{dstName, out.abort(err)}
 		}
 		dst = rawDest{f}
 	default:
@@ -163,9 +132,9 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 		if *outFmt == "dynamic" {
 			opt.Type = vhd.Dynamic
 		}
-		d, err := vhd.Create(dstName, opt)
+		d, err := vhd.Create(out.tmp, opt)
 		if err != nil {
-			return fileError{dstName, err}
+			return fileError{dstName, out.abort(err)}
 		}
 		if opt.Type == vhd.Dynamic {
 			// A new file: one fsync at the end instead of one per block.
@@ -176,88 +145,62 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := copyData(src, dst, size, chunk, *progress, stderr); err != nil {
 		dst.Close()
-		os.Remove(dstName)
 		var we writeError
 		if errors.As(err, &we) {
-			return fileError{dstName, we.err}
+			return fileError{dstName, out.abort(we.err)}
 		}
-		return fileError{srcName, err}
+		out.remove()
+		return fileError{srcName, fmt.Errorf("%w (%s was not written)", err, dstName)}
 	}
 	if *syncOut {
 		if err := dst.Flush(); err != nil {
 			dst.Close()
-			os.Remove(dstName)
-			return fileError{dstName, err}
+			return fileError{dstName, out.abort(err)}
 		}
 	}
 	if err := dst.Close(); err != nil {
-		return fileError{dstName, err}
+		return fileError{dstName, out.abort(err)}
 	}
-	return nil
+	return out.publish(*syncOut)
 }
 
 // copyData copies every chunk that may hold data and is not all zeros.
 // Chunks are aligned to chunk (the destination's block size), so a dynamic
-// output allocates a block only for data that is not zero. Workers map (or
-// read) chunks ahead in parallel; one writer writes them in order, so a
-// dynamic output is laid out sequentially. (Parallel writers measured
-// slower: writes to one file serialize on its inode lock.)
+// output allocates a block only for data that is not zero. Workers read
+// chunks ahead in parallel with pread (the source is never mapped: a
+// mapping of a file on a full file system can fault); one writer writes
+// them in order, so a dynamic output is laid out sequentially. (Parallel
+// writers measured slower: writes to one file serialize on its inode lock.)
 func copyData(src source, dst destination, size, chunk int64, progress bool, stderr io.Writer) error {
 	const workers = 3
 	type job struct {
-		off     int64
-		buf     []byte
-		data    []byte // buf, or the chunk in the source file's mapping
-		zero    bool
-		touched byte
-		err     error
-		done    chan struct{}
+		off  int64
+		buf  []byte
+		zero bool
+		err  error
+		done chan struct{}
 	}
 	bufs := make(chan []byte, workers+2)
 	for i := 0; i < cap(bufs); i++ {
 		bufs <- make([]byte, chunk)
 	}
-	zero := make([]byte, chunk)
 	work := make(chan *job, cap(bufs))
 	order := make(chan *job, cap(bufs))
 	stop := make(chan struct{})
 	var skipped atomic.Int64 // bytes of holes passed over
 
-	mapper, _ := src.(extentMapper)
-	maps := newFileMaps()
-	defer maps.close()
 	for i := 0; i < workers; i++ {
 		go func() {
 			for j := range work {
-				j.data = j.buf
-				mapped := false
-				if mapper != nil {
-					if f, at, ok := mapper.FileExtent(j.off, int64(len(j.buf))); ok {
-						if m := maps.get(f); m != nil && at+int64(len(j.buf)) <= int64(len(m)) {
-							j.data, mapped = m[at:at+int64(len(j.buf))], true
-						}
-					}
+				k, err := src.ReadAt(j.buf, j.off)
+				if err == io.EOF {
+					clear(j.buf[k:])
+					err = nil
 				}
-				if !mapped {
-					k, err := src.ReadAt(j.buf, j.off)
-					if err == io.EOF {
-						clear(j.buf[k:])
-						err = nil
-					}
-					if err != nil {
-						j.err = fmt.Errorf("read at %d: %w", j.off, err)
-					}
+				if err != nil {
+					j.err = fmt.Errorf("read at %d: %w", j.off, err)
 				}
-				// The zero test also faults the mapped pages in, here
-				// rather than in the writer.
-				j.zero = bytes.Equal(j.data, zero[:len(j.data)])
-				if mapped && !j.zero {
-					var sum byte
-					for p := 0; p < len(j.data); p += 4096 {
-						sum += j.data[p]
-					}
-					j.touched = sum
-				}
+				j.zero = allZero(j.buf)
 				close(j.done)
 			}
 		}()
@@ -300,7 +243,7 @@ func copyData(src source, dst destination, size, chunk int64, progress bool, std
 		if err == nil {
 			err = j.err
 			if err == nil && !j.zero {
-				if _, werr := dst.WriteAt(j.data, j.off); werr != nil {
+				if _, werr := dst.WriteAt(j.buf, j.off); werr != nil {
 					err = writeError{werr}
 				}
 			}
@@ -317,6 +260,22 @@ func copyData(src source, dst destination, size, chunk int64, progress bool, std
 	}
 	bar.done()
 	return nil
+}
+
+// allZero reports whether b holds only zero bytes, eight at a time.
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.NativeEndian.Uint64(b) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // writeError is copyData's failure to write the destination (any other
@@ -361,49 +320,5 @@ func (b *bar) done() {
 	if b.on {
 		b.update(b.total)
 		fmt.Fprintln(b.w)
-	}
-}
-
-// extentMapper is a source that can say where its data lies in a file
-// (vhd.Disk, rawSource).
-type extentMapper interface {
-	FileExtent(off, n int64) (*os.File, int64, bool)
-}
-
-// fileMaps maps whole source files read-only, once each, so that data is
-// checked for zeros and written straight from the page cache: one copy
-// instead of two, and no map/unmap per chunk.
-type fileMaps struct {
-	mu   sync.Mutex
-	maps map[*os.File][]byte
-}
-
-func newFileMaps() *fileMaps { return &fileMaps{maps: make(map[*os.File][]byte)} }
-
-func (m *fileMaps) get(f *os.File) []byte {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if b, ok := m.maps[f]; ok {
-		return b
-	}
-	var b []byte
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() == int64(int(fi.Size())) {
-		if mem, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED); err == nil {
-			syscall.Madvise(mem, syscall.MADV_SEQUENTIAL)
-			b = mem
-		}
-	}
-	m.maps[f] = b // nil: read instead
-	return b
-}
-
-func (m *fileMaps) close() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for f, b := range m.maps {
-		if b != nil {
-			syscall.Munmap(b)
-		}
-		delete(m.maps, f)
 	}
 }

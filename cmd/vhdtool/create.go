@@ -20,15 +20,19 @@ func cmdCreate(args []string, stdout io.Writer) error {
 	}
 	file := a[0]
 	var d *vhd.Disk
+	var out *output
 	if *parent != "" {
 		for _, f := range []string{"type", "size", "force-size", "block-size"} {
 			if fs.Changed(f) {
 				return usageError{fmt.Sprintf("create: --%s cannot be used with --parent (the child takes the parent's size)", f)}
 			}
 		}
-		d, err = vhd.CreateDifferencing(file, *parent)
+		if out, err = newOutput(file, "create: "); err != nil {
+			return err
+		}
+		d, err = vhd.CreateDifferencing(out.tmp, *parent)
 		if err != nil {
-			return fileError{file, err}
+			return fileError{file, out.abort(err)}
 		}
 	} else {
 		opt := vhd.CreateOptions{ForceSize: *force}
@@ -54,16 +58,22 @@ func cmdCreate(args []string, stdout io.Writer) error {
 				return err
 			}
 		}
-		d, err = vhd.Create(file, opt)
-		if err != nil {
-			return fileError{file, err}
+		if out, err = newOutput(file, "create: "); err != nil {
+			return err
 		}
+		d, err = vhd.Create(out.tmp, opt)
+		if err != nil {
+			return fileError{file, out.abort(err)}
+		}
+	}
+	if err := d.Close(); err != nil {
+		return fileError{file, out.abort(err)}
+	}
+	if err := out.publish(true); err != nil {
+		return err
 	}
 	g := d.Geometry()
 	fmt.Fprintf(stdout, "Created %s: %v, %d bytes, CHS %d/%d/%d\n", file, d.Type(), d.Size(), g.Cylinders, g.Heads, g.SectorsPerTrack)
-	if err := d.Close(); err != nil {
-		return fileError{file, err}
-	}
 	return nil
 }
 
@@ -74,6 +84,9 @@ func cmdCommit(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	outputsMu.Lock()
+	interrupted = a[0] + " was partly committed: the child is unchanged; run the commit again with --ignore-parent-time to finish it"
+	outputsMu.Unlock()
 	if err := vhd.Commit(a[0], &vhd.CommitOptions{IgnoreParentTime: *ignoreTime}); err != nil {
 		return fileError{a[0], err}
 	}

@@ -86,6 +86,7 @@ func (e fileError) Error() string {
 }
 
 func main() {
+	catchSignals()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

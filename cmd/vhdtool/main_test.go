@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"pcemu/internal/shared"
 	"pcemu/vhd"
@@ -19,12 +21,19 @@ import (
 var vhdtoolBin string
 
 func TestMain(m *testing.M) {
+	// A test run again inside a namespace (internal/fullfs) uses the
+	// program the first run built.
+	if bin := os.Getenv("PCEMU_VHDTOOL_BIN"); bin != "" {
+		vhdtoolBin = bin
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "vhdtool-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	vhdtoolBin = filepath.Join(dir, "vhdtool")
+	os.Setenv("PCEMU_VHDTOOL_BIN", vhdtoolBin)
 	out, err := exec.Command("go", "build", "-o", vhdtoolBin, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
@@ -41,13 +50,25 @@ type result struct {
 	stdout, stderr string
 }
 
-// vt runs the built vhdtool.
+// vt runs the built vhdtool; a run that takes more than a minute is killed
+// and fails the test.
 func vt(t testing.TB, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(vhdtoolBin, args...)
+	return vtWithin(t, time.Minute, args...)
+}
+
+// vtWithin runs the built vhdtool, killed after d.
+func vtWithin(t testing.TB, d time.Duration, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, vhdtoolBin, args...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("vhdtool %s: still running after %v", strings.Join(args, " "), d)
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

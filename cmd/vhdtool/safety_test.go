@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"pcemu/internal/fullfs"
+	"pcemu/vhd"
+)
+
+// fileState is what must not change about a source: its bytes and the
+// space the file system gives it (a read that allocated its holes would
+// change that).
+type fileState struct {
+	data   []byte
+	blocks int64
+}
+
+func stateOf(t *testing.T, name string) fileState {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(name, &st); err != nil {
+		t.Fatal(err)
+	}
+	return fileState{b, st.Blocks}
+}
+
+// noLeftovers fails if dir holds anything but the names given.
+func noLeftovers(t *testing.T, dir string, keep ...string) {
+	t.Helper()
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		found := false
+		for _, k := range keep {
+			found = found || e.Name() == k
+		}
+		if !found {
+			t.Errorf("left in %s: %s", dir, e.Name())
+		}
+	}
+}
+
+// Convert on a file system that runs out of space: the sources (sparse
+// fixed and dynamic images on the same small tmpfs) are neither changed
+// nor grown, the output is not left behind, and the message names the
+// output and says "no space left on device".
+func TestConvertOnFullFileSystem(t *testing.T) {
+	dir, inside := fullfs.Enter(t, 24<<20)
+	if !inside {
+		return
+	}
+	data := bytes.Repeat([]byte("pcemu data safety "), 6<<20/18)
+	for _, typ := range []vhd.DiskType{vhd.Fixed, vhd.Dynamic} {
+		src := filepath.Join(dir, typ.String()+".vhd")
+		d, err := vhd.Create(src, vhd.CreateOptions{Type: typ, Size: 64 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.WriteAt(data, 8<<20); err != nil {
+			t.Fatal(err)
+		}
+		d.Close()
+	}
+	filler := fullfs.Fill(t, dir, 2<<20)
+	for _, typ := range []string{"fixed", "dynamic"} {
+		src := filepath.Join(dir, typ+".vhd")
+		before := stateOf(t, src)
+		for _, out := range []string{"raw", "fixed", "dynamic"} {
+			dst := filepath.Join(dir, "out."+out)
+			r := vt(t, "convert", "-O", out, src, dst)
+			want := "vhdtool: " + dst + ": write: no space left on device (the incomplete output was removed)"
+			if r.code != 1 || strings.TrimSpace(r.stderr) != want {
+				t.Errorf("%s -> %s: exit %d\n%s\nwant %s", typ, out, r.code, r.stderr, want)
+			}
+			if after := stateOf(t, src); !bytes.Equal(after.data, before.data) || after.blocks != before.blocks {
+				t.Errorf("%s -> %s: the source changed (%d blocks, was %d)", typ, out, after.blocks, before.blocks)
+			}
+			noLeftovers(t, dir, "fixed.vhd", "dynamic.vhd", "filler")
+		}
+		vtOK(t, "check", src)
+	}
+	// create: not even the footer fits.
+	os.Remove(filler)
+	fullfs.Fill(t, dir, 0)
+	dst := filepath.Join(dir, "new.vhd")
+	for _, typ := range []string{"fixed", "dynamic"} {
+		r := vt(t, "create", "--type", typ, "--size", "1G", dst)
+		if r.code != 1 || !strings.Contains(r.stderr, "vhdtool: "+dst+": create: no space left on device (the incomplete output was removed)") {
+			t.Errorf("create %s: exit %d\n%s", typ, r.code, r.stderr)
+		}
+		noLeftovers(t, dir, "fixed.vhd", "dynamic.vhd", "filler")
+	}
+}
+
+// Commit into a parent whose file system cannot hold the blocks it needs
+// is refused before anything is written.
+func TestCommitOnFullFileSystem(t *testing.T) {
+	dir, inside := fullfs.Enter(t, 16<<20)
+	if !inside {
+		return
+	}
+	base := filepath.Join(dir, "base.vhd")
+	child := filepath.Join(dir, "child.vhd")
+	vtOK(t, "create", "--size", "64M", base)
+	vtOK(t, "create", "--parent", base, child)
+	c, err := vhd.Open(child, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.WriteAt(bytes.Repeat([]byte{0xC5}, 6<<20), 16<<20)
+	c.Close()
+	fullfs.Fill(t, dir, 1<<20)
+	before := stateOf(t, base)
+	r := vt(t, "commit", child)
+	if r.code != 1 || !strings.Contains(r.stderr, "vhdtool: "+base+": commit: no space left on device: the parent may grow by") ||
+		!strings.Contains(r.stderr, "(nothing was written)") {
+		t.Fatalf("commit: exit %d\n%s", r.code, r.stderr)
+	}
+	if after := stateOf(t, base); !bytes.Equal(after.data, before.data) {
+		t.Fatal("the parent changed")
+	}
+	vtOK(t, "check", child)
+}
+
+// A FIFO, a socket or a character device given to any command is refused
+// at once, without blocking.
+func TestSpecialFileArguments(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"info", fifo}, {"check", fifo}, {"check", "-r", "all", fifo}, {"convert", fifo, filepath.Join(dir, "o.vhd")},
+		{"commit", fifo}, {"create", "--parent", fifo, filepath.Join(dir, "c.vhd")}, {"info", "/dev/zero"},
+		{"convert", "/dev/zero", filepath.Join(dir, "z.vhd")},
+	} {
+		r := vtWithin(t, 5*time.Second, args...) // a blocking open would hang
+		file := args[len(args)-1]
+		if args[0] == "convert" || args[0] == "create" {
+			file = args[len(args)-2]
+		}
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "vhdtool: "+file+": not a regular file: ") {
+			t.Errorf("%v: exit %d %s", args, r.code, r.stderr)
+		}
+	}
+	noLeftovers(t, dir, "fifo")
+}
