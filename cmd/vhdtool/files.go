@@ -87,23 +87,15 @@ type volume struct {
 // pcemu locks it, so an image in use is refused; for reading a shared lock
 // keeps a writer out while vhdtool reads.
 func openVolume(r imageRef, write bool) (*volume, error) {
-	f, err := os.Open(r.file)
+	// Opened without blocking: a FIFO or a device is refused at once.
+	f, fsize, err := vhd.OpenImageFile(r.file, false)
 	if err != nil {
 		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, errors.New("not a regular file")
 	}
 	var dev fat.ReadWriterAt
 	var size int64
 	var closeImage func() error
-	if vhd.HasFooterCookie(f, st.Size()) {
+	if vhd.HasFooterCookie(f, fsize) {
 		f.Close()
 		d, err := vhd.Open(r.file, &vhd.OpenOptions{ReadOnly: !write})
 		if err != nil {
@@ -124,7 +116,7 @@ func openVolume(r imageRef, write bool) (*volume, error) {
 	} else {
 		if write {
 			f.Close()
-			if f, err = os.OpenFile(r.file, os.O_RDWR, 0); err != nil {
+			if f, _, err = vhd.OpenImageFile(r.file, true); err != nil {
 				return nil, err
 			}
 		}
@@ -132,7 +124,7 @@ func openVolume(r imageRef, write bool) (*volume, error) {
 			f.Close()
 			return nil, err
 		}
-		dev, size = f, st.Size()
+		dev, size = f, fsize
 		closeImage = func() error {
 			var err error
 			if write {

@@ -139,18 +139,19 @@ func TestSpecialFileArguments(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{
-		{"info", fifo}, {"check", fifo}, {"check", "-r", "all", fifo}, {"convert", fifo, filepath.Join(dir, "o.vhd")},
-		{"commit", fifo}, {"create", "--parent", fifo, filepath.Join(dir, "c.vhd")}, {"info", "/dev/zero"},
-		{"convert", "/dev/zero", filepath.Join(dir, "z.vhd")},
+	o := filepath.Join(dir, "o.vhd")
+	for _, c := range []struct {
+		args []string
+		file string
+	}{
+		{[]string{"info", fifo}, fifo}, {[]string{"check", fifo}, fifo}, {[]string{"check", "-r", "all", fifo}, fifo},
+		{[]string{"convert", fifo, o}, fifo}, {[]string{"commit", fifo}, fifo}, {[]string{"create", "--parent", fifo, o}, fifo},
+		{[]string{"info", "/dev/zero"}, "/dev/zero"}, {[]string{"convert", "/dev/zero", o}, "/dev/zero"},
+		{[]string{"ls", fifo}, fifo}, {[]string{"cp", fifo + ":/A.TXT", o}, fifo}, {[]string{"cp", "/etc/hostname", fifo + ":/A.TXT"}, fifo},
 	} {
-		r := vtWithin(t, 5*time.Second, args...) // a blocking open would hang
-		file := args[len(args)-1]
-		if args[0] == "convert" || args[0] == "create" {
-			file = args[len(args)-2]
-		}
-		if r.code != 1 || !strings.HasPrefix(r.stderr, "vhdtool: "+file+": not a regular file: ") {
-			t.Errorf("%v: exit %d %s", args, r.code, r.stderr)
+		r := vtWithin(t, 5*time.Second, c.args...) // a blocking open would hang
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "vhdtool: "+c.file+": not a regular file: ") {
+			t.Errorf("%v: exit %d %s", c.args, r.code, r.stderr)
 		}
 	}
 	noLeftovers(t, dir, "fifo")
