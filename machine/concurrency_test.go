@@ -91,3 +91,40 @@ func TestLockedWhileRunning(t *testing.T) {
 	}
 	<-done
 }
+
+// Host mouse input and the audio device's reads come from other
+// goroutines (the window's, a test's) while the machine runs in real time:
+// run with -race, this proves the mouse queue's and the audio output's
+// locking.
+func TestMouseQueueAndAudioWhileRunning(t *testing.T) {
+	boot, _ := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
+	scratch, _ := machine.NewMemDrive(demo.ScratchSize, nil)
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{boot, scratch}, RealTime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	out := m.AudioOutput(48000, 48000/5)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		buf := make([]int16, 256)
+		for i := 0; ctx.Err() == nil; i++ {
+			m.MouseMotion(i%7-3, i%5-2)
+			m.MouseButton(machine.MouseLeft, i%2 == 0)
+			m.MouseBy(1, -1)
+			if err := m.MouseMoveTo(i%80, i%25); err != nil {
+				t.Error(err)
+				return
+			}
+			_ = m.MousePending()
+			out.Read(buf)
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	m.Run(ctx)
+	wg.Wait()
+}

@@ -178,8 +178,11 @@ func (m *Machine) runUntil(ctx context.Context, until int64) (StopReason, error)
 		done := m.slice(until)
 		reason, err := m.stop, m.err
 		var ahead time.Duration
-		if reason == Running {
-			ahead = m.Clock.pace()
+		if reason == Running && m.Clock.RealTime() {
+			// The host clock paces the machine, and so does the
+			// audio device: the machine never runs further ahead of
+			// the sound being played than the device's queue.
+			ahead = max(m.Clock.pace(), m.Speaker.lead(m.Clock.hostNow()))
 		}
 		m.mu.Unlock()
 		if reason != Running {

@@ -256,6 +256,25 @@ func (m *Machine) MouseMoveTo(x, y int) error {
 	return nil
 }
 
+// MouseWalk queues motion of dx, dy counts like MouseBy, in the slow
+// reports of MouseMoveTo's aimed motion (at most moveStep counts each), which
+// drivers do not accelerate: a pointer that follows an absolute position
+// the host knows (the terminal's mouse reports) arrives where it should.
+// Safe from any goroutine.
+func (m *Machine) MouseWalk(dx, dy int) {
+	if dx == 0 && dy == 0 {
+		return
+	}
+	m.mu.Lock()
+	u := m.unitsPerCount()
+	m.mu.Unlock()
+	units := func(c int) int { return int(math.Round(float64(c) * u)) }
+	q := &m.mouse
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.push(mouseEvent{dx: units(dx), dy: units(dy), step: max(1, units(moveStep))})
+}
+
 // unitsPerCount is the host motion (MouseMotion's unit) that makes the
 // attached mouse report one count. Called with mu held.
 func (m *Machine) unitsPerCount() float64 {

@@ -3,6 +3,7 @@ package machine
 import (
 	"math"
 	"sync"
+	"time"
 )
 
 // The PC speaker (IBM PC/AT Technical Reference, "System Timer" and
@@ -43,9 +44,39 @@ type SpeakerOutput struct {
 	b    *blip
 	sink func([]int16) // called on the machine's goroutine; nil: buffered for Read
 
-	mu   sync.Mutex
-	ring []int16 // samples for Read, oldest first
-	max  int     // ring bound: older samples are dropped beyond it
+	mu     sync.Mutex
+	ring   []int16   // samples for Read, oldest first
+	max    int       // ring bound: older samples are dropped beyond it
+	readAt time.Time // host time of the last Read
+}
+
+// audioLead is how far the machine may run ahead of a reader of its
+// samples (the SDL audio device's queue is topped up from them): beyond
+// it, the real-time loop waits for the device to play.
+const audioLead = 100 * time.Millisecond
+
+// readerGone is how long without a Read makes a reader count as gone
+// (a window that stopped playing): the machine then no longer waits for
+// it.
+const readerGone = 250 * time.Millisecond
+
+// lead is how long the machine should wait for the slowest live reader to
+// take what is beyond audioLead.
+func (s *Speaker) lead(now time.Time) time.Duration {
+	var d time.Duration
+	for _, o := range s.outputs {
+		if o.sink != nil {
+			continue
+		}
+		o.mu.Lock()
+		n, at := len(o.ring), o.readAt
+		o.mu.Unlock()
+		if at.IsZero() || now.Sub(at) > readerGone {
+			continue
+		}
+		d = max(d, time.Duration(n)*time.Second/time.Duration(o.rate)-audioLead)
+	}
+	return d
 }
 
 // NewSpeaker returns a speaker fed by pit's channel 2. It renders nothing
@@ -78,6 +109,7 @@ func (o *SpeakerOutput) Rate() int { return o.rate }
 func (o *SpeakerOutput) Read(p []int16) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.readAt = time.Now()
 	n := copy(p, o.ring)
 	o.ring = o.ring[n:]
 	if len(o.ring) == 0 {

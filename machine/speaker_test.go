@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"pcemu/internal/wavcheck"
 )
@@ -134,5 +135,34 @@ func TestSpeakerDeterministic(t *testing.T) {
 	}
 	if a, b := play(), play(); !slices.Equal(a, b) {
 		t.Fatal("two identical runs rendered different samples")
+	}
+}
+
+// An output read by another goroutine (the SDL window's) while the
+// machine's goroutine renders into it; run with -race (scripts/gotest).
+func TestSpeakerOutputConcurrentRead(t *testing.T) {
+	r := newSpeakerRig()
+	o := r.sp.AddOutput(44100, nil, 44100/5)
+	done := make(chan struct{})
+	got := 0
+	go func() {
+		defer close(done)
+		buf := make([]int16, 512)
+		for end := time.Now().Add(10 * time.Second); got < 4000 && time.Now().Before(end); time.Sleep(time.Millisecond) {
+			got += o.Read(buf)
+			_ = o.Buffered()
+		}
+	}()
+	r.tone(1193)
+	for i := 0; i < 100; i++ {
+		r.run(1e6)
+		_ = r.sp.lead(time.Now())
+	}
+	<-done
+	if got < 4000 {
+		t.Fatalf("the reader got %d samples of 100 ms at 44.1 kHz", got)
+	}
+	if o.Rate() != 44100 {
+		t.Fatalf("rate %d", o.Rate())
 	}
 }

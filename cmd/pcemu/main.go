@@ -233,7 +233,13 @@ func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan o
 	var err error
 	switch o.display {
 	case "sdl":
-		err = sdl.Run(ctx, m, sdl.Options{Image: imageName(o), Log: realStderr})
+		opt := sdl.Options{Image: imageName(o), Log: realStderr}
+		if o.audio == "sdl" {
+			// The ring holds at most 200 ms: a device that stops taking
+			// samples does not make the machine keep them all.
+			opt.Audio = func(rate int) sdl.Sound { return m.AudioOutput(rate, rate/5) }
+		}
+		err = sdl.Run(ctx, m, opt)
 	case "term":
 		err = term.Run(ctx, m, term.Options{Image: imageName(o)})
 	}

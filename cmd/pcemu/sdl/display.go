@@ -7,7 +7,18 @@
 //	Ctrl+Alt+R   release every key the guest believes is held down
 //	Ctrl+Alt+S   save a PNG screenshot (the same image as --screendump)
 //	Ctrl+Alt+F   toggle full screen
+//	Ctrl+Alt+G   let the mouse go (a click in the window captures it)
 //	Ctrl+Alt+Q   power the machine off and close the window
+//
+// The mouse. A click in the window captures the host's pointer (SDL's
+// relative mouse mode: hidden and held in the window); from then on its
+// motion and buttons go to the guest's mouse, until Ctrl+Alt+G or the
+// window losing the focus lets it go. The title says which.
+//
+// Sound. With Options.Audio the window opens SDL's audio device (48 kHz
+// mono 16-bit, or the rate the device gives) and keeps about 60 ms of the
+// speaker's samples queued in it, taking them from the machine as the
+// device plays them.
 //
 // Closing the window powers the machine off (as Ctrl+Alt+Q does); the caller's
 // run loop then returns machine.PowerOff and the caller closes the machine,
@@ -56,6 +67,16 @@ type Options struct {
 	// Log receives messages for the user (the screenshot's file name); nil
 	// discards them.
 	Log io.Writer
+	// Audio, when set, opens the audio device and is called once with its
+	// sample rate for the source of the samples to play (the machine's
+	// speaker: Machine.AudioOutput).
+	Audio func(rate int) Sound
+}
+
+// Sound is a source of 16-bit mono samples: Read takes up to len(p) of
+// them, and returns how many it gave (0 when none are ready).
+type Sound interface {
+	Read(p []int16) int
 }
 
 // Machine is what the window needs of the PC; *machine.Machine has it, and
@@ -65,6 +86,8 @@ type Machine interface {
 	VideoSnapshot() *video.Adapter
 	VideoChanges() uint64
 	SendScancodes(codes []byte)
+	MouseMotion(dx, dy int)
+	MouseButton(button uint8, down bool)
 	Stats() machine.Stats
 	Screendump(path string) error
 	PowerOff()

@@ -85,6 +85,15 @@ type window struct {
 
 	titleAt    time.Time
 	titleStats machine.Stats
+	titleMIPS  float64
+
+	captured bool // the host's pointer drives the guest's mouse
+	swallow  bool // the release of the click that captured it is the host's
+
+	audio     sdl.AudioDeviceID // 0: no sound
+	audioRate int
+	sound     Sound
+	samples   []int16
 
 	painted func() // test hook: called after painting, before Present
 }
@@ -146,10 +155,69 @@ func open(m Machine, opt Options) (*window, error) {
 	}
 	w.dirty = true
 	w.titleAt, w.titleStats = w.start, m.Stats()
+	if opt.Audio != nil {
+		if err := w.openAudio(); err != nil {
+			w.logf("no sound: %v", err)
+		}
+	}
 	return w, nil
 }
 
+// audioQueue is how much sound the window keeps queued in the device: enough
+// to ride over a few of its polls (pollMillis) without the device running
+// dry, little enough that the sound keeps up with the picture.
+const audioQueue = 60 * time.Millisecond
+
+// openAudio opens the default audio device for 16-bit mono samples at
+// machine.DefaultAudioRate or the rate the device prefers.
+func (w *window) openAudio() error {
+	if err := sdl.InitSubSystem(sdl.INIT_AUDIO); err != nil {
+		return err
+	}
+	want := sdl.AudioSpec{Freq: machine.DefaultAudioRate, Format: sdl.AUDIO_S16SYS, Channels: 1, Samples: 512}
+	var got sdl.AudioSpec
+	dev, err := sdl.OpenAudioDevice("", false, &want, &got, sdl.AUDIO_ALLOW_FREQUENCY_CHANGE)
+	if err != nil {
+		sdl.QuitSubSystem(sdl.INIT_AUDIO)
+		return err
+	}
+	w.audio, w.audioRate = dev, int(got.Freq)
+	w.sound = w.opt.Audio(w.audioRate)
+	w.samples = make([]int16, int(time.Duration(w.audioRate)*audioQueue/time.Second))
+	sdl.PauseAudioDevice(dev, false)
+	return nil
+}
+
+// feedAudio tops the device's queue up to audioQueue with the samples the
+// machine has ready. When the machine has fallen behind (the host was
+// busy), the device plays silence meanwhile.
+func (w *window) feedAudio() {
+	if w.audio == 0 {
+		return
+	}
+	queued := int(sdl.GetQueuedAudioSize(w.audio) / 2)
+	if queued >= len(w.samples) {
+		return
+	}
+	n := w.sound.Read(w.samples[:len(w.samples)-queued])
+	if n == 0 {
+		return
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&w.samples[0])), 2*n)
+	if err := sdl.QueueAudio(w.audio, b); err != nil {
+		w.logf("sound: %v", err)
+		sdl.CloseAudioDevice(w.audio)
+		w.audio = 0
+	}
+}
+
 func (w *window) close() {
+	if w.audio != 0 {
+		sdl.CloseAudioDevice(w.audio)
+	}
+	if w.captured {
+		sdl.SetRelativeMouseMode(false)
+	}
 	if w.tex != nil {
 		w.tex.Destroy()
 	}
@@ -174,6 +242,7 @@ func (w *window) loop(ctx context.Context) error {
 			w.m.PowerOff()
 			return nil
 		}
+		w.feedAudio()
 		now := time.Now()
 		if err := w.refresh(now); err != nil {
 			return err
@@ -195,11 +264,13 @@ func (w *window) updateTitle(now time.Time) {
 	if st.Instructions >= w.titleStats.Instructions {
 		mips = float64(st.Instructions-w.titleStats.Instructions) / now.Sub(w.titleAt).Seconds() / 1e6
 	}
+	w.titleMIPS = mips
 	w.win.SetTitle(w.title(mips, true))
 	w.titleAt, w.titleStats = now, st
 }
 
-// title is "pcemu — IMAGE — 12.3 MIPS".
+// title is "pcemu — IMAGE — 12.3 MIPS — click to capture the mouse", or
+// "... — Ctrl+Alt+G releases the mouse" while it is captured.
 func (w *window) title(mips float64, known bool) string {
 	t := "pcemu"
 	if w.opt.Image != "" {
@@ -208,7 +279,49 @@ func (w *window) title(mips float64, known bool) string {
 	if known {
 		t += fmt.Sprintf(" — %.1f MIPS", mips)
 	}
-	return t
+	if w.captured {
+		return t + " — Ctrl+Alt+G releases the mouse"
+	}
+	return t + " — click to capture the mouse"
+}
+
+// capture gives the host's pointer to the guest's mouse (on) or lets it
+// go, and says so in the title.
+func (w *window) capture(on bool) {
+	if on == w.captured {
+		return
+	}
+	if sdl.SetRelativeMouseMode(on) != 0 && on {
+		// A driver without relative mode (the dummy one) still reports
+		// relative motion.
+		w.logf("mouse capture: %v", sdl.GetError())
+	}
+	w.captured, w.swallow = on, false
+	w.win.SetTitle(w.title(w.titleMIPS, w.titleMIPS != 0))
+}
+
+// sdlButtons are the guest's mouse buttons for SDL's button numbers.
+var sdlButtons = map[uint8]uint8{
+	sdl.BUTTON_LEFT: machine.MouseLeft, sdl.BUTTON_RIGHT: machine.MouseRight, sdl.BUTTON_MIDDLE: machine.MouseMiddle,
+}
+
+// mouseButton handles a button event: the first click captures the
+// pointer (and is not the guest's); then buttons go to the guest.
+func (w *window) mouseButton(e *sdl.MouseButtonEvent) {
+	if !w.captured {
+		if e.Type == sdl.MOUSEBUTTONDOWN && e.Button == sdl.BUTTON_LEFT {
+			w.capture(true)
+			w.swallow = true
+		}
+		return
+	}
+	if w.swallow && e.Type == sdl.MOUSEBUTTONUP && e.Button == sdl.BUTTON_LEFT {
+		w.swallow = false
+		return
+	}
+	if b, ok := sdlButtons[e.Button]; ok {
+		w.m.MouseButton(b, e.Type == sdl.MOUSEBUTTONDOWN)
+	}
 }
 
 // refresh copies the screen from the machine when it has changed, renders
@@ -317,8 +430,10 @@ func (w *window) handle(ev sdl.Event) bool {
 			return true
 		case sdl.WINDOWEVENT_FOCUS_LOST:
 			// Keys released while another window has the focus
-			// would stay down in the guest.
+			// would stay down in the guest; the pointer goes back
+			// to the host.
 			w.kbd.releaseAll()
+			w.capture(false)
 		case sdl.WINDOWEVENT_EXPOSED, sdl.WINDOWEVENT_SIZE_CHANGED, sdl.WINDOWEVENT_RESIZED,
 			sdl.WINDOWEVENT_RESTORED, sdl.WINDOWEVENT_MAXIMIZED:
 			w.dirty = true
@@ -332,6 +447,12 @@ func (w *window) handle(ev sdl.Event) bool {
 		}
 	case *sdl.KeyboardEvent:
 		return w.key(e)
+	case *sdl.MouseMotionEvent:
+		if w.captured && (e.XRel != 0 || e.YRel != 0) {
+			w.m.MouseMotion(int(e.XRel), int(e.YRel))
+		}
+	case *sdl.MouseButtonEvent:
+		w.mouseButton(e)
 	}
 	return false
 }
@@ -342,6 +463,7 @@ const (
 	hostRelease    = sdl.SCANCODE_R
 	hostScreenshot = sdl.SCANCODE_S
 	hostFullscreen = sdl.SCANCODE_F
+	hostMouse      = sdl.SCANCODE_G
 	hostQuit       = sdl.SCANCODE_Q
 )
 
@@ -355,7 +477,7 @@ func (w *window) key(e *sdl.KeyboardEvent) bool {
 	mod := sdl.Keymod(e.Keysym.Mod)
 	if mod&sdl.KMOD_CTRL != 0 && mod&sdl.KMOD_ALT != 0 {
 		switch sc {
-		case hostRelease, hostScreenshot, hostFullscreen, hostQuit:
+		case hostRelease, hostScreenshot, hostFullscreen, hostMouse, hostQuit:
 			if e.Repeat != 0 {
 				return false
 			}
@@ -386,6 +508,8 @@ func (w *window) hostKey(sc sdl.Scancode) bool {
 			w.logf("full screen: %v", err)
 		}
 		w.dirty = true
+	case hostMouse:
+		w.capture(false)
 	case hostQuit:
 		return true
 	}

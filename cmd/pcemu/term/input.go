@@ -49,6 +49,18 @@ type keystroke struct {
 	escape  bool // Ctrl+], the escape key
 	altCode int  // a CP437 character above 7Fh, typed as Alt + keypad digits
 	none    bool // a sequence the keyboard has no key for: consumed, nothing sent
+	mouse   *mouseReport
+}
+
+// mouseReport is one of xterm's SGR (1006) mouse reports, ESC [ < b ; x ; y
+// M (press, motion) or m (release): the button (0 left, 1 middle, 2
+// right; 32 added for motion, 64 and up for the wheel) and the cell, from
+// 1 (XTerm Control Sequences, "Mouse Tracking").
+type mouseReport struct {
+	button  int
+	col     int // from 0
+	row     int
+	release bool
 }
 
 // strokes are the key transitions of the keystroke.
@@ -102,6 +114,7 @@ type decoder struct {
 // output is what one feed decoded.
 type output struct {
 	strokes [][]byte // key transitions, each for one SendScancodes call
+	mice    []mouseReport
 	cmd     command
 	armed   bool // the escape key waits for its command
 }
@@ -137,6 +150,10 @@ func (d *decoder) feed(p []byte, flush bool) output {
 			// Any other key cancels the escape and is typed.
 		} else if ks.escape {
 			d.armed = true
+			continue
+		}
+		if ks.mouse != nil {
+			out.mice = append(out.mice, *ks.mouse)
 			continue
 		}
 		out.strokes = append(out.strokes, ks.strokes()...)
@@ -258,6 +275,13 @@ func csi(p []byte, flush bool) (keystroke, int, bool) {
 	final, n := p[i], i+1
 	if final < 0x40 || final > 0x7E {
 		return keystroke{none: true}, i, true // not a sequence: drop the ESC [ ...
+	}
+	if p[2] == '<' && (final == 'M' || final == 'm') {
+		v := splitParams(string(p[3:i]))
+		if len(v) != 3 || v[1] < 1 || v[2] < 1 {
+			return keystroke{none: true}, n, true
+		}
+		return keystroke{mouse: &mouseReport{button: v[0], col: v[1] - 1, row: v[2] - 1, release: final == 'm'}}, n, true
 	}
 	params := splitParams(string(p[2:i]))
 	var ks keystroke

@@ -151,3 +151,37 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// xterm's SGR mouse reports become the guest's pointer motion and
+// buttons: the first report aims the pointer at the cell, later ones walk
+// it by the mickeys between cells (8 across, 16 down a text cell).
+func TestMouseReports(t *testing.T) {
+	d := &decoder{}
+	o := d.feed([]byte("\x1b[<0;11;6M\x1b[<32;13;6Mx\x1b[<0;13;6m\x1b[<2;13;7M\x1b[<2;13;7m\x1b[<64;1;1M\x1b[<0;200;1M"), false)
+	if got := displaytest.HexStrokes(o.strokes); got != "2D | AD" {
+		t.Errorf("keys among the mouse reports: %s", got)
+	}
+	if len(o.mice) != 7 {
+		t.Fatalf("%d mouse reports, want 7: %+v", len(o.mice), o.mice)
+	}
+	f := displaytest.New()
+	p := &pointer{m: f}
+	text := frame{cols: 80, rows: 25}
+	for _, r := range o.mice {
+		p.report(text, r)
+	}
+	want := "to 10 5 | down 1 | walk 16 0 | up 1 | walk 0 16 | down 2 | up 2"
+	if got := f.Mouse(); got != want {
+		t.Errorf("text mode: %s, want %s", got, want)
+	}
+	// Mode 13h shown as 80x25 blocks: a cell is 4x8 pixels, 8 mickeys
+	// across (320-pixel modes count every pixel twice) and 16 down.
+	f = displaytest.New()
+	p = &pointer{m: f}
+	gfx := frame{cols: 80, rows: 25, pixW: 320, pixH: 200}
+	p.report(gfx, mouseReport{button: 32, col: 40, row: 12})
+	p.report(gfx, mouseReport{button: 32, col: 41, row: 13})
+	if got, want := f.Mouse(), "to 160 100 | walk 8 16"; got != want {
+		t.Errorf("mode 13h: %s, want %s", got, want)
+	}
+}

@@ -24,5 +24,8 @@ type Machine interface {
 	VideoSnapshot() *video.Adapter
 	VideoChanges() uint64
 	SendScancodes(codes []byte)
+	MouseMoveTo(x, y int) error
+	MouseWalk(dx, dy int)
+	MouseButton(button uint8, down bool)
 	PowerOff()
 }

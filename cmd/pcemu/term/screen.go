@@ -37,6 +37,7 @@ type frame struct {
 	curOn      bool
 	curBlock   bool // the guest's cursor covers more than the lower half of its cell
 	note       string
+	pixW, pixH int // graphics modes: the picture's size (0 in text modes)
 }
 
 // Graphics modes are shown as coarse blocks: each cell is the upper half
@@ -81,7 +82,7 @@ func blockFrame(a *video.Adapter) frame {
 	img := a.Render(nil, 0)
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	f := frame{cols: blockCols, rows: blockRows, cells: make([]cell, blockCols*blockRows),
-		note: fmt.Sprintf("graphics mode %02Xh (%dx%d) shown as blocks", a.Mode(), w, h)}
+		note: fmt.Sprintf("graphics mode %02Xh (%dx%d) shown as blocks", a.Mode(), w, h), pixW: w, pixH: h}
 	for r := 0; r < blockRows; r++ {
 		for c := 0; c < blockCols; c++ {
 			x0, x1 := c*w/blockCols, (c+1)*w/blockCols

@@ -71,8 +71,10 @@ func Run(ctx context.Context, m Machine, opt Options) (err error) {
 
 	// The alternate screen keeps the shell's screen for afterwards; auto
 	// wrap is off so that the last column can be written.
-	const enter = "\x1b[?1049h\x1b[?7l\x1b[0m\x1b[2J"
-	const leave = "\x1b[0m\x1b[?7h\x1b[0 q\x1b[?25h\x1b[?1049l"
+	// Mouse reporting: presses, releases and motion (1003) in the SGR
+	// encoding (1006), which has no limit on the coordinates.
+	const enter = "\x1b[?1049h\x1b[?7l\x1b[0m\x1b[2J\x1b[?1000h\x1b[?1003h\x1b[?1006h"
+	const leave = "\x1b[?1006l\x1b[?1003l\x1b[?1000l\x1b[0m\x1b[?7h\x1b[0 q\x1b[?25h\x1b[?1049l"
 	if _, err := io.WriteString(out, enter); err != nil {
 		signal.Stop(sigs)
 		t.restore()
@@ -104,6 +106,7 @@ func Run(ctx context.Context, m Machine, opt Options) (err error) {
 	}
 	p.invalidate()
 	d := &decoder{}
+	ptr := &pointer{m: m}
 	var (
 		f        frame
 		have     bool
@@ -140,6 +143,11 @@ func Run(ctx context.Context, m Machine, opt Options) (err error) {
 			o := d.feed(b, len(b) == 0)
 			for _, s := range o.strokes {
 				m.SendScancodes(s)
+			}
+			for _, r := range o.mice {
+				if have {
+					ptr.report(f, r)
+				}
 			}
 			if o.cmd == cmdQuit {
 				m.PowerOff()

@@ -1,5 +1,6 @@
 // Package displaytest holds the test double the SDL and terminal displays
-// are tested against: a screen and a keyboard without a PC behind them.
+// are tested against: a screen, a keyboard and a mouse without a PC behind
+// them.
 package displaytest
 
 import (
@@ -20,6 +21,7 @@ type Machine struct {
 	mu      sync.Mutex
 	a       *video.Adapter
 	codes   [][]byte
+	mouse   []string
 	instr   uint64
 	powered bool
 }
@@ -47,6 +49,53 @@ func (f *Machine) SendScancodes(b []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.codes = append(f.codes, append([]byte(nil), b...))
+}
+
+// MouseMotion records motion as "by DX DY".
+func (f *Machine) MouseMotion(dx, dy int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.mouse = append(f.mouse, fmt.Sprintf("by %d %d", dx, dy))
+}
+
+// MouseMoveTo records an absolute move as "to X Y".
+func (f *Machine) MouseMoveTo(x, y int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.mouse = append(f.mouse, fmt.Sprintf("to %d %d", x, y))
+	return nil
+}
+
+// MouseWalk records slow motion as "walk DX DY".
+func (f *Machine) MouseWalk(dx, dy int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.mouse = append(f.mouse, fmt.Sprintf("walk %d %d", dx, dy))
+}
+
+// MouseButton records a button change as "down B" or "up B".
+func (f *Machine) MouseButton(b uint8, down bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	verb := "up"
+	if down {
+		verb = "down"
+	}
+	f.mouse = append(f.mouse, fmt.Sprintf("%s %d", verb, b))
+}
+
+// Mouse returns the mouse input so far, joined by " | ".
+func (f *Machine) Mouse() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var b bytes.Buffer
+	for i, s := range f.mouse {
+		if i > 0 {
+			b.WriteString(" | ")
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // Stats counts five million instructions more at each call.
