@@ -52,18 +52,6 @@ type FloppyImage interface {
 	Size() int64
 }
 
-// Display is what INT 10h needs from the video adapter beyond its memory and
-// its standard registers (CRTC 3D4h/3D5h and 3B4h/3B5h for the cursor, the
-// CGA colour select 3D9h, the VGA DAC 3C8h/3C9h), which the BIOS programs
-// through the port bus like a real video BIOS.
-type Display interface {
-	// SetMode switches the adapter to a standard BIOS video mode (00h-07h,
-	// 13h) and reports whether the adapter supports it. Bit 7 set asks to
-	// keep video memory, as in INT 10h AH=00h; without it the BIOS clears
-	// the memory itself as well, so an adapter may or may not.
-	SetMode(mode uint8) bool
-}
-
 // Config is the machine as the BIOS is told about it. Hard disks are not
 // configured: POST finds them on the IDE channels with IDENTIFY DEVICE.
 type Config struct {
@@ -74,9 +62,9 @@ type Config struct {
 	Floppies  [2]FloppyImage // drive A: and B:, nil when absent
 	BootOrder string         // QEMU -boot letters: "c", "a", "ca", "ac"...; empty means "ca"
 
-	Display Display
-	// Fonts for the ROM (INT 1Fh/43h, INT 10h AX=1130h, graphics-mode
-	// text): 8, 14 and 16 bytes per character for 256 characters. Nil
+	// Fonts for the ROM: graphics-mode text (INT 1Fh/43h), INT 10h
+	// AX=1130h, and the character generator a text mode set loads into the
+	// adapter. 8, 14 and 16 bytes per character for 256 characters. Nil
 	// fonts are blank glyphs; INT 10h still reports valid pointers.
 	Font8x8  []byte
 	Font8x14 []byte

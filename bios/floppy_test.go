@@ -195,14 +195,7 @@ func TestBootOrder(t *testing.T) {
 	}
 }
 
-// screenText returns the 80x25 text of page 0.
+// screenText returns the text the adapter shows.
 func (pc *testPC) screenText() []byte {
-	var out []byte
-	for row := 0; row < 25; row++ {
-		for col := 0; col < 80; col++ {
-			out = append(out, pc.high[0x18000+(row*80+col)*2])
-		}
-		out = append(bytes.TrimRight(out, " "), '\n')
-	}
-	return bytes.TrimRight(out, "\n")
+	return []byte(pc.vga.Text().String())
 }

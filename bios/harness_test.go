@@ -8,15 +8,17 @@ import (
 
 	"pcemu/cpu"
 	"pcemu/ide"
+	"pcemu/machine/video"
 )
 
-// testPC is a small PC for the BIOS tests: the real CPU and IDE controller,
-// and minimal fakes of the PIC pair, the 8042, the CMOS RTC, the CRTC and
-// video memory, all on one bus.
+// testPC is a small PC for the BIOS tests: the real CPU, IDE controller and
+// VGA, and minimal fakes of the PIC pair, the 8042 and the CMOS RTC, all on
+// one bus.
 type testPC struct {
 	t       testing.TB
 	ram     []byte
-	high    []byte // A0000h-FFFFFh: video memory and the ROM
+	high    []byte // A0000h-FFFFFh: the ROM at F0000h (the video window is the VGA's)
+	vga     *video.Adapter
 	cpu     *cpu.CPU
 	bios    *BIOS
 	ide     *ide.Controller
@@ -24,8 +26,6 @@ type testPC struct {
 	kbc     fakeKBC
 	cmos    [128]byte
 	cmosIdx uint8
-	crtc    [32]uint8
-	crtcIdx uint8
 	ports   map[uint16][]uint8 // writes to ports no fake decodes (PIT, CGA...)
 	uartRx  []uint8            // bytes the fake COM1 has received from the line
 	uartTx  []uint8            // bytes the guest sent through COM1
@@ -47,7 +47,7 @@ type testConfig struct {
 
 func newTestPC(t testing.TB, tc testConfig) *testPC {
 	t.Helper()
-	pc := &testPC{t: t, high: make([]byte, 0x60000), ports: map[uint16][]uint8{}}
+	pc := &testPC{t: t, high: make([]byte, 0x60000), ports: map[uint16][]uint8{}, vga: video.New(nil)}
 	cfg := tc.cfg
 	if cfg.MemoryKB == 0 {
 		cfg.MemoryKB = 640
@@ -85,6 +85,9 @@ func newTestPC(t testing.TB, tc testConfig) *testPC {
 // Bus.
 func (pc *testPC) Read8(addr uint32) uint8 {
 	addr &= 0xFFFFF
+	if addr >= 0xA0000 && addr < 0xC0000 {
+		return pc.vga.Read8(addr)
+	}
 	if addr >= 0xA0000 {
 		return pc.high[addr-0xA0000]
 	}
@@ -94,7 +97,7 @@ func (pc *testPC) Read8(addr uint32) uint8 {
 func (pc *testPC) Write8(addr uint32, v uint8) {
 	addr &= 0xFFFFF
 	if addr >= 0xA0000 && addr < 0xC0000 {
-		pc.high[addr-0xA0000] = v
+		pc.vga.Write8(addr, v)
 	}
 }
 
@@ -116,8 +119,8 @@ func (pc *testPC) In8(port uint16) uint8 {
 		return pc.kbc.in(port)
 	case port == 0x71:
 		return pc.cmos[pc.cmosIdx&0x7F]
-	case port == 0x3D5:
-		return pc.crtc[pc.crtcIdx&31]
+	case port >= 0x3B0 && port <= 0x3DF:
+		return pc.vga.In8(port)
 	case port == 0x3F8:
 		if len(pc.uartRx) == 0 {
 			return 0
@@ -156,10 +159,8 @@ func (pc *testPC) Out8(port uint16, v uint8) {
 		pc.cmosIdx = v
 	case port == 0x71:
 		pc.cmos[pc.cmosIdx&0x7F] = v
-	case port == 0x3D4:
-		pc.crtcIdx = v
-	case port == 0x3D5:
-		pc.crtc[pc.crtcIdx&31] = v
+	case port >= 0x3B0 && port <= 0x3DF:
+		pc.vga.Out8(port, v)
 	case port == 0xE9:
 		pc.e9 = append(pc.e9, v)
 	case port == testDonePort:

@@ -172,8 +172,7 @@ func (b *BIOS) buildROM() {
 	a.db(configTable[:]...)
 	a.org(offVideoParms)
 	a.db(videoParams[:]...)
-	a.org(offStaticFunc)
-	a.db(staticFunctionality[:]...)
+	writeVideoTables(a)
 	b.writeFonts(a)
 
 	// Checksum byte at FFFFh makes the 64 KiB sum to zero, as IBM's POST

@@ -147,7 +147,7 @@ func (b *BIOS) post() {
 	b.setTicksFromRTC()
 
 	b.postCode(postVideo)
-	b.setVideoMode(0x03)
+	b.videoPOST()
 
 	b.postCode(postDisks)
 	b.hd = b.hd[:0]

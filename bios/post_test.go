@@ -180,8 +180,9 @@ func TestPOSTBootsHardDisk(t *testing.T) {
 		t.Errorf("8042 command byte %02X, disabled %v", pc.kbc.cmdByte, pc.kbc.disabled)
 	}
 	// The screen is cleared to grey-on-black blanks, cursor at 0,0.
-	if pc.high[0x18000] != ' ' || pc.high[0x18001] != 0x07 || pc.crtc[0x0E] != 0 || pc.crtc[0x0F] != 0 {
-		t.Errorf("screen not cleared: % X, cursor %02X%02X", pc.high[0x18000:0x18002], pc.crtc[0x0E], pc.crtc[0x0F])
+	s := pc.vga.Text()
+	if c := s.At(0, 0); c.Code != ' ' || c.Attr != 0x07 || !s.CursorVisible || s.CursorRow != 0 || s.CursorCol != 0 {
+		t.Errorf("screen not cleared: cell %+v, cursor %d,%d visible %v", c, s.CursorRow, s.CursorCol, s.CursorVisible)
 	}
 }
 

@@ -43,11 +43,16 @@ const (
 
 // Offsets of our own, in the free space at the start of the segment.
 const (
-	offFont8Full  = 0x0100 // 2048 bytes: the whole 8x8 font for INT 43h, INT 1Fh points at its upper half
-	offFont14     = 0x0900 // 3584 bytes: 8x14 font
-	offFont16     = 0x1700 // 4096 bytes: 8x16 font
-	offStaticFunc = 0x27F0 // 16 bytes: INT 10h AH=1Bh static functionality table
-	offCode       = 0x2800 // stubs and loops that have no fixed address
+	offFont8Full       = 0x0100 // 2048 bytes: the whole 8x8 font for INT 43h, INT 1Fh points at its upper half
+	offFont14          = 0x0900 // 3584 bytes: 8x14 font
+	offFont16          = 0x1700 // 4096 bytes: 8x16 font
+	offSavePointer     = 0x2700 // 28 bytes: video save pointer table (0040:00A8 points here)
+	offSecondarySave   = 0x2720 // 26 bytes: VGA secondary save pointer table
+	offDCCTable        = 0x2740 // display combination code table (INT 10h AH=1Ah)
+	offAltFont         = 0x27E0 // the 9x14 and 9x16 alternate glyph tables: empty (a 0 terminator)
+	offStaticFunc      = 0x27F0 // 16 bytes: INT 10h AH=1Bh static functionality table
+	offVideoParamTable = 0x2800 // 29 x 64 bytes: the video parameter table (vgatable.go)
+	offCode            = 0x2F40 // stubs and loops that have no fixed address
 )
 
 // asm is a tiny emitter of the few 8086 instructions the stubs need.

@@ -79,7 +79,6 @@ func New(cfg Config) (m *Machine, err error) {
 		RAM:       m.Mem.RAM,
 		Floppies:  floppies,
 		BootOrder: cfg.BootOrder,
-		Display:   videoDisplay{m.Video},
 		PowerOff:  func() { m.halt(PowerOff, 0) },
 		Reset:     m.requestReset,
 		NoBoot:    m.noBoot,

@@ -224,12 +224,13 @@ const (
 // when the position is not on the screen. Safe from any goroutine.
 func (m *Machine) MouseMoveTo(x, y int) error {
 	m.mu.Lock()
-	text := m.Video.IsText()
+	g := m.Video.Geometry()
+	text := g.Text
 	var w, h, vx, vy int
 	if text {
-		w, h = m.Video.Columns(), m.Video.Rows()
+		w, h = g.Cols, g.Rows
 	} else {
-		w, h = m.Video.Size()
+		w, h = g.Width, g.Height
 	}
 	unitsPerCount := m.unitsPerCount()
 	m.mu.Unlock()

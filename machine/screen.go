@@ -18,11 +18,6 @@ import (
 // machine runs on another goroutine (each takes the machine's mutex between
 // two run slices).
 
-// videoDisplay is the video adapter as INT 10h sees it.
-type videoDisplay struct{ a *video.Adapter }
-
-func (d videoDisplay) SetMode(mode uint8) bool { return d.a.SetMode(int(mode)) == nil }
-
 // ScreenText returns the screen as text: one line per text row, CP437
 // decoded to Unicode.
 func (m *Machine) ScreenText() string {
@@ -50,9 +45,11 @@ func (m *Machine) VideoChanges() uint64 {
 	return m.Video.Changes()
 }
 
-// Screenshot renders the screen as the display shows it (cursor visible).
+// Screenshot renders the screen as the display shows it: at the display
+// aspect ratio (video.ScreenImage), cursor visible. It is the picture
+// Screendump writes.
 func (m *Machine) Screenshot() *image.RGBA {
-	return m.VideoSnapshot().Render(nil, 0)
+	return video.ScreenImage(m.VideoSnapshot().Render(nil, 0))
 }
 
 // Screendump writes the screen to path: as text when it ends in .txt, as a

@@ -14,20 +14,20 @@ import (
 var (
 	font8, font14, font16 = buildFonts()
 
-	// glyphIndex8x8 finds the code of an 8x8 bitmap (graphics-mode text
-	// readout). Where two codes share a bitmap the lower one wins, except
-	// that a blank cell reads as a space.
-	glyphIndex8x8 = func() map[[8]uint8]uint8 {
-		m := make(map[[8]uint8]uint8, 256)
-		for c := 255; c >= 0; c-- {
-			var k [8]uint8
-			copy(k[:], font8[c*8:])
-			m[k] = uint8(c)
-		}
-		m[[8]uint8{}] = ' '
-		return m
-	}()
+	// glyphIndex finds the code of a glyph bitmap of each font height
+	// (graphics-mode text readout). Where two codes share a bitmap the
+	// lower one wins, except that a blank cell reads as a space.
+	glyphIndex = map[int]map[string]uint8{8: indexFont(font8, 8), 14: indexFont(font14, 14), 16: indexFont(font16, 16)}
 )
+
+func indexFont(f []byte, h int) map[string]uint8 {
+	m := make(map[string]uint8, 256)
+	for c := 255; c >= 0; c-- {
+		m[string(f[c*h:(c+1)*h])] = uint8(c)
+	}
+	m[string(make([]byte, h))] = ' '
+	return m
+}
 
 // Font8x8 returns a copy of the 8x8 font (2048 bytes): CGA graphics modes
 // and mode 13h text, INT 10h AX=1130h BH=03h/04h, INT 1Fh/43h.

@@ -1,16 +1,15 @@
 package video
 
-// The adapter decodes 3B0h-3DFh. The CRT controller, the input status
-// register and the CGA/MDA mode registers answer either at 3Bxh (monochrome)
-// or at 3Dxh (colour), as selected by the miscellaneous output register's
-// I/O address select bit (bit 0); the other block is not decoded.
+// The adapter decodes 3B0h-3DFh (IBM VGA Technical Reference, "I/O
+// Address Map"). The CRT controller and input status 1 / feature control
+// answer at 3B4h/3B5h/3BAh with the monochrome I/O address and at
+// 3D4h/3D5h/3DAh with the colour one, as the miscellaneous output
+// register's bit 0 selects; the other block is not decoded. The CGA and
+// MDA mode registers (3D8h, 3D9h, 3B8h) are not part of the VGA and read
+// as an open bus, as on IBM's card.
 
 // Port numbers.
 const (
-	PortMDACRTCIndex  = 0x3B4
-	PortMDACRTCData   = 0x3B5
-	PortMDAMode       = 0x3B8
-	PortMDAStatus     = 0x3BA
 	PortAttr          = 0x3C0 // attribute controller index/data write, index read
 	PortAttrData      = 0x3C1 // attribute controller data read
 	PortMisc          = 0x3C2 // misc output write, input status 0 read
@@ -25,36 +24,37 @@ const (
 	PortMiscRead      = 0x3CC
 	PortGCIndex       = 0x3CE
 	PortGCData        = 0x3CF
-	PortCRTCIndex     = 0x3D4
-	PortCRTCData      = 0x3D5
-	PortCGAMode       = 0x3D8
-	PortCGAColor      = 0x3D9
-	PortStatus        = 0x3DA
+	PortCRTCIndex     = 0x3D4 // 3B4h with the monochrome I/O address
+	PortCRTCData      = 0x3D5 // 3B5h
+	PortStatus        = 0x3DA // input status 1 read, feature control write; 3BAh
+	PortMonoCRTCIndex = 0x3B4
+	PortMonoStatus    = 0x3BA
 )
+
+// miscColourIO is misc output bit 0: the CRTC and status at 3Dxh.
+const miscColourIO = 0x01
 
 // Ports reports the range of I/O ports the adapter decodes, inclusive.
 func Ports() (first, last uint16) { return 0x3B0, 0x3DF }
 
-// colourIO reports whether the Dx block is decoded (misc output bit 0).
-func (a *Adapter) colourIO() bool { return a.misc&1 != 0 }
-
-// CRTCPort is the CRT controller index port in use: 3D4h in colour
-// configurations, 3B4h in monochrome ones (BDA 0040:0063).
+// CRTCPort is the CRT controller index port the misc output register
+// selects: 3D4h or 3B4h (what the BIOS keeps at 0040:0063).
 func (a *Adapter) CRTCPort() uint16 {
-	if a.colourIO() {
+	if a.misc&miscColourIO != 0 {
 		return PortCRTCIndex
 	}
-	return PortMDACRTCIndex
+	return PortMonoCRTCIndex
 }
 
-// blockPort folds a port of the Bx or Dx block onto its Dx name when that
-// block is the decoded one; ok is false for the block that is switched off.
+// blockPort folds a port of the 3Bxh or 3Dxh block onto its 3Dxh name
+// when that block is the decoded one; ok is false for the other block.
 func (a *Adapter) blockPort(port uint16) (p uint16, ok bool) {
+	colour := a.misc&miscColourIO != 0
 	switch {
-	case port >= 0x3D0 && port <= 0x3DF:
-		return port, a.colourIO()
-	case port >= 0x3B0 && port <= 0x3BF:
-		return port + 0x20, !a.colourIO()
+	case port >= 0x3D0:
+		return port, colour
+	case port < 0x3C0:
+		return port + 0x20, !colour
 	}
 	return port, true
 }
@@ -70,14 +70,14 @@ func (a *Adapter) In8(port uint16) uint8 {
 		return a.attrIndex
 	case PortAttrData:
 		return a.attrRead()
-	case PortMisc: // input status 0: bit 4 is the monitor switch sense
-		return 0x10
+	case PortMisc:
+		return a.inputStatus0()
 	case PortVideoEnable:
-		return 0x01
+		return a.enable
 	case PortSeqIndex:
 		return a.seqIndex
 	case PortSeqData:
-		if int(a.seqIndex) < len(a.seq) {
+		if a.seqIndex < seqRegs {
 			return a.seq[a.seqIndex]
 		}
 		return 0xFF
@@ -86,7 +86,7 @@ func (a *Adapter) In8(port uint16) uint8 {
 	case PortDACReadIndex:
 		return a.dacState
 	case PortDACWriteIndex:
-		return a.dacWrite
+		return a.dacWriteIndex
 	case PortDACData:
 		return a.dacReadData()
 	case PortFeatureRead:
@@ -96,7 +96,7 @@ func (a *Adapter) In8(port uint16) uint8 {
 	case PortGCIndex:
 		return a.gcIndex
 	case PortGCData:
-		if int(a.gcIndex) < len(a.gc) {
+		if a.gcIndex < gcRegs {
 			return a.gc[a.gcIndex]
 		}
 		return 0xFF
@@ -104,10 +104,6 @@ func (a *Adapter) In8(port uint16) uint8 {
 		return a.crtcIndex
 	case PortCRTCData:
 		return a.crtcRead()
-	case PortCGAMode:
-		return a.cgaMode
-	case PortCGAColor:
-		return a.cgaColor
 	case PortStatus:
 		return a.inputStatus1()
 	}
@@ -127,10 +123,12 @@ func (a *Adapter) Out8(port uint16, v uint8) {
 		a.attrWrite(v)
 	case PortMisc:
 		a.misc = v
+	case PortVideoEnable:
+		a.enable = v & 1
 	case PortSeqIndex:
-		a.seqIndex = v & 7
+		a.seqIndex = v & seqIndexBit
 	case PortSeqData:
-		if int(a.seqIndex) < len(a.seq) {
+		if a.seqIndex < seqRegs {
 			a.seq[a.seqIndex] = v
 		}
 	case PortPELMask:
@@ -144,18 +142,14 @@ func (a *Adapter) Out8(port uint16, v uint8) {
 	case PortGCIndex:
 		a.gcIndex = v & 0x0F
 	case PortGCData:
-		if int(a.gcIndex) < len(a.gc) {
+		if a.gcIndex < gcRegs {
 			a.gc[a.gcIndex] = v
 		}
 	case PortCRTCIndex:
-		a.crtcIndex = v & 0x3F
+		a.crtcIndex = v & crtcIndexBits
 	case PortCRTCData:
 		a.crtcWrite(v)
-	case PortCGAMode:
-		a.cgaModeWrite(v)
-	case PortCGAColor:
-		a.cgaColorWrite(v)
-	case PortStatus: // feature control write
+	case PortStatus:
 		a.feature = v
 	}
 }

@@ -2,24 +2,31 @@ package video
 
 import "strings"
 
+// The screen read back as text for headless runs, scripts and the
+// terminal display: in text modes the character and attribute of every
+// displayed cell, as the CRTC addresses them; in graphics modes the
+// characters the BIOS drew with its ROM fonts, recognised from the dots.
+
 // Cell is one character position of the screen.
 type Cell struct {
 	Char rune  // the character as Unicode (CP437 decoded)
 	Code uint8 // the CP437 code in video memory
-	Attr uint8 // the attribute byte: background in bits 6-4, foreground 3-0
+	Attr uint8 // the attribute byte: background in bits 7-4, foreground 3-0
 }
 
 // Screen is the picture read back as text.
 type Screen struct {
-	Mode       int  // the BIOS mode last set
-	Graphics   bool // read from pixels by matching the 8x8 font
+	Graphics   bool // read from dots by matching the ROM font
 	Cols, Rows int
 	Cells      []Cell // Rows*Cols cells, row by row
 
-	// The hardware cursor (text modes): its cell, and whether it is shown
-	// (not switched off with CR0A bit 5, and on the page).
-	CursorRow, CursorCol int
-	CursorVisible        bool
+	// The hardware cursor (text modes): its cell, whether it is shown (not
+	// switched off with CR0A bit 5 and on the screen), and its first and
+	// last scan line in the cell.
+	CursorRow, CursorCol   int
+	CursorVisible          bool
+	CursorStart, CursorEnd int
+	CharHeight             int
 }
 
 // At returns the cell at row r, column c.
@@ -54,71 +61,127 @@ func (s Screen) Contains(text string) bool {
 	return false
 }
 
-// Text reads the displayed screen as text. In text modes it reads the
-// character/attribute pairs from the displayed page; in graphics modes it
-// recognises characters drawn with the 8x8 font on 8x8 cell boundaries (as
-// the BIOS draws them), with the cell's foreground colour as attribute.
+// Geometry is the shape of the screen as the registers define it, for
+// whoever maps positions onto it (the mouse, the terminal).
+type Geometry struct {
+	Text          bool // a text mode (the character generator is on)
+	Width, Height int  // the picture in pixels, as Render draws it
+	Cols, Rows    int  // character cells: text cells, or the BIOS's 8-dot graphics cells
+	CharWidth     int  // dots per cell: 8 or 9
+	CharHeight    int  // scan lines per cell (in the picture's lines)
+}
+
+// Geometry computes the screen's shape from the CRTC, sequencer and
+// attribute controller. In graphics modes the cells are those the video
+// BIOS writes text in: 8 dots wide and 8, 14 or 16 lines high for 200,
+// 350 and 480-line pictures (its 8x8, 8x14 and 8x16 fonts).
+func (a *Adapter) Geometry() Geometry {
+	l := a.layout()
+	g := Geometry{Text: l.text, Width: l.width, Height: l.height}
+	if l.text {
+		g.CharWidth, g.CharHeight = l.dots, l.maxScan+1
+		g.Cols, g.Rows = l.chars, l.height/g.CharHeight
+		return g
+	}
+	g.CharWidth, g.CharHeight = 8, graphicsCharHeight(l.height)
+	g.Cols, g.Rows = l.width/8, l.height/g.CharHeight
+	return g
+}
+
+// graphicsCharHeight is the font height the video BIOS uses for a
+// graphics picture of h lines (IBM VGA BIOS: 8x8 up to 200 lines of
+// 320x200/640x200, 8x14 for 350, 8x16 for 400 and 480).
+func graphicsCharHeight(h int) int {
+	switch {
+	case h <= 300:
+		return 8
+	case h <= 350:
+		return 14
+	}
+	return 16
+}
+
+// Text reads the displayed screen as text.
 func (a *Adapter) Text() Screen {
-	g := a.geometry()
-	s := Screen{Mode: a.mode, Cols: g.cols, Rows: g.rows, Graphics: g.kind != kindText}
-	s.Cells = make([]Cell, g.cols*g.rows)
-	if g.kind != kindText {
-		a.readGraphicsText(&g, &s)
+	l := a.layout()
+	g := a.Geometry()
+	s := Screen{Graphics: !l.text, Cols: g.Cols, Rows: g.Rows, CharHeight: g.CharHeight}
+	s.Cells = make([]Cell, s.Cols*s.Rows)
+	if !l.text {
+		a.readGraphicsText(&l, &s)
 		return s
 	}
-	mem := a.vram[g.base : g.base+g.size]
-	mask := g.size - 1
-	for r := 0; r < g.rows; r++ {
-		off := g.start + r*g.stride
-		for c := 0; c < g.cols; c++ {
-			o := (off + 2*c) & mask
-			code := mem[o]
-			s.Cells[r*g.cols+c] = Cell{Char: CP437[code], Code: code, Attr: mem[(o+1)&mask]}
+	cur := a.cursorAddress() + int(a.crtc[crCursorEnd]>>5&3)
+	cs, ce := a.crtc[crCursorStart], a.crtc[crCursorEnd]
+	s.CursorStart, s.CursorEnd = int(cs&0x1F), int(ce&0x1F)
+	s.CursorRow, s.CursorCol = -1, -1
+	for w := l.walker(); ; {
+		y, sl, ok := w.next()
+		if !ok {
+			break
+		}
+		r := y / g.CharHeight
+		if y%g.CharHeight != 0 || r >= s.Rows {
+			continue
+		}
+		for c := 0; c < s.Cols; c++ {
+			ma := sl.ma + c/l.countDiv
+			v := a.vram[l.address(ma, 0)]
+			code := uint8(v)
+			s.Cells[r*s.Cols+c] = Cell{Char: CP437[code], Code: code, Attr: uint8(v >> 8)}
+			if ma == cur && s.CursorRow < 0 {
+				s.CursorRow, s.CursorCol = r, c
+			}
 		}
 	}
-	row, col, on := a.CursorPos()
-	s.CursorRow, s.CursorCol = row, col
-	cs, ce := a.CursorShape()
-	s.CursorVisible = on && cs&0x20 == 0 && cs&0x1F <= ce&0x1F
+	s.CursorVisible = s.CursorRow >= 0 && cs&0x20 == 0 && s.CursorStart <= s.CursorEnd
+	if s.CursorRow < 0 {
+		s.CursorRow, s.CursorCol = 0, 0
+	}
 	return s
 }
 
-// readGraphicsText matches each 8x8 cell's lit pixels against the 8x8 font.
-func (a *Adapter) readGraphicsText(g *geometry, s *Screen) {
-	for r := 0; r < g.rows; r++ {
-		for c := 0; c < g.cols; c++ {
-			var bits [8]uint8
+// readGraphicsText matches each cell's lit dots against the ROM font of
+// the cell height; the attribute is the colour number of the lit dots. A
+// dot is lit when its colour, through the colour plane enable register
+// (AR12) in the 16-colour modes, is not 0.
+func (a *Adapter) readGraphicsText(l *layout, s *Screen) {
+	h := s.CharHeight
+	enable := a.attr[arPlaneEnable] & 0x0F
+	if l.mode256 {
+		enable = 0xFF
+	}
+	index := glyphIndex[h]
+	dots := make([]uint8, s.Cols*8*h)
+	var d dotter
+	d.init(a, l, 0)
+	for w := l.walker(); ; {
+		y, sl, ok := w.next()
+		if !ok || y >= s.Rows*h {
+			break
+		}
+		line := d.line(sl)
+		r := y / h
+		for c := 0; c < s.Cols; c++ {
+			copy(dots[(c*h+y%h)*8:], line[c*8:c*8+8])
+		}
+		if y%h != h-1 {
+			continue
+		}
+		for c := 0; c < s.Cols; c++ {
+			bits := make([]byte, h)
 			var fg uint8
-			for y := 0; y < 8; y++ {
-				for x := 0; x < 8; x++ {
-					if p := a.pixel(g, c*8+x, r*8+y); p != 0 {
-						bits[y] |= 0x80 >> x
-						fg = p
-					}
+			for i, v := range dots[c*h*8 : (c+1)*h*8] {
+				if v &= enable; v != 0 {
+					bits[i/8] |= 0x80 >> (i % 8)
+					fg = v
 				}
 			}
-			code, ok := glyphIndex8x8[bits]
+			code, ok := index[string(bits)]
 			if !ok {
 				code = ' '
 			}
-			s.Cells[r*g.cols+c] = Cell{Char: CP437[code], Code: code, Attr: fg}
+			s.Cells[r*s.Cols+c] = Cell{Char: CP437[code], Code: code, Attr: fg}
 		}
-	}
-}
-
-// pixel is the colour number (before the palette) at x, y of a graphics mode.
-func (a *Adapter) pixel(g *geometry, x, y int) uint8 {
-	mask := g.size - 1
-	o := g.lineOffset(y)
-	mem := a.vram[g.base : g.base+g.size]
-	switch g.kind {
-	case kindVGA256:
-		return mem[(o+x)&mask]
-	case kindCGA4:
-		b := mem[(o+x/4)&mask]
-		return b >> (6 - 2*(x&3)) & 3
-	default:
-		b := mem[(o+x/8)&mask]
-		return b >> (7 - x&7) & 1
 	}
 }

@@ -333,7 +333,7 @@ func (w *window) refresh(now time.Time) error {
 	switch changes := w.m.VideoChanges(); {
 	case changes != w.changes && now.Sub(w.snapAt) >= snapEvery:
 		w.snap, w.changes, w.snapAt = w.m.VideoSnapshot(), changes, now
-	case phase != w.phase && w.snap.IsText():
+	case phase != w.phase && w.snap.Geometry().Text:
 		// Only the cursor or blinking characters change.
 	default:
 		if w.dirty {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -25,12 +26,12 @@ import (
 // character set, with the cursor switched off so that the picture does
 // not depend on the blink phase.
 func colourTest(a *video.Adapter) {
-	a.SetAttrReg(0x10, a.AttrReg(0x10)&^0x08) // AR10 bit 3 off: bright backgrounds, no blink
+	displaytest.Attr(a, 0x10, displaytest.AttrRead(a, 0x10)&^0x08) // AR10 bit 3 off: bright backgrounds, no blink
 	for i := 0; i < 80*25; i++ {
 		a.Write8(uint32(0xB8000+2*i), uint8(i))
 		a.Write8(uint32(0xB8000+2*i+1), uint8(i/8))
 	}
-	a.SetCursorShape(0x20, 0)
+	displaytest.CRTC(a, 0x0A, 0x20) // cursor off
 }
 
 // readFrame reads the picture's rectangle back from the renderer: what
@@ -282,10 +283,10 @@ func TestWindowDummy(t *testing.T) {
 		// Mode 13h with the DAC's colours: 320x200 at 2x of 320x240.
 		g = h.grab(func(w *window) bool { return w.tw == 320 }, func() {
 			f.Edit(func(a *video.Adapter) {
-				a.SetMode(0x13)
+				displaytest.SetMode(a, 0x13)
 				for y := 0; y < 200; y++ {
 					for x := 0; x < 320; x++ {
-						a.SetPixel(x, y, uint8(x/20+16*(y/13)))
+						displaytest.Plot(a, 0x13, x, y, uint8(x/20+16*(y/13)))
 					}
 				}
 			})
@@ -320,7 +321,7 @@ func TestWindowDummy(t *testing.T) {
 
 		// The title shows the emulated speed after a second.
 		time.Sleep(1100 * time.Millisecond)
-		g = h.grab(nil, func() { f.Edit(func(a *video.Adapter) { a.SetPixel(0, 0, 1) }) })
+		g = h.grab(nil, func() { f.Edit(func(a *video.Adapter) { displaytest.Plot(a, 0x13, 0, 0, 1) }) })
 		if !strings.HasPrefix(g.title, "pcemu — test.vhd — ") || !strings.Contains(g.title, " MIPS — ") {
 			t.Errorf("title %q", g.title)
 		}
@@ -440,22 +441,22 @@ func TestAllModes(t *testing.T) {
 	t.Setenv("SDL_VIDEODRIVER", "dummy")
 	f := displaytest.New()
 	runWindow(t, f, Options{Scale: 2}, func(h *harness) {
-		for _, mode := range video.Modes() {
-			g := h.grab(func(w *window) bool { return w.snap.Mode() == mode }, func() {
+		for _, mode := range displaytest.Modes {
+			var changes atomic.Uint64 // the picture's change count, set under the fake machine's lock
+			g := h.grab(func(w *window) bool { return w.changes == changes.Load() }, func() {
 				f.Edit(func(a *video.Adapter) {
-					if err := a.SetMode(mode); err != nil {
-						t.Errorf("mode %d: %v", mode, err)
-					}
-					if a.IsText() {
+					displaytest.SetMode(a, mode)
+					if a.Geometry().Text {
 						colourTest(a)
-						return
-					}
-					w, hgt := a.Size()
-					for y := 0; y < hgt; y++ {
-						for x := 0; x < w; x++ {
-							a.SetPixel(x, y, uint8((x/7+y/5)%256))
+					} else {
+						w, hgt := a.Size()
+						for y := 0; y < hgt; y++ {
+							for x := 0; x < w; x++ {
+								displaytest.Plot(a, mode, x, y, uint8((x/7+y/5)%256))
+							}
 						}
 					}
+					changes.Store(a.Changes())
 				})
 			})
 			want := f.VideoSnapshot().Render(nil, 0)
@@ -479,7 +480,7 @@ func TestBlink(t *testing.T) {
 		for i, c := range "C:\\>" {
 			a.Write8(uint32(0xB8000+2*i), uint8(c))
 		}
-		a.SetCursorAddress(4)
+		displaytest.SetCursor(a, 4)
 	})
 	runWindow(t, f, Options{Scale: 1}, func(h *harness) {
 		changes := f.VideoChanges()

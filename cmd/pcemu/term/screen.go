@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"pcemu/bios"
 	"pcemu/machine/video"
 )
 
@@ -55,7 +56,7 @@ const (
 // attribute as the terminal's blink; graphics modes as blocks of the one
 // renderer's image.
 func buildFrame(a *video.Adapter) frame {
-	if !a.IsText() {
+	if !a.Geometry().Text {
 		return blockFrame(a)
 	}
 	s := a.Text()
@@ -65,8 +66,7 @@ func buildFrame(a *video.Adapter) frame {
 		curRow: s.CursorRow, curCol: s.CursorCol, curOn: s.CursorVisible}
 	// DOS's insert mode and many editors show a block cursor for a
 	// different state; the terminal's cursor takes the same shape.
-	cs, _ := a.CursorShape()
-	f.curBlock = int(cs&0x1F) < a.CharHeight()/2
+	f.curBlock = s.CursorStart < s.CharHeight/2
 	for i, c := range s.Cells {
 		fg, bg := c.Attr&0x0F, c.Attr>>4
 		on := false
@@ -82,7 +82,7 @@ func blockFrame(a *video.Adapter) frame {
 	img := a.Render(nil, 0)
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	f := frame{cols: blockCols, rows: blockRows, cells: make([]cell, blockCols*blockRows),
-		note: fmt.Sprintf("graphics mode %02Xh (%dx%d) shown as blocks", a.Mode(), w, h), pixW: w, pixH: h}
+		note: fmt.Sprintf("graphics %dx%d shown as blocks", w, h), pixW: w, pixH: h}
 	for r := 0; r < blockRows; r++ {
 		for c := 0; c < blockCols; c++ {
 			x0, x1 := c*w/blockCols, (c+1)*w/blockCols
@@ -181,7 +181,11 @@ func commonColour(img *image.RGBA, x0, x1, y0, y1 int) color.RGBA {
 // vgaText16 are the 16 colours of the default text palette, the
 // references for the 16-colour terminal.
 var vgaText16 = func() (p [16]color.RGBA) {
-	return video.New(nil).Palette()
+	a := video.New(nil)
+	if err := bios.SetVideoMode(a, 0x03, bios.Fonts{}); err != nil {
+		panic(err) // mode 3 is in the BIOS's table
+	}
+	return a.Palette()
 }()
 
 // ansi16 is the ANSI colour number (0-7, +8 bright) nearest to c. ANSI

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"pcemu/cmd/pcemu/internal/displaytest"
 	"pcemu/machine/video"
 )
 
@@ -22,6 +23,13 @@ func putText(a *video.Adapter, row, col int, s string, attr uint8) {
 	}
 }
 
+// mode3 returns an adapter in 80x25 text mode, as the BIOS leaves it.
+func mode3() *video.Adapter {
+	a := video.New(nil)
+	displaytest.SetMode(a, 0x03)
+	return a
+}
+
 func paint(p *painter, v *vt, a *video.Adapter, status string) string {
 	p.draw(buildFrame(a), status)
 	out := p.buf.String()
@@ -31,7 +39,7 @@ func paint(p *painter, v *vt, a *video.Adapter, status string) string {
 }
 
 func TestPainterText(t *testing.T) {
-	a := video.New(nil)
+	a := mode3()
 	putText(a, 0, 0, "C:\\>dir", 0x07)
 	putText(a, 3, 10, "yellow on blue", 0x1E)
 	putText(a, 24, 70, "last line!", 0x4F) // the bottom-right corner
@@ -40,7 +48,7 @@ func TestPainterText(t *testing.T) {
 		a.Write8(uint32(0xB8000+(10+c/64)*160+(c%64)*2), uint8(c))
 		a.Write8(uint32(0xB8000+(10+c/64)*160+(c%64)*2+1), 0x07)
 	}
-	a.SetCursorAddress(uint16(0*80 + 7))
+	displaytest.SetCursor(a, 0*80+7)
 
 	v := newVT(26, 80)
 	p := &painter{color: Color16, termRows: 26, termCols: 80}
@@ -83,12 +91,13 @@ func TestPainterText(t *testing.T) {
 	if !strings.Contains(v.output(), "\x1b[3 q") {
 		t.Error("the underline cursor shape was not set")
 	}
-	a.SetCursorShape(0, 15)
+	displaytest.CRTC(a, 0x0A, 0)
+	displaytest.CRTC(a, 0x0B, 15)
 	if out := paint(p, v, a, " pcemu status "); out != "\x1b[1 q" {
 		t.Errorf("block cursor sent %q", out)
 	}
 	// The hidden cursor (CR0A bit 5) is hidden on the terminal.
-	a.SetCursorShape(0x20, 0)
+	displaytest.CRTC(a, 0x0A, 0x20)
 	paint(p, v, a, " pcemu status ")
 	if _, _, on := v.cursor(); on {
 		t.Error("cursor still shown after the guest switched it off")
@@ -96,7 +105,7 @@ func TestPainterText(t *testing.T) {
 }
 
 func TestPainterColours(t *testing.T) {
-	a := video.New(nil)
+	a := mode3()
 	putText(a, 0, 0, "B", 0x8F) // blinking bright white on black
 	f := buildFrame(a)
 	if c := f.cells[0]; !c.blink || c.fg != (color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}) || c.bg != (color.RGBA{0, 0, 0, 0xFF}) {
@@ -118,7 +127,7 @@ func TestPainterColours(t *testing.T) {
 }
 
 func TestPainterSmallTerminal(t *testing.T) {
-	a := video.New(nil)
+	a := mode3()
 	putText(a, 0, 0, strings.Repeat("0123456789", 8), 0x07)
 	putText(a, 20, 0, "below", 0x07)
 	v := newVT(10, 40)
@@ -135,18 +144,16 @@ func TestPainterSmallTerminal(t *testing.T) {
 
 func TestPainterGraphicsBlocks(t *testing.T) {
 	a := video.New(nil)
-	if err := a.SetMode(0x13); err != nil {
-		t.Fatal(err)
-	}
+	displaytest.SetMode(a, 0x13)
 	// A red rectangle in the top-left quarter: 160x100 pixels are 40x25
 	// blocks, that is 40 columns and 12.5 rows of half blocks.
 	for y := 0; y < 100; y++ {
 		for x := 0; x < 160; x++ {
-			a.SetPixel(x, y, 4)
+			displaytest.Plot(a, 0x13, x, y, 4)
 		}
 	}
 	f := buildFrame(a)
-	if f.cols != 80 || f.rows != 25 || !strings.Contains(f.note, "13h") {
+	if f.cols != 80 || f.rows != 25 || !strings.Contains(f.note, "320x200") {
 		t.Fatalf("graphics frame %dx%d, note %q", f.cols, f.rows, f.note)
 	}
 	red := a.Palette()[4]
@@ -170,7 +177,7 @@ func TestPainterGraphicsBlocks(t *testing.T) {
 // A word changed in a line goes out as text, not as one cursor move per
 // character run.
 func TestPainterBridgesSmallGaps(t *testing.T) {
-	a := video.New(nil)
+	a := mode3()
 	v := newVT(26, 80)
 	p := &painter{color: Color16, termRows: 26, termCols: 80}
 	p.invalidate()
@@ -189,7 +196,7 @@ func TestPainterBridgesSmallGaps(t *testing.T) {
 // replace the blocks of their cells.
 func TestPainterGraphicsText(t *testing.T) {
 	for _, c := range []struct {
-		mode int
+		mode uint8
 		want string // row 2 of the terminal
 	}{
 		{4, "    H i !"}, // 40 columns: each character in the first of its two cells
@@ -197,12 +204,9 @@ func TestPainterGraphicsText(t *testing.T) {
 		{0x13, "    H i !"},
 	} {
 		a := video.New(nil)
-		if err := a.SetMode(c.mode); err != nil {
-			t.Fatal(err)
-		}
-		font := video.Font8x8()
+		displaytest.SetMode(a, c.mode)
 		for i, ch := range "Hi!" {
-			a.DrawGlyph(2+i, 2, font[int(ch)*8:int(ch)*8+8], 3)
+			displaytest.DrawChar(a, c.mode, 2+i, 2, byte(ch), 3)
 		}
 		v := newVT(26, 80)
 		p := &painter{color: Color16, termRows: 26, termCols: 80}

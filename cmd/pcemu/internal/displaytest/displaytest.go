@@ -26,8 +26,12 @@ type Machine struct {
 	powered bool
 }
 
-// New returns a powered-on machine with a blank text screen.
-func New() *Machine { return &Machine{a: video.New(nil), powered: true} }
+// New returns a powered-on machine with a blank text screen: mode 3.
+func New() *Machine {
+	a := video.New(nil)
+	SetMode(a, 0x03)
+	return &Machine{a: a, powered: true}
+}
 
 // VideoSnapshot returns a copy of the adapter.
 func (f *Machine) VideoSnapshot() *video.Adapter {

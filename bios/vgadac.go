@@ -1,8 +1,47 @@
-package video
+package bios
 
-// The DAC tables a VGA BIOS loads on a mode set. They are the standard
-// colours of the IBM displays, computed here from how each table encodes
-// a colour rather than listed.
+// The DAC colours a mode set loads (IBM VGA BIOS; the values are those of
+// the IBM displays each table stands for, computed from how the table
+// encodes a colour rather than listed): 64 entries for the 16-colour
+// modes, whose palette registers select among them, and 256 for mode 13h.
+// The entries a table does not define are black.
+
+// dacColours returns the 256 entries of table t as 6-bit R, G, B triples,
+// summed to grey when grey is set (INT 10h AH=12h BL=33h).
+func dacColours(t dacTable, grey bool) []uint8 {
+	var p [256][3]uint8
+	switch t {
+	case dacMono:
+		for i := 0; i < 64; i++ {
+			p[i] = monoColour(i)
+		}
+	case dacCGA:
+		for i := 0; i < 64; i++ {
+			p[i] = cgaColour(i)
+		}
+	case dacEGA:
+		for i := 0; i < 64; i++ {
+			p[i] = egaColour(i)
+		}
+	case dac256:
+		p = vga256()
+	}
+	out := make([]uint8, 0, 768)
+	for _, c := range p {
+		if grey {
+			c = greyOf(c)
+		}
+		out = append(out, c[0], c[1], c[2])
+	}
+	return out
+}
+
+// greyOf is the grey of the same brightness: 30% red, 59% green and 11%
+// blue, the weights of the IBM BIOS's grey-scale summing (NTSC luminance).
+func greyOf(c [3]uint8) [3]uint8 {
+	y := uint8((30*int(c[0]) + 59*int(c[1]) + 11*int(c[2]) + 50) / 100)
+	return [3]uint8{y, y, y}
+}
 
 // egaColour is the 64-colour table of 350/400-line modes: the palette
 // value is rgbRGB, a capital bit adding 2/3 of full scale and a small one
@@ -73,36 +112,3 @@ func vga256() [256][3]uint8 {
 	}
 	return p
 }
-
-// loadDAC fills the DAC from one of the tables above.
-func (a *Adapter) loadDAC(t dacTable) {
-	switch t {
-	case dacMono:
-		for i := 0; i < 64; i++ {
-			a.dac[i] = monoColour(i)
-		}
-	case dacCGA:
-		for i := 0; i < 64; i++ {
-			a.dac[i] = cgaColour(i)
-		}
-	case dacEGA:
-		for i := 0; i < 64; i++ {
-			a.dac[i] = egaColour(i)
-		}
-	case dac256:
-		a.dac = vga256()
-		return
-	}
-	for i := 64; i < 256; i++ {
-		a.dac[i] = [3]uint8{}
-	}
-}
-
-type dacTable int
-
-const (
-	dacMono dacTable = iota
-	dacCGA
-	dacEGA
-	dac256
-)
