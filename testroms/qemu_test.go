@@ -26,6 +26,15 @@ var qemuDeviations = map[string][]string{
 	},
 	// QEMU's 8254 ignores GATE in mode 0 (the datasheet: GATE=0 disables counting).
 	"pit_pic": {"FAIL PIT channel 2 holds its count with the gate low:"},
+	// QEMU keeps odd/even data at plane offset A/2 (its text renderer reads
+	// character k at offset k); on the IBM VGA the word-mode CRTC reads
+	// character k at offset 2k (the memory address shifted left, FreeVGA
+	// "CRTC Mode Control Register"), so the CPU's odd/even write keeps its
+	// address with bit 0 clear: cell 1 is at offset 2.
+	"vga_planes": {"FAIL odd/even cell 1 character:", "FAIL odd/even cell 1 attribute:"},
+	// SeaBIOS's INT 10h AH=0Ch/0Dh ignore BH, the page, in the planar modes
+	// (Ralf Brown's INT 10h AH=0Ch: BH = page number).
+	"vga_scroll": {"FAIL int10 0Dh page 0 at the same place:", "FAIL the pixel is in page 1's memory (plane 1):"},
 }
 
 // The programs themselves are cross-checked on an independent PC: under

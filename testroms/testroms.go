@@ -11,8 +11,10 @@
 package testroms
 
 import (
+	"bytes"
 	"embed"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"strings"
 
@@ -31,9 +33,30 @@ var MousePrograms = []string{"mouse_kbc", "mouse_bios", "mouse_serial"}
 // file the machine writes (speaker_test.go).
 var SoundPrograms = []string{"speaker"}
 
+// VGAPrograms check the video adapter and leave a picture on the screen,
+// which vga_test.go compares with a golden PNG and with the same program's
+// picture under QEMU's VGA.
+var VGAPrograms = []string{"vga_planes", "vga_scroll", "vga_modex", "vga_font", "vga_modes"}
+
+// StandardModes are the BIOS video modes vga_modes runs in, one run each.
+var StandardModes = []uint8{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13}
+
+// WithVideoMode returns vga_modes's binary set for mode m: the byte after
+// "VGAMODE=" is the mode it sets.
+func WithVideoMode(prog []byte, m uint8) ([]byte, error) {
+	i := bytes.Index(prog, []byte("VGAMODE="))
+	if i < 0 || i+8 >= len(prog) {
+		return nil, fmt.Errorf("the program has no VGAMODE= byte")
+	}
+	out := append([]byte(nil), prog...)
+	out[i+8] = m
+	return out, nil
+}
+
 // allPrograms is every program with a source.
 func allPrograms() []string {
-	return append(append(append([]string(nil), Programs...), MousePrograms...), SoundPrograms...)
+	all := append(append([]string(nil), Programs...), MousePrograms...)
+	return append(append(all, SoundPrograms...), VGAPrograms...)
 }
 
 //go:embed *.bin
