@@ -504,3 +504,58 @@ func TestAudioOut(t *testing.T) {
 		t.Errorf("dominant frequency %.1f Hz, want 1001", f)
 	}
 }
+
+// With a window, the speaker plays through SDL's audio device: on SDL's
+// dummy video and disk audio drivers, the device's file holds the beep.
+func TestSDLAudio(t *testing.T) {
+	if !sdl.Built {
+		t.Skip("built without SDL")
+	}
+	raw := filepath.Join(t.TempDir(), "audio.raw")
+	cmd := exec.Command(pcemuBin, "-hda", beepDisk(t), "-display", "sdl")
+	cmd.Env = append(headless(), "SDL_VIDEODRIVER=dummy", "SDL_AUDIODRIVER=disk", "SDL_DISKAUDIOFILE="+raw)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("pcemu -display sdl: %v, want exit status 1\n%s", err, out)
+	}
+	b, err := os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := make([]int16, len(b)/2)
+	for i := range s {
+		s[i] = int16(uint16(b[2*i]) | uint16(b[2*i+1])<<8)
+	}
+	tones := wavcheck.Tones(s, 500, 2000, 48000/40)
+	if len(tones) != 1 || tones[0].End-tones[0].Start < 48000/50 {
+		t.Fatalf("sounds %v in %d samples the device played, want one of 20 ms or more", tones, len(s))
+	}
+	if f := wavcheck.Dominant(s[tones[0].Start:tones[0].End], 48000, 50, 10000); f < 980 || f > 1020 {
+		t.Errorf("the device played %.1f Hz, want 1001", f)
+	}
+}
+
+// A script drives CuteMouse in FreeDOS headless: mouse steps open EDIT's
+// File menu and leave through its Exit item.
+func TestMouseScript(t *testing.T) {
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	sc := filepath.Join(t.TempDir(), "edit.pcs")
+	os.WriteFile(sc, []byte(`wait "C:\>" 60s
+type "ctmouse\r"
+wait "Installed at PS/2 port"
+type "edit\r"
+wait "File  Edit  Search"
+mouse move 4 1
+mouse click
+wait "Exit             Alt+X"   # the menu, drawn to its last line
+mouse move 6 14                  # on Exit
+mouse click left
+wait "C:\>" 10s
+reject "FreeDOS Edit"
+`), 0o644)
+	status, _, stderr := pcemu(t, "-hda", img, "-snapshot", "-m", "4M", "--script", sc, "--timeout", "3m")
+	if status != 0 {
+		t.Errorf("script: status %d\n%s", status, stderr)
+	}
+}
