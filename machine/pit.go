@@ -535,15 +535,25 @@ type PIT struct {
 	clk Clock
 	ch  [3]pitChannel
 
-	// ch2Sync, when set, is called before channel 2 is advanced or
-	// changed, so that the speaker renders its output up to then with
-	// the state as it was.
+	// ch2Sync, when set, is called before channel 2 is changed, or
+	// advanced past a count switch, so that the speaker renders its
+	// output up to then with the state as it was.
 	ch2Sync func()
 }
 
 func (p *PIT) sync2() {
 	if p.ch2Sync != nil {
 		p.ch2Sync()
+	}
+}
+
+// sync2Read is sync2 for a read of channel 2: reading changes nothing
+// the speaker sees unless the advance applies a pending count (modes
+// 2/3), so the frequent reads of port 61h (BIOS delays poll it) cost
+// nothing more.
+func (p *PIT) sync2Read() {
+	if p.ch[2].pending {
+		p.sync2()
 	}
 }
 
@@ -579,7 +589,7 @@ func (p *PIT) In8(port uint16) uint8 {
 		return 0xFF
 	}
 	if i == 2 {
-		p.sync2()
+		p.sync2Read()
 	}
 	t := p.now()
 	c := &p.ch[i]
@@ -662,7 +672,7 @@ func (p *PIT) Gate2() bool { return p.ch[2].gate }
 
 // Out2 reports channel 2's OUT level now (port 61h bit 5).
 func (p *PIT) Out2() bool {
-	p.sync2()
+	p.sync2Read()
 	t := p.now()
 	c := &p.ch[2]
 	c.advance(t)

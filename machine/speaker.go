@@ -82,9 +82,7 @@ func (s *Speaker) lead(now time.Time) time.Duration {
 // NewSpeaker returns a speaker fed by pit's channel 2. It renders nothing
 // until an output is added.
 func NewSpeaker(clk Clock, pit *PIT) *Speaker {
-	s := &Speaker{clk: clk, pit: pit, tick: pitTicks(clk.Now())}
-	pit.ch2Sync = s.Sync
-	return s
+	return &Speaker{clk: clk, pit: pit, tick: pitTicks(clk.Now())}
 }
 
 // AddOutput adds a stream of samples at rate Hz. With a sink every sample
@@ -93,6 +91,7 @@ func NewSpeaker(clk Clock, pit *PIT) *Speaker {
 // takes them at its own pace).
 func (s *Speaker) AddOutput(rate int, sink func([]int16), maxSamples int) *SpeakerOutput {
 	s.Sync()
+	s.pit.ch2Sync = s.Sync // from now on channel 2's changes are rendered
 	o := &SpeakerOutput{rate: rate, b: newBlip(rate), sink: sink, max: maxSamples}
 	o.b.base = o.b.pos(s.tick) / blipPhases
 	o.b.level = s.level(&s.pit.ch[2])
@@ -145,8 +144,10 @@ func (o *SpeakerOutput) flush() {
 // SetData sets port 61h bit 1 (the system control port calls it, at the
 // time of the write).
 func (s *Speaker) SetData(on bool) {
-	s.Sync()
-	s.data = on
+	if on != s.data {
+		s.Sync()
+		s.data = on
+	}
 }
 
 // Sync renders up to the present with the state as it is: called before
