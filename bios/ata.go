@@ -197,16 +197,17 @@ func (d *ataDrive) identify(id []byte) bool {
 		m = append(m, id[2*n+1], id[2*n])
 	}
 	d.model = strings.TrimSpace(string(m))
-	d.lcyls, d.lheads, d.lspt = translate(d.cyls, d.heads, d.spt)
+	d.lcyls, d.lheads, d.lspt = Translate(d.cyls, d.heads, d.spt)
 	return true
 }
 
-// translate returns the geometry INT 13h reports for a drive whose own CHS
+// Translate returns the geometry INT 13h reports for a drive whose own CHS
 // is c/h/s: the same when c <= 1024, else the bit-shift ("large", ECHS)
 // translation of the Phoenix/IBM BIOSes: cylinders halved and heads doubled
 // until the cylinders fit in INT 13h's 10 bits, with a 16-head drive
-// treated as 15 heads first when doubling would reach 256 heads.
-func translate(c, h, s int) (int, int, int) {
+// treated as 15 heads first when doubling would reach 256 heads. A
+// partition table's CHS fields are in this geometry.
+func Translate(c, h, s int) (int, int, int) {
 	if c <= 1024 {
 		return c, h, s
 	}

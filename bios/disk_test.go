@@ -198,9 +198,9 @@ func TestTranslate(t *testing.T) {
 		{16383, 16, 63, 1024, 240, 63},
 		{2000, 15, 63, 1000, 30, 63},
 	} {
-		lc, lh, ls := translate(c.c, c.h, c.s)
+		lc, lh, ls := Translate(c.c, c.h, c.s)
 		if lc != c.lc || lh != c.lh || ls != c.ls {
-			t.Errorf("translate(%d/%d/%d) = %d/%d/%d, want %d/%d/%d", c.c, c.h, c.s, lc, lh, ls, c.lc, c.lh, c.ls)
+			t.Errorf("Translate(%d/%d/%d) = %d/%d/%d, want %d/%d/%d", c.c, c.h, c.s, lc, lh, ls, c.lc, c.lh, c.ls)
 		}
 	}
 }

@@ -150,12 +150,16 @@ func Checksum(name [11]byte) uint8 {
 	return sum
 }
 
-// longEntries splits a long name into its entries, in the order they are
-// stored (last part first). The name is NUL-terminated unless it fills the
-// last entry exactly, and padded with FFFFh.
-func longEntries(name string, sum uint8) []LongEntry {
+// LongEntries splits a long name into its entries, in the order they are
+// stored (last part first), for the short name whose checksum is sum. The
+// name is NUL-terminated unless it fills the last entry exactly, and
+// padded with FFFFh. An empty name has none.
+func LongEntries(name string, sum uint8) []LongEntry {
 	u := utf16.Encode([]rune(name))
 	n := (len(u) + longNameChars - 1) / longNameChars
+	if n == 0 {
+		return nil
+	}
 	out := make([]LongEntry, n)
 	for i := range n {
 		l := LongEntry{Ord: uint8(i + 1), Checksum: sum}

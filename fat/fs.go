@@ -141,6 +141,13 @@ func (f *FS) Clusters() uint32 { return f.clusters }
 // FreeBytes is the free space: free clusters times the cluster size.
 func (f *FS) FreeBytes() int64 { return int64(f.freeClusters()) * f.clusSize }
 
+// VolumeOffset is the volume's byte offset in the disk it was opened on.
+func (f *FS) VolumeOffset() int64 { return f.off }
+
+// Writer is the disk the volume was opened on for writing (nil when
+// read-only), for callers that write sectors themselves.
+func (f *FS) Writer() io.WriterAt { return f.w }
+
 // ClusterOffset is the byte offset of cluster c in the volume.
 func (f *FS) ClusterOffset(c uint32) int64 { return f.dataStart + int64(c-2)*f.clusSize }
 

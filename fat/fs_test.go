@@ -206,3 +206,45 @@ func TestWriteUntilFull(t *testing.T) {
 }
 
 func bytesReader(b []byte) io.Reader { return strings.NewReader(string(b)) }
+
+// Rename moves entries within and between directories (a directory's ".."
+// follows it) and keeps the volume clean; names that exist and moves into
+// oneself are refused.
+func TestRename(t *testing.T) {
+	for _, v := range volumes {
+		t.Run("FAT"+itoa(v.typ), func(t *testing.T) {
+			img := mkfs(t, v.typ, v.kib, v.extra...)
+			tree := hostTree(t, 2048)
+			fsys, f := openImage(t, img, true)
+			if err := copyIn(fsys, tree); err != nil {
+				t.Fatal(err)
+			}
+			steps := []struct{ from, to string }{
+				{"README.TXT", "A much longer name.txt"},
+				{"lower.txt", "LOWER.TXT"}, // only the case
+				{"sub/nested", "moved nested"},
+				{"Long File Name.txt", "moved nested/deeper/LFN.TXT"},
+				{"many", "sub/many"},
+			}
+			for _, s := range steps {
+				if err := fsys.Rename(s.from, s.to); err != nil {
+					t.Fatalf("Rename(%q, %q): %v", s.from, s.to, err)
+				}
+				if err := os.Rename(filepath.Join(tree, s.from), filepath.Join(tree, s.to)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := fsys.Rename("sub", "sub/many/x"); err == nil {
+				t.Error("a directory moved into itself")
+			}
+			if err := fsys.Rename("exact.bin", "empty"); !errors.Is(err, fs.ErrExist) {
+				t.Errorf("rename onto an existing file: %v", err)
+			}
+			f.Sync()
+			fsck(t, img)
+			out := t.TempDir()
+			run(t, "mcopy", "-i", img, "-s", "-n", "::/*", out)
+			compareTrees(t, tree, out)
+		})
+	}
+}

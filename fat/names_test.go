@@ -72,11 +72,11 @@ func TestChecksumAndLongEntries(t *testing.T) {
 		t.Fatalf("Checksum %02x, want %02x", Checksum(n), sum)
 	}
 	// 26 characters fill two entries exactly: no NUL, no padding.
-	ls := longEntries("abcdefghijklmnopqrstuvwxyz", 0x42)
+	ls := LongEntries("abcdefghijklmnopqrstuvwxyz", 0x42)
 	if len(ls) != 2 || ls[0].Ord != 0x42 || ls[1].Ord != 1 || ls[0].Name[12] != 'z' {
 		t.Fatalf("26 characters: %+v", ls)
 	}
-	ls = longEntries("abc", 0x42)
+	ls = LongEntries("abc", 0x42)
 	if len(ls) != 1 || ls[0].Name[3] != 0 || ls[0].Name[4] != 0xFFFF {
 		t.Fatalf("3 characters: %+v", ls)
 	}

@@ -118,6 +118,10 @@ func (f *FS) chain(start uint32, what string) ([]uint32, error) {
 	}
 }
 
+// Chain returns the clusters of the chain that starts at cluster start,
+// in order; what names the chain's owner in errors.
+func (f *FS) Chain(start uint32, what string) ([]uint32, error) { return f.chain(start, what) }
+
 // freeClusters counts the free entries (once; allocate and release keep
 // the count).
 func (f *FS) freeClusters() uint32 {

@@ -158,7 +158,7 @@ func (f *FS) WriteFile(name string, r io.Reader, size int64, opt FileOptions) er
 	if len(ch) > 0 {
 		first = ch[0]
 	}
-	if err := f.addEntry(d, list, base, opt.Attr&^(AttrDirectory|AttrVolumeID)|AttrArchive, first, uint32(size), opt.ModTime); err != nil {
+	if err := f.addEntry(d, list, base, f.newEntry(opt.Attr&^(AttrDirectory|AttrVolumeID)|AttrArchive, first, uint32(size), opt.ModTime)); err != nil {
 		return fail(err)
 	}
 	return nil
@@ -207,7 +207,7 @@ func (f *FS) Mkdir(name string, opt FileOptions) error {
 	if err := f.Flush(); err != nil {
 		return fail(err)
 	}
-	if err := f.addEntry(d, list, base, opt.Attr&(AttrReadOnly|AttrHidden|AttrSystem|AttrArchive)|AttrDirectory, ch[0], 0, opt.ModTime); err != nil {
+	if err := f.addEntry(d, list, base, f.newEntry(opt.Attr&(AttrReadOnly|AttrHidden|AttrSystem|AttrArchive)|AttrDirectory, ch[0], 0, opt.ModTime)); err != nil {
 		return fail(err)
 	}
 	return nil
@@ -220,11 +220,21 @@ func modTime(t time.Time) time.Time {
 	return t
 }
 
+// newEntry is the short entry of a new file or directory: the given
+// attributes, cluster and size, every date and time from mod.
+func (f *FS) newEntry(attr Attr, clus, size uint32, mod time.Time) RawEntry {
+	date, tm, tenth := DOSDateTime(modTime(mod), f.loc)
+	e := RawEntry{Attr: attr, CreateTenth: tenth, CreateTime: tm, CreateDate: date,
+		AccessDate: date, WriteTime: tm, WriteDate: date, Size: size}
+	e.SetCluster(clus)
+	return e
+}
+
 // addEntry writes the entries for a new name into directory d: long-name
-// entries when the name is no plain 8.3 name, then the short entry,
-// growing the directory by a cluster when no run of free slots is long
-// enough (the FAT12/16 root cannot grow).
-func (f *FS) addEntry(d *directory, list []DirEntry, name string, attr Attr, clus, size uint32, mod time.Time) error {
+// entries when the name is no plain 8.3 name, then the short entry (e with
+// the name's 8.3 form), growing the directory by a cluster when no run of
+// free slots is long enough (the FAT12/16 root cannot grow).
+func (f *FS) addEntry(d *directory, list []DirEntry, name string, e RawEntry) error {
 	if !ValidLongName(name) {
 		return fmt.Errorf("%q is not a valid FAT name", name)
 	}
@@ -242,16 +252,13 @@ func (f *FS) addEntry(d *directory, list []DirEntry, name string, attr Attr, clu
 	}
 	var slots [][DirEntrySize]byte
 	if long {
-		for _, l := range longEntries(name, Checksum(short)) {
+		for _, l := range LongEntries(name, Checksum(short)) {
 			var b [DirEntrySize]byte
 			l.Encode(b[:])
 			slots = append(slots, b)
 		}
 	}
-	date, tm, tenth := DOSDateTime(modTime(mod), f.loc)
-	e := RawEntry{Name: short, Attr: attr, NTRes: ntres, CreateTenth: tenth, CreateTime: tm, CreateDate: date,
-		AccessDate: date, WriteTime: tm, WriteDate: date, Size: size}
-	e.SetCluster(clus)
+	e.Name, e.NTRes = short, ntres
 	var b [DirEntrySize]byte
 	e.Encode(b[:])
 	slots = append(slots, b)
@@ -375,6 +382,76 @@ func (f *FS) Remove(name string) error {
 	f.release(ch)
 	if err := f.Flush(); err != nil {
 		return &fs.PathError{Op: "remove", Path: name, Err: err}
+	}
+	return nil
+}
+
+// Rename gives a file or directory a new name, in the same or another
+// directory, as DOS's INT 21h AH=56h does: the entry (with its cluster,
+// size, attributes and dates) moves, the data stays; a directory that
+// changes parent gets its ".." entry updated. The new name must not exist.
+func (f *FS) Rename(oldName, newName string) error {
+	if f.w == nil {
+		return &fs.PathError{Op: "rename", Path: oldName, Err: ErrReadOnly}
+	}
+	od, olist, obase, err := f.parentOf("rename", oldName)
+	if err != nil {
+		return err
+	}
+	e, ok := lookup(olist, obase)
+	if !ok {
+		return &fs.PathError{Op: "rename", Path: oldName, Err: fs.ErrNotExist}
+	}
+	nd, nlist, nbase, err := f.parentOf("rename", newName)
+	if err != nil {
+		return err
+	}
+	if x, ok := lookup(nlist, nbase); ok && !(x.dir == e.dir && x.slot == e.slot) {
+		return &fs.PathError{Op: "rename", Path: newName, Err: fs.ErrExist}
+	}
+	if e.IsDir() && nd.clus != od.clus {
+		// Not into itself or below it: walk up from the new parent.
+		for c := nd.clus; c != 0 && c != f.rootClus; {
+			if c == e.Cluster() {
+				return &fs.PathError{Op: "rename", Path: newName, Err: errors.New("a directory cannot move into itself")}
+			}
+			sub, err := f.readDir(c, newName)
+			if err != nil {
+				return &fs.PathError{Op: "rename", Path: newName, Err: err}
+			}
+			dotdot := DecodeEntry(sub.b[DirEntrySize:])
+			c = dotdot.Cluster()
+		}
+	}
+	// Free the old slots first (the new name may reuse them), then add.
+	for i := e.first; i <= e.slot; i++ {
+		od.b[i*DirEntrySize] = entryDeleted
+		if err := f.write(od.b[i*DirEntrySize:(i+1)*DirEntrySize], f.slotOffset(od, i), "directory entry"); err != nil {
+			return &fs.PathError{Op: "rename", Path: oldName, Err: err}
+		}
+	}
+	if nd.clus == od.clus {
+		nd = od
+		nlist = f.entries(od)
+	}
+	if err := f.addEntry(nd, nlist, nbase, e.Raw); err != nil {
+		return &fs.PathError{Op: "rename", Path: newName, Err: err}
+	}
+	if e.IsDir() && nd.clus != od.clus {
+		sub, err := f.readDir(e.Cluster(), newName)
+		if err != nil {
+			return &fs.PathError{Op: "rename", Path: newName, Err: err}
+		}
+		dd := DecodeEntry(sub.b[DirEntrySize:])
+		parent := nd.clus
+		if parent == f.rootClus {
+			parent = 0
+		}
+		dd.SetCluster(parent)
+		dd.Encode(sub.b[DirEntrySize:])
+		if err := f.write(sub.b[DirEntrySize:2*DirEntrySize], f.slotOffset(sub, 1), "directory entry"); err != nil {
+			return &fs.PathError{Op: "rename", Path: newName, Err: err}
+		}
 	}
 	return nil
 }
