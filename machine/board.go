@@ -261,7 +261,14 @@ func (m *Machine) attachDisks() error {
 	m.IDE = ide.NewController(m.PIC.Line(IRQPrimary), m.PIC.Line(IRQSecondary))
 	for i := range 4 {
 		d := m.cfg.Drives[i]
-		if d == nil && m.cfg.HardDisks[i] != "" {
+		if _, _, isFat, _ := fatFolder(m.cfg.HardDisks[i]); d == nil && isFat {
+			fd, err := openFatDisk(m.cfg.HardDisks[i], false, m.cfg.Log)
+			if err != nil {
+				return err
+			}
+			m.closers = append(m.closers, fd)
+			d = fd
+		} else if d == nil && m.cfg.HardDisks[i] != "" {
 			hd, err := openHardDisk(m.cfg.HardDisks[i], m.cfg.Snapshot)
 			if err != nil {
 				return err
@@ -305,6 +312,15 @@ func (m *Machine) attachDisks() error {
 func (m *Machine) attachFloppies() (imgs [2]bios.FloppyImage, sizes [2]int64, err error) {
 	for i, name := range m.cfg.Floppies {
 		if name == "" {
+			continue
+		}
+		if _, _, isFat, _ := fatFolder(name); isFat {
+			fd, err := openFatDisk(name, true, m.cfg.Log)
+			if err != nil {
+				return imgs, sizes, err
+			}
+			m.closers = append(m.closers, fd)
+			imgs[i], sizes[i] = fd, fd.Size()
 			continue
 		}
 		img, err := openFloppy(name, m.cfg.Snapshot)

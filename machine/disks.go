@@ -103,18 +103,25 @@ func (c *Config) sameImageTwice() error {
 	type image struct {
 		flag, name string
 		st         os.FileInfo
+		writer     bool
 	}
 	var seen []image
 	check := func(flag, name string) error {
 		if name == "" {
 			return nil
 		}
-		st, err := os.Stat(name)
+		// A fat: folder is shared by readers; fat:rw: writes it, even
+		// under -snapshot.
+		file, writer := name, !c.Snapshot && writable(name)
+		if dir, rw, isFat, _ := fatFolder(name); isFat {
+			file, writer = dir, rw
+		}
+		st, err := os.Stat(file)
 		if err != nil {
 			return nil // the open names the file and the reason
 		}
 		for _, s := range seen {
-			if os.SameFile(s.st, st) && !c.Snapshot && writable(name) {
+			if os.SameFile(s.st, st) && (writer || s.writer) {
 				what := name
 				if name != s.name {
 					what = s.name + " and " + name
@@ -122,7 +129,7 @@ func (c *Config) sameImageTwice() error {
 				return fmt.Errorf("%s: the same image is given twice (%s and %s); an image can back only one drive, except under -snapshot", what, s.flag, flag)
 			}
 		}
-		seen = append(seen, image{flag, name, st})
+		seen = append(seen, image{flag, name, st, writer})
 		return nil
 	}
 	for i, name := range c.HardDisks {

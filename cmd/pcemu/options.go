@@ -56,11 +56,11 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs := pflag.NewFlagSet("pcemu", pflag.ContinueOnError)
 	fs.SetOutput(out)
 	v := &flagValues{}
-	fs.StringVar(&o.hd[0], "hda", "", "hard disk 0 (primary master): `FILE` is a VHD (fixed, dynamic, differencing) or raw image")
+	fs.StringVar(&o.hd[0], "hda", "", "hard disk 0 (primary master): `FILE` is a VHD (fixed, dynamic, differencing) or raw image, or fat:[rw:]DIR for a host folder")
 	fs.StringVar(&o.hd[1], "hdb", "", "hard disk 1 (primary slave) from `FILE`")
 	fs.StringVar(&o.hd[2], "hdc", "", "hard disk 2 (secondary master) from `FILE`")
 	fs.StringVar(&o.hd[3], "hdd", "", "hard disk 3 (secondary slave) from `FILE`")
-	fs.StringVar(&o.fd[0], "fda", "", "floppy drive A: from `FILE`, a raw 360K/720K/1.2M/1.44M image")
+	fs.StringVar(&o.fd[0], "fda", "", "floppy drive A: from `FILE`, a raw 360K/720K/1.2M/1.44M image, or fat:[rw:]DIR for a host folder")
 	fs.StringVar(&o.fd[1], "fdb", "", "floppy drive B: from `FILE`")
 	fs.StringVar(&v.boot, "boot", "", "boot `ORDER`: drive letters, a = floppy, c = hard disk (\"c\", \"a\", \"ca\", or order=ca)")
 	fs.StringVar(&v.memory, "m", "640K", "memory `SIZE`: a number with K, M or G (no suffix: MiB, as in QEMU); at most 1M on 8086/186, 16M on 286")

@@ -16,6 +16,14 @@
 // vhdtool check and boot; a second pcemu on an image in use (VHD, raw hard
 // disk or floppy) must refuse, and with -snapshot two must run side by side.
 //
+// The fat: tests (fatdisk_test.go) boot FreeDOS with host folders as D:
+// and E: (-hdb fat:DIR, fat:rw:DIR) and -fda fat:rw:DIR: DIR, TYPE, COPY,
+// crc32.com (nasm source beside it) run from D: on a file of the folder, a
+// 100 MB COPY from one folder to the other compared byte for byte, what
+// DOS creates, changes, renames and deletes found in the folder after the
+// power-off (and after SIGTERM and SIGINT), and nothing changed by the
+// read-only form or by SIGKILL.
+//
 // The tests need mtools (mcopy, mformat) and fsck.fat (dosfstools); they
 // are skipped without them, except under CI=true, where they fail.
 package freedos
