@@ -24,20 +24,8 @@ func run(m *machinetest.M, prompt, command string, want ...string) string {
 	for _, w := range want {
 		m.WaitFor(w, 60*time.Second)
 	}
-	waitPrompt(m, prompt)
+	m.WaitPrompt(prompt, 60*time.Second)
 	return m.ScreenText()
-}
-
-// waitPrompt waits until the last non-empty line on the screen is the prompt.
-func waitPrompt(m *machinetest.M, prompt string) {
-	for range 6000 {
-		lines := strings.Split(strings.TrimRight(m.ScreenText(), "\n "), "\n")
-		if strings.TrimSpace(lines[len(lines)-1]) == prompt {
-			return
-		}
-		m.Run(10 * time.Millisecond)
-	}
-	m.ScreenContains(prompt + " as the last line")
 }
 
 func TestFreeDOSHardDisk(t *testing.T) {
@@ -45,7 +33,7 @@ func TestFreeDOSHardDisk(t *testing.T) {
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
 		HardDisks: [4]string{img}, Snapshot: true})
 	m.WaitFor(`C:\>`, 60*time.Second)
-	waitPrompt(m, `C:\>`)
+	m.WaitPrompt(`C:\>`, 60*time.Second)
 	t.Logf("C:\\> after %v virtual, %d instructions", m.Stats().VirtualTime, m.Stats().Instructions)
 
 	run(m, `C:\>`, "ver /r", "FreeDOS kernel 2043")
@@ -68,7 +56,7 @@ func TestFreeDOSFloppy(t *testing.T) {
 	img := shared.Path(t, "images/freedos-boot-1440k.img")
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Floppies: [2]string{img}, BootOrder: "a", Snapshot: true})
 	m.WaitFor(`A:\>`, 60*time.Second)
-	waitPrompt(m, `A:\>`)
+	m.WaitPrompt(`A:\>`, 60*time.Second)
 	run(m, `A:\>`, "ver /r", "FreeDOS kernel")
 	run(m, `A:\>`, "dir", "bytes free")
 }
@@ -80,7 +68,7 @@ func TestFreeDOSWritePersists(t *testing.T) {
 	img := machinetest.Image(t, shared.Path(t, "images/freedos-hd.vhd"))
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20, HardDisks: [4]string{img}})
 	m.WaitFor(`C:\>`, 60*time.Second)
-	waitPrompt(m, `C:\>`)
+	m.WaitPrompt(`C:\>`, 60*time.Second)
 	run(m, `C:\>`, "echo written by pcemu> pcemu.txt")
 	m.Type("fdapm poweroff\r")
 	reason, status := m.WaitStop(60 * time.Second)
@@ -121,16 +109,16 @@ func TestFreeDOSCtrlAltDel(t *testing.T) {
 	cad := func(m *machinetest.M) { m.Key("Ctrl-Alt-Del") }
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Floppies: [2]string{img}, BootOrder: "a", Snapshot: true})
 	m.WaitFor(`A:\>`, 60*time.Second)
-	waitPrompt(m, `A:\>`)
+	m.WaitPrompt(`A:\>`, 60*time.Second)
 	m.Type("cls\r")
-	waitPrompt(m, `A:\>`)
+	m.WaitPrompt(`A:\>`, 60*time.Second)
 	cad(m)
 	m.WaitFor("FreeDOS kernel", 60*time.Second)
 	m.WaitFor(`A:\>`, 60*time.Second)
 
 	m = machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Floppies: [2]string{img}, BootOrder: "a", Snapshot: true, NoReboot: true})
 	m.WaitFor(`A:\>`, 60*time.Second)
-	waitPrompt(m, `A:\>`)
+	m.WaitPrompt(`A:\>`, 60*time.Second)
 	cad(m)
 	if reason, status := m.WaitStop(10 * time.Second); reason != machine.Reset || status != 0 {
 		t.Errorf("with NoReboot: stopped by %v (%d)", reason, status)

@@ -83,6 +83,25 @@ func (m *M) WaitFor(text string, timeout time.Duration) {
 	}
 }
 
+// WaitPrompt runs the machine until the last non-empty line on the screen
+// is prompt (a command has finished and DOS waits for the next), failing
+// the test after timeout of virtual time.
+func (m *M) WaitPrompt(prompt string, timeout time.Duration) {
+	m.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), HostTimeout)
+	defer cancel()
+	for spent := time.Duration(0); spent < timeout; spent += poll {
+		lines := strings.Split(strings.TrimRight(m.ScreenText(), "\n "), "\n")
+		if strings.TrimSpace(lines[len(lines)-1]) == prompt {
+			return
+		}
+		if m.run(ctx, poll) {
+			m.t.Fatalf("the machine stopped (%v) before the prompt %q\nscreen:\n%s", m.Stopped(), prompt, m.ScreenText())
+		}
+	}
+	m.t.Fatalf("the last line is not the prompt %q after %v (virtual)\nscreen:\n%s", prompt, timeout, m.ScreenText())
+}
+
 // Run lets d of virtual time pass (less if the machine stops).
 func (m *M) Run(d time.Duration) {
 	m.t.Helper()

@@ -104,20 +104,8 @@ func bootWith(t *testing.T, hdb, hdc string) *machinetest.M {
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
 		HardDisks: [4]string{sharedImage(t), hdb, hdc}, Snapshot: true})
 	m.WaitFor(`C:\>`, 60*time.Second)
-	prompt(m, `C:\>`)
+	m.WaitPrompt(`C:\>`, 60*time.Second)
 	return m
-}
-
-// prompt waits until the last line on the screen is the prompt.
-func prompt(m *machinetest.M, p string) {
-	for range 3000 {
-		lines := strings.Split(strings.TrimRight(m.ScreenText(), "\n "), "\n")
-		if strings.TrimSpace(lines[len(lines)-1]) == p {
-			return
-		}
-		m.Run(20 * time.Millisecond)
-	}
-	m.ScreenContains(p + " as the last line")
 }
 
 // dos runs a command on a cleared screen, waits for its prompt and
@@ -125,10 +113,10 @@ func prompt(m *machinetest.M, p string) {
 func dos(t *testing.T, m *machinetest.M, command string, want ...string) string {
 	t.Helper()
 	m.Type("cls\r")
-	prompt(m, `C:\>`)
+	m.WaitPrompt(`C:\>`, 60*time.Second)
 	m.Type(command + "\r")
 	m.WaitFor(`C:\>`+command, 10*time.Second)
-	prompt(m, `C:\>`)
+	m.WaitPrompt(`C:\>`, 60*time.Second)
 	s := m.ScreenText()
 	for _, w := range want {
 		if !strings.Contains(s, w) {
@@ -233,7 +221,7 @@ func TestFatFolderBigFile(t *testing.T) {
 	m := bootWith(t, "fat:"+src, "fat:rw:"+dst)
 	dos(t, m, `dir e:`, "Volume in drive E is HOST FOLDER")
 	m.Type("cls\r")
-	prompt(m, `C:\>`)
+	m.WaitPrompt(`C:\>`, 60*time.Second)
 	m.Type(`copy d:\big.bin e:\` + "\r")
 	m.WaitFor("=>> e:\\big.bin", 10*time.Second)
 	m.WaitFor("=>> e:\\big.bin\nC:\\>", 120*time.Second)
@@ -255,7 +243,7 @@ func TestFatFloppy(t *testing.T) {
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
 		HardDisks: [4]string{sharedImage(t)}, Floppies: [2]string{"fat:rw:" + dir}, BootOrder: "c", Snapshot: true})
 	m.WaitFor(`C:\>`, 60*time.Second)
-	prompt(m, `C:\>`)
+	m.WaitPrompt(`C:\>`, 60*time.Second)
 	dos(t, m, "dir a:", "HELLO    TXT            11")
 	dos(t, m, `type a:\hello.txt`, "Hello, A:")
 	dos(t, m, `echo from a floppy> a:\new.txt`)
