@@ -182,15 +182,6 @@ handler:
         pop bp
         retf
 
-; wait_count: wait until the handler has had AX packets (2 s at most).
-wait_count:
-        call start_wait
-.w:     cmp [count], ax
-        jae .ok
-        call wait_expired
-        jz .w
-.ok:    ret
-
         section .bss
 flags: resw 1
 count: resw 1

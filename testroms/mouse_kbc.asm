@@ -259,15 +259,6 @@ status_req:
         mov [stat+2], al
         ret
 
-; wait_count: wait until IRQ 12 has brought AX bytes (2 s at most).
-wait_count:
-        call start_wait
-.w:     cmp [count], ax
-        jae .ok
-        call wait_expired
-        jz .w
-.ok:    ret
-
 ; irq12: store the byte; EOI to the slave, then the master.
 irq12:
         push ax

@@ -1,7 +1,7 @@
 // Package machinetest boots a pcemu machine inside a Go test and drives it
 // the way a user would: wait for text on the screen, type, move and click
-// the mouse, read the screen,
-// take a screenshot, read the debug console (port E9h) and the exit status.
+// the mouse, read the screen, take a screenshot, read the debug console
+// (port E9h) and the exit status.
 // Failures are reported with t.Helper and show the screen.
 //
 //	m := machinetest.Boot(t, machine.Config{HardDisks: [4]string{img}, Snapshot: true})
