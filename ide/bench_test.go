@@ -31,7 +31,7 @@ func warmDynamicVHD(b *testing.B) Drive {
 			b.Fatal(err)
 		}
 	}
-	return NewVHDDrive(d)
+	return vhdDrive{d}
 }
 
 func warmRaw(b *testing.B) Drive {

@@ -34,6 +34,12 @@ func (c *Controller) Attach(channel, unit int, d Drive) error {
 	if channel < 0 || channel > 1 || unit < 0 || unit > 1 {
 		return fmt.Errorf("ide: no drive position channel %d unit %d (channels 0-1, units 0-1)", channel, unit)
 	}
+	if d != nil {
+		if g := d.Geometry(); !g.Valid() {
+			return fmt.Errorf("ide: channel %d unit %d: drive geometry %d/%d/%d is outside the ATA limits (1-16383 cylinders, 1-16 heads, 1-63 sectors)",
+				channel, unit, g.Cylinders, g.Heads, g.SectorsPerTrack)
+		}
+	}
 	c.Channel(channel).Attach(unit, d)
 	return nil
 }

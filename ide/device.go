@@ -112,9 +112,6 @@ func (d *device) attach(drive Drive) {
 	}
 	d.sectors = uint64(drive.Size()) / SectorSize
 	d.defGeo = drive.Geometry()
-	if !d.defGeo.valid() {
-		d.defGeo = GeometryFor(int64(d.sectors))
-	}
 	if d.buf == nil {
 		d.buf = make([]byte, bufSectors*SectorSize)
 	}

@@ -5,8 +5,8 @@
 // Each device owns the task-file registers the ATA standards describe
 // (ATA-2 X3T10/0948D and ATA/ATAPI-6 T13/1410D, "Register descriptions"),
 // runs the PIO data-in, PIO data-out and non-data command protocols, and
-// serves sectors from a Drive: a VHD disk (NewVHDDrive) or a raw image file
-// (OpenRawFile).
+// serves sectors from a Drive, an interface of this package (package disk
+// opens images as drives). It imports nothing of the project.
 //
 // The controller is synchronous: a command has done its work by the time
 // the write to the Command register returns, so BSY is never seen set

@@ -2,9 +2,6 @@ package ide
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -65,6 +62,7 @@ func TestIDNFBeyondTheDrive(t *testing.T) {
 // CHS addresses outside the current translation: IDNF.
 func TestIDNFOutsideCHS(t *testing.T) {
 	m := newMemDrive(20000)
+	m.geo = Geometry{294, 4, 17} // fewer than 16 heads: head 4 is outside
 	h := newHost(t, m, nil)
 	g := h.channel().dev[0].defGeo
 	for _, tc := range []struct{ c, hd, s int }{
@@ -425,50 +423,11 @@ func TestCommandDuringTransfer(t *testing.T) {
 	equalSectors(t, got, m.data[:2*SectorSize], "transfer resumed after reselecting")
 }
 
-func TestOpenRawFile(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := OpenRawFile(filepath.Join(dir, "missing.img"), false); err == nil || !strings.Contains(err.Error(), "missing.img") {
-		t.Errorf("missing file: %v", err)
-	}
-	if _, err := OpenRawFile(dir, true); err == nil || !strings.Contains(err.Error(), "not a regular file") {
-		t.Errorf("directory: %v", err)
-	}
-	small := filepath.Join(dir, "small.img")
-	os.WriteFile(small, make([]byte, 100), 0o644)
-	if _, err := OpenRawFile(small, false); err == nil || !strings.Contains(err.Error(), "smaller than one") {
-		t.Errorf("100-byte file: %v", err)
-	}
-	// A trailing partial sector is not addressable.
-	odd := filepath.Join(dir, "odd.img")
-	os.WriteFile(odd, pattern(0, 3, 1)[:3*SectorSize-10], 0o644)
-	r, err := OpenRawFile(odd, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if r.Size() != 2*SectorSize || !r.ReadOnly() {
-		t.Errorf("odd image: size %d, read-only %v", r.Size(), r.ReadOnly())
-	}
-	if _, err := r.WriteAt(make([]byte, SectorSize), 0); err == nil {
-		t.Errorf("read-only raw image accepted a write")
-	}
-	if _, err := r.ReadAt(make([]byte, SectorSize), 2*SectorSize); err == nil {
-		t.Errorf("read past the end succeeded")
-	}
-	h := newHost(t, r, nil)
-	h.setLBA28(0, 0, 1)
-	h.command(cmdWriteSectors)
-	h.expectError(h.status(), erABRT, "write to a read-only raw image")
-	h.setLBA28(0, 1, 2)
-	got, s := h.pioIn(cmdReadSectors, 2, 1)
-	h.expectError(s, erIDNF, "read into the partial sector")
-	equalSectors(t, got, pattern(0, 3, 1)[SectorSize:2*SectorSize], "last whole sector")
-}
-
 // A disk smaller than one cylinder still works in CHS; sectors past its
 // end get IDNF.
 func TestTinyDiskCHS(t *testing.T) {
 	m := newMemDrive(10)
+	m.geo = Geometry{1, 4, 17} // what disk.ATAGeometry gives 10 sectors
 	copy(m.data, pattern(0, 10, 2))
 	h := newHost(t, m, nil)
 	w := identify(t, h, 0)

@@ -252,10 +252,20 @@ type memDrive struct {
 	flushes  int
 }
 
-var errInjected = errors.New("injected I/O error")
+var (
+	errInjected = errors.New("injected I/O error")
+	errReadOnly = errors.New("drive is read-only")
+)
 
 func newMemDrive(sectors int) *memDrive {
-	return &memDrive{data: make([]byte, sectors*SectorSize), geo: GeometryFor(int64(sectors))}
+	return &memDrive{data: make([]byte, sectors*SectorSize), geo: testGeometry(int64(sectors))}
+}
+
+// testGeometry is a valid default geometry for a test drive of n sectors:
+// 16 heads, 63 sectors per track, the cylinders that fit (at least one).
+// (The emulator's drives get theirs from package disk.)
+func testGeometry(n int64) Geometry {
+	return Geometry{Cylinders: int(min(max(n/(16*63), 1), 16383)), Heads: 16, SectorsPerTrack: 63}
 }
 
 func (m *memDrive) bad(set map[int64]bool, off int64, n int) bool {
@@ -277,7 +287,7 @@ func (m *memDrive) ReadAt(p []byte, off int64) (int, error) {
 }
 func (m *memDrive) WriteAt(p []byte, off int64) (int, error) {
 	if m.ro {
-		return 0, ErrReadOnly
+		return 0, errReadOnly
 	}
 	if m.bad(m.badWrite, off, len(p)) {
 		return 0, errInjected
@@ -305,8 +315,21 @@ func pattern(firstLBA uint64, n int, seed byte) []byte {
 	return b
 }
 
+// fileDrive is a drive over a flat file: sector n at byte n*512.
+type fileDrive struct {
+	f    *os.File
+	size int64
+}
+
+func (r *fileDrive) ReadAt(p []byte, off int64) (int, error)  { return r.f.ReadAt(p, off) }
+func (r *fileDrive) WriteAt(p []byte, off int64) (int, error) { return r.f.WriteAt(p, off) }
+func (r *fileDrive) Size() int64                              { return r.size }
+func (r *fileDrive) ReadOnly() bool                           { return false }
+func (r *fileDrive) Flush() error                             { return r.f.Sync() }
+func (r *fileDrive) Geometry() Geometry                       { return testGeometry(r.size / SectorSize) }
+
 // newRawFile creates a raw image of the given sectors in a temp dir.
-func newRawFile(t testing.TB, sectors int64) (*RawFile, string) {
+func newRawFile(t testing.TB, sectors int64) (*fileDrive, string) {
 	t.Helper()
 	name := filepath.Join(t.TempDir(), "disk.img")
 	f, err := os.Create(name)
@@ -316,13 +339,8 @@ func newRawFile(t testing.TB, sectors int64) (*RawFile, string) {
 	if err := f.Truncate(sectors * SectorSize); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
-	r, err := OpenRawFile(name, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r, name
+	t.Cleanup(func() { f.Close() })
+	return &fileDrive{f: f, size: sectors * SectorSize}, name
 }
 
 // newHost makes a controller with master (and optional slave) on the

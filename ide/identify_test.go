@@ -3,8 +3,6 @@ package ide
 import (
 	"strings"
 	"testing"
-
-	"pcemu/vhd"
 )
 
 func words(b []byte) []uint16 {
@@ -42,14 +40,11 @@ func identify(t *testing.T, h *host, unit int) []uint16 {
 // IDENTIFY DEVICE words against ATA/ATAPI-6 Table 27 (and ATA-2 for the
 // CHS words).
 func TestIdentifyWords(t *testing.T) {
-	const sectors = 300000 // 146 MiB: GeometryFor gives 604/16/31
+	const sectors = 300000 // 146 MiB: the geometry disk.ATAGeometry gives it
 	m := newMemDrive(sectors)
+	m.geo = Geometry{604, 16, 31}
 	h := newHost(t, m, nil)
 	w := identify(t, h, 0)
-	g := GeometryFor(sectors)
-	if g != (Geometry{604, 16, 31}) {
-		t.Fatalf("GeometryFor(%d) = %v", sectors, g)
-	}
 	check := func(word int, got, want uint16, what string) {
 		t.Helper()
 		if got != want {
@@ -188,37 +183,4 @@ func (s *sizedDrive) WriteAt(p []byte, off int64) (int, error) { s.lastOff = off
 func (s *sizedDrive) Size() int64                              { return s.sectors * SectorSize }
 func (s *sizedDrive) ReadOnly() bool                           { return false }
 func (s *sizedDrive) Flush() error                             { return nil }
-func (s *sizedDrive) Geometry() Geometry                       { return Geometry{} } // invalid: derived
-
-func TestGeometryFor(t *testing.T) {
-	for _, tc := range []struct {
-		sectors int64
-		want    Geometry
-	}{
-		{65552, Geometry{964, 4, 17}},     // the FreeDOS disk: 32 MiB + 8 KiB
-		{20480, Geometry{301, 4, 17}},     // 10 MiB
-		{1 << 21, Geometry{2080, 16, 63}}, // 1 GiB
-		{16383 * 16 * 63, Geometry{16383, 16, 63}},
-		{1 << 32, Geometry{16383, 16, 63}},
-		{1, Geometry{1, 4, 17}},
-	} {
-		if g := GeometryFor(tc.sectors); g != tc.want {
-			t.Errorf("GeometryFor(%d) = %v, want %v", tc.sectors, g, tc.want)
-		}
-		if g := GeometryFor(tc.sectors); !g.valid() {
-			t.Errorf("GeometryFor(%d) = %v is not ATA-valid", tc.sectors, g)
-		}
-	}
-}
-
-// A raw image and the same disk as a VHD show one default geometry: ide's
-// GeometryFor and vhd's ATAGeometryFor agree at every size.
-func TestGeometryForMatchesVHD(t *testing.T) {
-	for s := int64(0); s < 1<<33; s = s*5/4 + 1 {
-		for _, n := range []int64{s, s + 1, s*17 - 1, s * 63} {
-			if g, v := GeometryFor(n), Geometry(vhd.ATAGeometryFor(n)); g != v {
-				t.Fatalf("%d sectors: ide.GeometryFor %v, vhd.ATAGeometryFor %v", n, g, v)
-			}
-		}
-	}
-}
+func (s *sizedDrive) Geometry() Geometry                       { return Geometry{16383, 16, 63} }

@@ -87,7 +87,7 @@ func TestReadWriteLBA28(t *testing.T) {
 }
 
 func TestReadWriteCHS(t *testing.T) {
-	const sectors = 20000 // GeometryFor: 17 spt, 4+ heads
+	const sectors = 20000 // a geometry of 17 (VHD) or 63 (others) sectors per track
 	forEachDrive(t, sectors, func(t *testing.T, h *host, contents func(uint64, int) []byte) {
 		g := h.channel().dev[0].defGeo
 		last := g.Cylinders*g.Heads*g.SectorsPerTrack - 1

@@ -11,6 +11,13 @@ import (
 	"pcemu/vhd"
 )
 
+// vhdDrive is a VHD image as a drive for these tests, its default
+// geometry the footer's CHS (which is ATA-valid at the sizes used here).
+// The emulator's drives are package disk's, with the ATA translation.
+type vhdDrive struct{ *vhd.Disk }
+
+func (v vhdDrive) Geometry() Geometry { return Geometry(v.Disk.Geometry()) }
+
 // The VHD drive kinds join the read/write tests of rw_test.go.
 func init() {
 	driveCases = append(driveCases,
@@ -52,13 +59,13 @@ func newVHD(t testing.TB, typ vhd.DiskType, sectors int64, diff bool) (Drive, fu
 			t.Fatal(err)
 		}
 		child := filepath.Join(dir, "child.vhd")
-		if d, err = vhd.CreateDifferencing(child, name); err != nil {
+		if d, err = vhd.CreateDifferencing(child, name, nil); err != nil {
 			t.Fatal(err)
 		}
 		name = child
 	}
 	t.Cleanup(func() { d.Close() })
-	return NewVHDDrive(d), func(lba uint64, n int) []byte {
+	return vhdDrive{d}, func(lba uint64, n int) []byte {
 		if err := d.Flush(); err != nil {
 			t.Fatal(err)
 		}
@@ -139,12 +146,12 @@ func TestDifferencingReadsParent(t *testing.T) {
 	}
 	p.Close()
 	before, _ := os.ReadFile(parent)
-	c, err := vhd.CreateDifferencing(filepath.Join(dir, "child.vhd"), parent)
+	c, err := vhd.CreateDifferencing(filepath.Join(dir, "child.vhd"), parent, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	h := newHost(t, NewVHDDrive(c), nil)
+	h := newHost(t, vhdDrive{c}, nil)
 	h.bulk = true
 	h.setLBA28(0, 0, 64)
 	got, s := h.pioIn(cmdReadSectors, 64, 1)
@@ -175,7 +182,7 @@ func TestFreeDOSImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	h := newHost(t, NewVHDDrive(d), nil)
+	h := newHost(t, vhdDrive{d}, nil)
 	h.selectDev(0, false, 0)
 	id, s := h.pioIn(cmdIdentify, 1, 1)
 	h.expectOK(s, "IDENTIFY")
@@ -221,7 +228,7 @@ func TestQemuImgSeesWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHost(t, NewVHDDrive(d), nil)
+	h := newHost(t, vhdDrive{d}, nil)
 	h.bulk = true
 	data := pattern(4000, 200, 0x42)
 	h.setLBA28(0, 4000, 200)

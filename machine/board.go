@@ -261,23 +261,13 @@ func (m *Machine) attachDisks() error {
 	m.IDE = ide.NewController(m.PIC.Line(IRQPrimary), m.PIC.Line(IRQSecondary))
 	for i := range 4 {
 		d := m.cfg.Drives[i]
-		if _, _, isFat, _ := fatFolder(m.cfg.HardDisks[i]); d == nil && isFat {
-			fd, err := openFatDisk(m.cfg.HardDisks[i], false, m.cfg.Log)
+		if d == nil && m.cfg.HardDisks[i] != "" {
+			hd, err := m.openHardDisk(m.cfg.HardDisks[i])
 			if err != nil {
 				return err
 			}
-			m.closers = append(m.closers, fd)
-			d = fd
-		} else if d == nil && m.cfg.HardDisks[i] != "" {
-			hd, err := openHardDisk(m.cfg.HardDisks[i], m.cfg.Snapshot)
-			if err != nil {
-				return err
-			}
-			m.closers = append(m.closers, closerFunc(hd.close))
-			if hd.warn != "" && m.cfg.Log != nil {
-				fmt.Fprintf(m.cfg.Log, "pcemu: warning: %s\n", hd.warn)
-			}
-			d = hd.drive
+			m.closers = append(m.closers, hd)
+			d = hd
 		}
 		if d == nil {
 			continue
@@ -314,16 +304,7 @@ func (m *Machine) attachFloppies() (imgs [2]bios.FloppyImage, sizes [2]int64, er
 		if name == "" {
 			continue
 		}
-		if _, _, isFat, _ := fatFolder(name); isFat {
-			fd, err := openFatDisk(name, true, m.cfg.Log)
-			if err != nil {
-				return imgs, sizes, err
-			}
-			m.closers = append(m.closers, fd)
-			imgs[i], sizes[i] = fd, fd.Size()
-			continue
-		}
-		img, err := openFloppy(name, m.cfg.Snapshot)
+		img, err := m.openFloppy(name)
 		if err != nil {
 			return imgs, sizes, err
 		}

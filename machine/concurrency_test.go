@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pcemu/cpu"
+	"pcemu/disk"
 	"pcemu/ide"
 	"pcemu/machine"
 	"pcemu/machine/demo"
@@ -15,8 +16,8 @@ import (
 // A display goroutine reads the screen, renders snapshots and types while
 // the run loop executes: run with -race, this proves the locking.
 func TestDisplayThreadWhileRunning(t *testing.T) {
-	boot, _ := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
-	scratch, _ := machine.NewMemDrive(demo.ScratchSize, nil)
+	boot, _ := disk.NewMem("mem", demo.BootDiskSize, demo.Image)
+	scratch, _ := disk.NewMem("mem", demo.ScratchSize, nil)
 	m, err := machine.New(machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{boot, scratch}, RealTime: true})
 	if err != nil {
 		t.Fatal(err)
@@ -66,8 +67,8 @@ func TestDisplayThreadWhileRunning(t *testing.T) {
 // Locked gives another goroutine a consistent view of the parts while the
 // machine runs.
 func TestLockedWhileRunning(t *testing.T) {
-	boot, _ := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
-	scratch, _ := machine.NewMemDrive(demo.ScratchSize, nil)
+	boot, _ := disk.NewMem("mem", demo.BootDiskSize, demo.Image)
+	scratch, _ := disk.NewMem("mem", demo.ScratchSize, nil)
 	m, err := machine.New(machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{boot, scratch}})
 	if err != nil {
 		t.Fatal(err)
@@ -97,8 +98,8 @@ func TestLockedWhileRunning(t *testing.T) {
 // run with -race, this proves the mouse queue's and the audio output's
 // locking.
 func TestMouseQueueAndAudioWhileRunning(t *testing.T) {
-	boot, _ := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
-	scratch, _ := machine.NewMemDrive(demo.ScratchSize, nil)
+	boot, _ := disk.NewMem("mem", demo.BootDiskSize, demo.Image)
+	scratch, _ := disk.NewMem("mem", demo.ScratchSize, nil)
 	m, err := machine.New(machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{boot, scratch}, RealTime: true})
 	if err != nil {
 		t.Fatal(err)

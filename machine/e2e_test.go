@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pcemu/cpu"
+	"pcemu/disk"
 	"pcemu/ide"
 	"pcemu/internal/shared"
 	"pcemu/machine"
@@ -67,11 +68,11 @@ func TestBenchBootSectors(t *testing.T) {
 // The built-in demo disk reports the machine and its scratch-disk test on
 // port E9h and powers off through APM.
 func TestDemoDisk(t *testing.T) {
-	boot, err := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
+	boot, err := disk.NewMem("mem", demo.BootDiskSize, demo.Image)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scratch, _ := machine.NewMemDrive(1<<20, nil)
+	scratch, _ := disk.NewMem("mem", 1<<20, nil)
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 2 << 20,
 		Drives: [4]ide.Drive{boot, scratch}})
 	reason, status := m.WaitStop(60 * time.Second)
@@ -106,7 +107,7 @@ func BenchmarkBenchBoot(b *testing.B) {
 	var instr uint64
 	var host time.Duration
 	for b.Loop() {
-		d, _ := machine.NewMemDrive(1<<20, code)
+		d, _ := disk.NewMem("mem", 1<<20, code)
 		m, err := machine.New(machine.Config{Model: cpu.Model8086, Drives: [4]ide.Drive{d}})
 		if err != nil {
 			b.Fatal(err)

@@ -8,29 +8,6 @@ import (
 	"testing"
 )
 
-func TestFatFolderNames(t *testing.T) {
-	for _, c := range []struct {
-		name, dir string
-		rw, ok    bool
-		err       string
-	}{
-		{"disk.vhd", "", false, false, ""},
-		{"fat:dir", "dir", false, true, ""},
-		{"fat:rw:dir", "dir", true, true, ""},
-		{"fat:floppy:rw:/a/b", "/a/b", true, true, ""},
-		{"fat:16:dir", "dir", false, true, ""},
-		{"fat:rw", "rw", false, true, ""}, // a folder named rw
-		{"fat:32:dir", "", false, true, "FAT32 is not offered"},
-		{"fat:", "", false, true, "needs a folder"},
-		{"fat:rw:", "", false, true, "needs a folder"},
-	} {
-		dir, rw, ok, err := fatFolder(c.name)
-		if dir != c.dir || rw != c.rw || ok != c.ok || (err == nil) != (c.err == "") || err != nil && !strings.Contains(err.Error(), c.err) {
-			t.Errorf("%q: %q %v %v %v", c.name, dir, rw, ok, err)
-		}
-	}
-}
-
 // A folder may back several fat: drives, but fat:rw: only one: the
 // refusal names both flags before anything opens; a missing folder is an
 // error naming it; warnings go to the log.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pcemu/cpu"
+	"pcemu/disk"
 	"pcemu/ide"
 	"pcemu/internal/shared"
 	"pcemu/machine"
@@ -38,7 +39,7 @@ func bootProgram(t testing.TB, cfg machine.Config, src string) *machinetest.M {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := machine.NewMemDrive(1<<20, code)
+	d, err := disk.NewMem("mem", 1<<20, code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ msg:    db "hello COM1", 13, 10, 0
 // the run ends with status 1.
 func TestNoBootDevice(t *testing.T) {
 	var log bytes.Buffer
-	blank, _ := machine.NewMemDrive(1<<20, nil)
+	blank, _ := disk.NewMem("mem", 1<<20, nil)
 	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{blank}, Log: &log})
 	reason, status := m.WaitStop(30 * time.Second)
 	if reason != machine.NoBoot || status != 1 {
@@ -237,8 +238,8 @@ func TestNoBootDevice(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	var runs [2]string
 	for i := range runs {
-		boot, _ := machine.NewMemDrive(1<<20, demo.Image)
-		scratch, _ := machine.NewMemDrive(1<<20, nil)
+		boot, _ := disk.NewMem("mem", 1<<20, demo.Image)
+		scratch, _ := disk.NewMem("mem", 1<<20, nil)
 		m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, Drives: [4]ide.Drive{boot, scratch}})
 		m.WaitStop(60 * time.Second)
 		s := m.Stats()

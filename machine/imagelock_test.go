@@ -1,115 +1,13 @@
 package machine
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"pcemu/ide"
 	"pcemu/vhd"
 )
-
-// A floppy image is locked as hard disk images are: exclusive while it is
-// written, shared when read-only or under -snapshot. (flock locks belong to
-// an open file, so a second open in this process conflicts as another
-// process's would.)
-func TestFloppyLock(t *testing.T) {
-	name := filepath.Join(t.TempDir(), "a.img")
-	if err := os.WriteFile(name, make([]byte, 1474560), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	inUse := func(what string, err error) {
-		t.Helper()
-		if err == nil {
-			t.Errorf("%s: opened, want an in-use error", what)
-			return
-		}
-		if !errors.Is(err, vhd.ErrInUse) || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "in use") {
-			t.Errorf("%s: %v, want ErrInUse naming %s", what, err, name)
-		}
-	}
-
-	w, err := openFloppy(name, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = openFloppy(name, false)
-	inUse("a second writer", err)
-	_, err = openFloppy(name, true)
-	inUse("-snapshot beside a writer", err)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	// Readers share: two -snapshot users, and a write-protected diskette.
-	s1, err := openFloppy(name, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s2, err := openFloppy(name, true)
-	if err != nil {
-		t.Fatalf("-snapshot beside -snapshot: %v", err)
-	}
-	_, err = openFloppy(name, false)
-	inUse("a writer beside -snapshot", err)
-	// The snapshot's private copy still works while the lock is held.
-	if _, err := s1.WriteAt(make([]byte, 512), 0); err != nil {
-		t.Errorf("snapshot write: %v", err)
-	}
-	s1.Close()
-	s2.Close()
-
-	os.Chmod(name, 0o444)
-	r1, err := openFloppy(name, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r2, err := openFloppy(name, false)
-	if err != nil {
-		t.Fatalf("two write-protected opens: %v", err)
-	}
-	r1.Close()
-	r2.Close()
-}
-
-// A raw hard disk image, as -hda opens it: one writer, or readers under
-// -snapshot.
-func TestRawHardDiskLock(t *testing.T) {
-	name := filepath.Join(t.TempDir(), "disk.img")
-	if err := os.WriteFile(name, make([]byte, 64*512), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	hd, err := openHardDisk(name, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, snapshot := range []bool{false, true} {
-		if other, err := openHardDisk(name, snapshot); err == nil {
-			other.close()
-			t.Errorf("snapshot=%v beside a writer: opened", snapshot)
-		} else if !errors.Is(err, ide.ErrInUse) || !strings.Contains(err.Error(), name) {
-			t.Errorf("snapshot=%v beside a writer: %v, want ErrInUse naming the image", snapshot, err)
-		}
-	}
-	if err := hd.close(); err != nil {
-		t.Fatal(err)
-	}
-	a, err := openHardDisk(name, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
-	b, err := openHardDisk(name, true)
-	if err != nil {
-		t.Fatalf("-snapshot beside -snapshot: %v", err)
-	}
-	b.close()
-	if _, err := openHardDisk(name, false); !errors.Is(err, ide.ErrInUse) {
-		t.Errorf("a writer beside -snapshot: %v, want ErrInUse", err)
-	}
-}
 
 // One image given to two drives is refused before anything is opened, with
 // a message that says so, not the lock's "another process has it open".

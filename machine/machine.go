@@ -36,8 +36,11 @@ type Config struct {
 	HardDisks [4]string    // hda..hdd (primary master, primary slave, secondary master, secondary slave)
 	Drives    [4]ide.Drive // already open drives (in-memory disks); not closed by the machine
 	Floppies  [2]string    // fda, fdb: raw diskette images
-	Snapshot  bool         // writes go to temporary children; images are never changed
-	BootOrder string       // "c", "a", "ca", ... (QEMU -boot); "" means hard disk, then floppy
+	Snapshot  bool         // writes go to temporary files (package disk); images are never changed
+	// IgnoreParentTime opens a differencing VHD whose parent was modified
+	// after the child was made (--ignore-parent-time).
+	IgnoreParentTime bool
+	BootOrder        string // "c", "a", "ca", ... (QEMU -boot); "" means hard disk, then floppy
 
 	// RealTime paces virtual time to the host clock (interactive use);
 	// otherwise the machine is deterministic: virtual time advances

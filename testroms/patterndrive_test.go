@@ -1,6 +1,10 @@
 package testroms
 
-import "pcemu/ide"
+import (
+	"pcemu/disk"
+	"pcemu/ide"
+	"pcemu/vhd"
+)
 
 // patternDrive is an ide.Drive of any size that holds a program in its
 // first sectors and the pattern everywhere else, computed on the fly, so
@@ -52,7 +56,9 @@ func (d *patternDrive) WriteAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-func (d *patternDrive) Size() int64            { return d.sectors * 512 }
-func (d *patternDrive) ReadOnly() bool         { return false }
-func (d *patternDrive) Flush() error           { return nil }
-func (d *patternDrive) Geometry() ide.Geometry { return ide.GeometryFor(d.sectors) }
+func (d *patternDrive) Size() int64    { return d.sectors * 512 }
+func (d *patternDrive) ReadOnly() bool { return false }
+func (d *patternDrive) Flush() error   { return nil }
+func (d *patternDrive) Geometry() ide.Geometry {
+	return disk.ATAGeometry(vhd.Geometry{}, d.sectors*ide.SectorSize)
+}

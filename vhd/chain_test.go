@@ -45,7 +45,7 @@ func TestParentLoopNamed(t *testing.T) {
 	b := filepath.Join(dir, "b.vhd")
 	mustCreate(t, base, CreateOptions{Size: 4 << 20}).Close()
 	for _, c := range [][2]string{{a, base}, {b, a}} {
-		d, err := CreateDifferencing(c[0], c[1])
+		d, err := CreateDifferencing(c[0], c[1], nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func makeChain(t *testing.T, dir string, n int) []string {
 		// Each child is written by hand from the previous one, as
 		// CreateDifferencing would open the whole chain every time.
 		if i == 1 {
-			d, err := CreateDifferencing(name, names[0])
+			d, err := CreateDifferencing(name, names[0], nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +141,7 @@ func TestParentTimeChanged(t *testing.T) {
 			child := filepath.Join(dir, "child.vhd")
 			mustCreate(t, base, CreateOptions{Size: 4 << 20}).Close()
 			setOld(t, base)
-			c, err := CreateDifferencing(child, base)
+			c, err := CreateDifferencing(child, base, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,7 +194,7 @@ func TestCommitKeepsChildValid(t *testing.T) {
 	child := filepath.Join(dir, "child.vhd")
 	mustCreate(t, base, CreateOptions{Size: 4 << 20}).Close()
 	setOld(t, base)
-	c, err := CreateDifferencing(child, base)
+	c, err := CreateDifferencing(child, base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -271,6 +271,9 @@ func examine(im *image, lay *layout, o *CheckOptions, rep *Report) {
 		rep.Errors = append(rep.Errors, fmt.Sprintf("%v (the footer at the end is good; -r all restores the copy)", im.copyBad))
 	}
 	ft := &im.footer
+	if w := zeroCHSWarning(name, ft); w != "" {
+		rep.Warnings = append(rep.Warnings, w)
+	}
 	size := virtualSize(ft, SizeAuto)
 	if ft.DiskType == Fixed {
 		if size > im.footerAt {

@@ -120,15 +120,16 @@ func Create(name string, opt CreateOptions) (*Disk, error) {
 		// Disk Image"].
 		buf := make([]byte, FooterSize)
 		ft.Seal(buf)
-		return createImage(name, buf, size)
+		return createImage(name, buf, size, false)
 	}
 	h := newHeader(uint32((size+int64(bs)-1)/int64(bs)), bs, 3*SectorSize)
-	return createImage(name, dynamicLayout(&ft, &h, nil), 0)
+	return createImage(name, dynamicLayout(&ft, &h, nil), 0, false)
 }
 
 // createImage makes the new file name holding buf at offset at, syncs it
-// and opens it as a Disk for writing. On failure the file is removed.
-func createImage(name string, buf []byte, at int64) (*Disk, error) {
+// and opens it as a Disk for writing (a differencing disk's chain with
+// ignoreParentTime). On failure the file is removed.
+func createImage(name string, buf []byte, at int64, ignoreParentTime bool) (*Disk, error) {
 	f, err := createFile(name)
 	if err != nil {
 		return nil, err
@@ -145,7 +146,7 @@ func createImage(name string, buf []byte, at int64) (*Disk, error) {
 		return fail(&PathError{File: name, Op: "create", Err: unwrapPathErr(err)})
 	}
 	d := &Disk{name: name, f: f, syncAlloc: true}
-	if err := d.load(&OpenOptions{}, at+int64(len(buf))); err != nil {
+	if err := d.load(&OpenOptions{IgnoreParentTime: ignoreParentTime}, at+int64(len(buf))); err != nil {
 		return fail(err)
 	}
 	return d, nil
@@ -187,9 +188,14 @@ func dynamicLayout(ft *Footer, h *Header, locators [][]byte) []byte {
 // CreateDifferencing makes a differencing child of parent (any VHD) and
 // returns it open for writing. The child records the parent's unique_id,
 // its file time, its name, and W2ru (relative) and W2ku (absolute) parent
-// locators [VHD "Implementing a Differencing Hard Disk"].
-func CreateDifferencing(name, parent string) (*Disk, error) {
-	p, err := Open(parent, &OpenOptions{ReadOnly: true})
+// locators [VHD "Implementing a Differencing Hard Disk"]. The parent's
+// chain is opened with opt's IgnoreParentTime (opt may be nil).
+func CreateDifferencing(name, parent string, opt *OpenOptions) (*Disk, error) {
+	var ignore bool
+	if opt != nil {
+		ignore = opt.IgnoreParentTime
+	}
+	p, err := Open(parent, &OpenOptions{ReadOnly: true, IgnoreParentTime: ignore})
 	if err != nil {
 		return nil, err
 	}
@@ -245,5 +251,5 @@ func CreateDifferencing(name, parent string) (*Disk, error) {
 		off += space
 	}
 	h.TableOffset = off
-	return createImage(name, dynamicLayout(&ft, &h, locs), 0)
+	return createImage(name, dynamicLayout(&ft, &h, locs), 0, ignore)
 }

@@ -40,7 +40,7 @@ func TestDifferencingChain(t *testing.T) {
 		baseSum := sum(t, base)
 
 		mid := filepath.Join(dir, "mid-"+baseType.String()+".vhd")
-		m, err := CreateDifferencing(mid, base)
+		m, err := CreateDifferencing(mid, base, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestDifferencingChain(t *testing.T) {
 		midSum := sum(t, mid)
 
 		top := filepath.Join(dir, "top-"+baseType.String()+".vhd")
-		tp, err := CreateDifferencing(top, mid)
+		tp, err := CreateDifferencing(top, mid, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +121,7 @@ func TestDifferencingParentProblems(t *testing.T) {
 	base := filepath.Join(dir, "base.vhd")
 	mustCreate(t, base, CreateOptions{Size: 4 << 20}).Close()
 	child := filepath.Join(dir, "child.vhd")
-	c, err := CreateDifferencing(child, base)
+	c, err := CreateDifferencing(child, base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestDifferencingParentProblems(t *testing.T) {
 	os.Remove(base)
 	self := filepath.Join(dir, "self.vhd")
 	mustCreate(t, base, CreateOptions{Size: 4 << 20}).Close()
-	s, err := CreateDifferencing(self, base)
+	s, err := CreateDifferencing(self, base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/bits"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 )
@@ -93,7 +94,7 @@ func Open(name string, opt *OpenOptions) (*Disk, error) {
 	if opt != nil {
 		o = *opt
 	}
-	f, size, ro, err := openForUse(name, o.ReadOnly)
+	f, size, ro, err := OpenImage(name, o.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -103,45 +104,6 @@ func Open(name string, opt *OpenOptions) (*Disk, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-// LockFile takes the advisory lock (flock) that keeps two programs from
-// writing one image file: shared for a reader, exclusive for a writer,
-// without waiting. It lasts until f is closed. A conflict is ErrInUse; the
-// caller names the file. Raw images (package ide) use the same lock, so a
-// VHD and a raw image are protected alike.
-func LockFile(f *os.File, readOnly bool) error {
-	how := syscall.LOCK_EX
-	if readOnly {
-		how = syscall.LOCK_SH
-	}
-	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, syscall.EWOULDBLOCK) && readOnly:
-		return fmt.Errorf("%w: another process has it open for writing", ErrInUse)
-	case errors.Is(err, syscall.EWOULDBLOCK):
-		return fmt.Errorf("%w: another process has it open", ErrInUse)
-	}
-	return fmt.Errorf("lock: %w", err)
-}
-
-// lockFile is LockFile with the error naming the image.
-func lockFile(f *os.File, name string, readOnly bool) error {
-	if err := LockFile(f, readOnly); err != nil {
-		return &PathError{File: name, Err: err}
-	}
-	return nil
-}
-
-// unwrapPathErr drops the *os.PathError wrapper: our errors name the file.
-func unwrapPathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // image is everything load and Check learn from the file.
@@ -320,15 +282,18 @@ func (d *Disk) load(o *OpenOptions, fileSize int64) error {
 		return im.batProbs[0].err
 	}
 	if im.copyBad != nil {
-		d.warnings = append(d.warnings, fmt.Sprintf("the footer copy at offset 0 is damaged (%v); the footer at the end is good (vhdtool check --repair restores the copy)", im.copyBad))
+		d.warnings = append(d.warnings, fmt.Sprintf("vhd: %s: the footer copy at offset 0 is damaged (%s); the footer at the end is good (vhdtool check -r all restores the copy)", d.name, d.unnamed(im.copyBad)))
 	}
 	if im.endBad != nil {
 		if !d.readOnly {
 			return fmt.Errorf("%w; the copy at offset 0 is good: open the image read-only or run vhdtool check --repair", im.endBad)
 		}
-		d.warnings = append(d.warnings, fmt.Sprintf("the footer at the end of the file is damaged (%v); using the copy at offset 0 (vhdtool check --repair restores it)", im.endBad))
+		d.warnings = append(d.warnings, fmt.Sprintf("vhd: %s: the footer at the end of the file is damaged (%s); using the copy at offset 0 (vhdtool check -r all restores it)", d.name, d.unnamed(im.endBad)))
 	}
 	d.footer, d.footerAt, d.header = im.footer, im.footerAt, im.header
+	if w := zeroCHSWarning(d.name, &d.footer); w != "" {
+		d.warnings = append(d.warnings, w)
+	}
 	d.size = virtualSize(&d.footer, d.policy)
 	if d.footer.DiskType == Fixed {
 		if d.size > d.footerAt {
@@ -370,6 +335,11 @@ func (d *Disk) load(o *OpenOptions, fileSize int64) error {
 	return nil
 }
 
+// unnamed is err's message without the "vhd: NAME: " that names this disk.
+func (d *Disk) unnamed(err error) string {
+	return strings.TrimPrefix(err.Error(), "vhd: "+d.name+": ")
+}
+
 // Name is the file name the disk was opened with.
 func (d *Disk) Name() string { return d.name }
 
@@ -378,11 +348,6 @@ func (d *Disk) Size() int64 { return d.size }
 
 // Geometry is the footer's CHS.
 func (d *Disk) Geometry() Geometry { return d.footer.Geometry.geometry() }
-
-// ATAGeometry is a geometry valid for an ATA drive (heads <= 16, sectors
-// per track <= 63, cylinders <= 16383): the VHD CHS when it fits, else one
-// derived from the size.
-func (d *Disk) ATAGeometry() Geometry { return ataGeometry(d.footer.Geometry, d.size) }
 
 // ReadOnly reports whether writes are refused.
 func (d *Disk) ReadOnly() bool { return d.readOnly }
@@ -424,7 +389,7 @@ func (d *Disk) Parent() *Disk { return d.parent }
 func (d *Disk) ParentPath() string { return d.parentPath }
 
 // Warnings lists problems that did not prevent opening (a damaged footer
-// copy, for example).
+// copy, for example), each "vhd: NAME: what".
 func (d *Disk) Warnings() []string { return append([]string(nil), d.warnings...) }
 
 // SetAllocationSync chooses whether a block allocation waits for its data

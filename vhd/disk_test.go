@@ -25,9 +25,6 @@ func TestFreeDOSImage(t *testing.T) {
 	if g := d.Geometry(); g != (Geometry{964, 4, 17}) {
 		t.Fatalf("geometry %+v", g)
 	}
-	if g := d.ATAGeometry(); g != (Geometry{964, 4, 17}) {
-		t.Fatalf("ATA geometry %+v", g)
-	}
 	if !d.ReadOnly() {
 		t.Fatal("not read-only")
 	}

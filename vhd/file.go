@@ -99,11 +99,13 @@ func writable(name string) bool {
 	return err != nil || fi.Mode().Perm()&0o222 != 0
 }
 
-// openForUse opens an image for Open: for writing unless readOnly, the
-// file has no write permission bit or the system refuses writing (then
-// for reading, and ro reports it), and locked (shared for a reader,
-// exclusive for a writer).
-func openForUse(name string, readOnly bool) (f *os.File, size int64, ro bool, err error) {
+// OpenImage opens an image file, of any format, as Open opens a VHD: for
+// writing unless readOnly, the file has no write permission bit (an image
+// without one is not written, even by root) or the system refuses writing
+// (then for reading, and ro reports it); without blocking
+// (OpenImageFile); and locked, shared for a reader and exclusive for a
+// writer (LockFile). The error names the file.
+func OpenImage(name string, readOnly bool) (f *os.File, size int64, ro bool, err error) {
 	ro = readOnly || !writable(name)
 	if !ro {
 		f, size, err = OpenImageFile(name, true)
@@ -153,4 +155,43 @@ func DataStatus(f *os.File, off, end int64) (data bool, n int64) {
 		return true, end - off
 	}
 	return true, min(h, end) - off
+}
+
+// LockFile takes the advisory lock (flock) that keeps two programs from
+// writing one image file: shared for a reader, exclusive for a writer,
+// without waiting. It lasts until f is closed. A conflict is ErrInUse; the
+// caller names the file. Raw images and diskettes (package disk, through
+// OpenImage) take the same lock, so every kind of image is protected alike.
+func LockFile(f *os.File, readOnly bool) error {
+	how := syscall.LOCK_EX
+	if readOnly {
+		how = syscall.LOCK_SH
+	}
+	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, syscall.EWOULDBLOCK) && readOnly:
+		return fmt.Errorf("%w: another process has it open for writing", ErrInUse)
+	case errors.Is(err, syscall.EWOULDBLOCK):
+		return fmt.Errorf("%w: another process has it open", ErrInUse)
+	}
+	return fmt.Errorf("lock: %w", err)
+}
+
+// lockFile is LockFile with the error naming the image.
+func lockFile(f *os.File, name string, readOnly bool) error {
+	if err := LockFile(f, readOnly); err != nil {
+		return &PathError{File: name, Err: err}
+	}
+	return nil
+}
+
+// unwrapPathErr drops the *os.PathError wrapper: our errors name the file.
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

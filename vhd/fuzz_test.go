@@ -37,7 +37,7 @@ func seedImages(t testing.TB) map[string][]byte {
 	base := filepath.Join(dir, "base.vhd")
 	d, _ := Create(base, CreateOptions{Type: Dynamic, Size: 34 << 10, BlockSize: 1024})
 	d.Close()
-	c, err := CreateDifferencing(filepath.Join(dir, "child"), base)
+	c, err := CreateDifferencing(filepath.Join(dir, "child"), base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

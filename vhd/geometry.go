@@ -1,5 +1,7 @@
 package vhd
 
+import "fmt"
+
 // Geometry is a cylinder/head/sector geometry as plain ints.
 type Geometry struct {
 	Cylinders, Heads, SectorsPerTrack int
@@ -17,14 +19,6 @@ func (g CHS) geometry() Geometry {
 // maxCHS is the largest geometry a footer can record; a footer holding it
 // means "the size is in current_size" (QEMU's force_size, Hyper-V).
 var maxCHS = CHS{65535, 16, 255}
-
-// ATA limits of the default translation: 16 heads, 63 sectors per track,
-// 16383 cylinders (ATA-2 "IDENTIFY DEVICE", words 1, 3, 6).
-const (
-	ataMaxCylinders = 16383
-	ataMaxHeads     = 16
-	ataMaxSectors   = 63
-)
 
 // CHSFromSectors is the geometry algorithm of [VHD "Appendix: CHS
 // Calculation"], comparisons exactly as the specification writes them
@@ -85,31 +79,14 @@ func roundedCHS(size int64) (CHS, int64) {
 	return g, g.Sectors() * SectorSize
 }
 
-// ataGeometry is a geometry a BIOS and an ATA drive can use: the VHD CHS
-// when it fits the ATA limits and the disk, else ATAGeometryFor the size.
-func ataGeometry(vhdCHS CHS, size int64) Geometry {
-	if g := vhdCHS.geometry(); g.fitsATA() && vhdCHS.Sectors()*SectorSize <= size {
-		return g
+// zeroCHSWarning says, for a footer whose disk_geometry has a zero field
+// (no disk has 0 cylinders, heads or sectors), which size is used instead:
+// current_size. Check and Open report it as a warning.
+func zeroCHSWarning(file string, ft *Footer) string {
+	g := ft.Geometry
+	if g.Cylinders != 0 && g.Heads != 0 && g.SectorsPerTrack != 0 {
+		return ""
 	}
-	return ATAGeometryFor(size / SectorSize)
-}
-
-// ATAGeometryFor is the default ATA translation of a disk of the given
-// number of sectors: the specification's algorithm (CHSFromSectors, at
-// least one cylinder), which fits ATA below 16383*16*63 sectors, else the
-// largest ATA geometry 16383/16/63 (ATA/ATAPI-6, IDENTIFY DEVICE words 1,
-// 3, 6). A raw image and the same disk as a VHD so show one geometry.
-func ATAGeometryFor(sectors int64) Geometry {
-	g := CHSFromSectors(sectors).geometry()
-	g.Cylinders = max(g.Cylinders, 1)
-	if g.fitsATA() {
-		return g
-	}
-	return Geometry{ataMaxCylinders, ataMaxHeads, ataMaxSectors}
-}
-
-// fitsATA reports whether g fits the ATA CHS registers and IDENTIFY words.
-func (g Geometry) fitsATA() bool {
-	return g.Cylinders >= 1 && g.Cylinders <= ataMaxCylinders && g.Heads >= 1 &&
-		g.Heads <= ataMaxHeads && g.SectorsPerTrack >= 1 && g.SectorsPerTrack <= ataMaxSectors
+	return fmt.Sprintf("vhd: %s: footer: disk_geometry %d/%d/%d cannot be a disk (a zero field): the size is current_size, %d bytes, and a geometry is derived from it",
+		file, g.Cylinders, g.Heads, g.SectorsPerTrack, ft.CurrentSize)
 }

@@ -196,3 +196,69 @@ func (e *ParentChangedError) Error() string {
 
 // Is makes errors.Is(err, ErrParentChanged) true.
 func (e *ParentChangedError) Is(target error) bool { return target == ErrParentChanged }
+
+// maxChildScan bounds how many .vhd files Children reads in a folder.
+const maxChildScan = 1000
+
+// Children lists the differencing images beside d (in its folder, named
+// *.vhd in any case) whose parent_unique_id is d's unique_id: the children
+// a write to d would silently change, in the order the folder lists them.
+// Only each file's footer copy and dynamic header are read, without
+// locking; files that cannot be read are passed over. Children elsewhere
+// cannot be seen.
+func (d *Disk) Children() []string {
+	dir := filepath.Dir(d.name)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	self, err := d.f.Stat()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	scanned := 0
+	for _, e := range ents {
+		if !strings.EqualFold(filepath.Ext(e.Name()), ".vhd") || e.IsDir() {
+			continue
+		}
+		if scanned++; scanned > maxChildScan {
+			break
+		}
+		name := filepath.Join(dir, e.Name())
+		if fi, err := os.Stat(name); err != nil || os.SameFile(fi, self) {
+			continue
+		}
+		if id, ok := parentIDOf(name); ok && id == d.footer.UniqueID {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// parentIDOf reads the parent_unique_id of the differencing image name
+// from its footer copy and dynamic header; ok is false for anything else.
+func parentIDOf(name string) (id [16]byte, ok bool) {
+	f, _, err := OpenImageFile(name, false)
+	if err != nil {
+		return id, false
+	}
+	defer f.Close()
+	var fb [FooterSize]byte
+	if _, err := f.ReadAt(fb[:], 0); err != nil {
+		return id, false
+	}
+	ft, ok := DecodeFooter(fb[:])
+	if !ok || string(ft.Cookie[:]) != footerCookie || ft.DiskType != Differencing || ft.DataOffset > 1<<40 {
+		return id, false
+	}
+	hb := make([]byte, headerSize)
+	if _, err := f.ReadAt(hb, int64(ft.DataOffset)); err != nil {
+		return id, false
+	}
+	h, ok := DecodeHeader(hb)
+	if !ok || string(h.Cookie[:]) != headerCookie {
+		return id, false
+	}
+	return h.ParentUniqueID, true
+}

@@ -106,7 +106,7 @@ func TestParentLocatorFallbacks(t *testing.T) {
 	sub := filepath.Join(dir, "sub")
 	os.Mkdir(sub, 0o755)
 	child := filepath.Join(dir, "child.vhd")
-	c, err := CreateDifferencing(child, base)
+	c, err := CreateDifferencing(child, base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

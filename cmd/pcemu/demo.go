@@ -1,6 +1,7 @@
 package main
 
 import (
+	"pcemu/disk"
 	"pcemu/machine"
 	"pcemu/machine/demo"
 )
@@ -9,11 +10,11 @@ import (
 // master and a blank scratch disk, which the demo writes to, on the primary
 // slave. Both live in memory.
 func useDemoDisk(cfg *machine.Config) error {
-	boot, err := machine.NewMemDrive(demo.BootDiskSize, demo.Image)
+	boot, err := disk.NewMem("demo disk", demo.BootDiskSize, demo.Image)
 	if err != nil {
 		return err
 	}
-	scratch, err := machine.NewMemDrive(demo.ScratchSize, nil)
+	scratch, err := disk.NewMem("demo scratch disk", demo.ScratchSize, nil)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitError
 	}
 
+	// The host may end pcemu at every stage: a signal or --timeout (host
+	// time from here) while files and images are being opened stops the
+	// wait for them (a FIFO, an image on a hung network file system);
+	// once the machine runs, they end the run.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	go watchHost(ctx, cancel, sigs, o.timeout)
+	stopped := func(err error, what string) (int, bool) {
+		var h *hostStop
+		if !errors.As(err, &h) {
+			return 0, false
+		}
+		fmt.Fprintf(stderr, "pcemu: %v while opening %s\n", h, what)
+		return h.exitStatus(), true
+	}
+
 	var files []*os.File
 	defer func() {
 		for _, f := range files {
@@ -73,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case c.stdio:
 			return stdout, nil
 		case c.path != "":
-			f, err := os.Create(c.path)
+			f, err := interruptible(ctx, func() (*os.File, error) { return os.Create(c.path) }, closeFile)
 			if err != nil {
 				return nil, err
 			}
@@ -88,9 +104,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		HardDisks:  o.hd,
 		Floppies:   o.fd,
 		Snapshot:   o.snapshot,
-		BootOrder:  o.boot,
-		RealTime:   o.realTime,
-		NoReboot:   o.noReboot,
+		// A child whose parent changed is refused unless told.
+		IgnoreParentTime: o.ignoreParentTime,
+		BootOrder:        o.boot,
+		RealTime:         o.realTime,
+		NoReboot:         o.noReboot,
 		// At a display the BIOS's "no bootable device" stays on the
 		// screen until the user closes the window.
 		WaitOnNoBoot: o.display != "none",
@@ -103,10 +121,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if cfg.DebugCon, err = sink(o.debugcon); err != nil {
+		if st, ok := stopped(err, "-debugcon's file"); ok {
+			return st
+		}
 		fmt.Fprintf(stderr, "pcemu: -debugcon: %v\n", err)
 		return exitError
 	}
 	if cfg.Serial, err = sink(o.serial); err != nil {
+		if st, ok := stopped(err, "-serial's file"); ok {
+			return st
+		}
 		fmt.Fprintf(stderr, "pcemu: -serial: %v\n", err)
 		return exitError
 	}
@@ -114,8 +138,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cfg.Mouse = machine.MouseSerial
 	}
 	if o.audioOut != "" {
-		f, err := os.Create(o.audioOut)
+		f, err := interruptible(ctx, func() (*os.File, error) { return os.Create(o.audioOut) }, closeFile)
 		if err != nil {
+			if st, ok := stopped(err, "--audio-out's file"); ok {
+				return st
+			}
 			fmt.Fprintf(stderr, "pcemu: --audio-out: %v\n", err)
 			return exitError
 		}
@@ -139,7 +166,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var sc *script.Script
 	switch {
 	case o.script != "":
-		if sc, err = script.ParseFile(o.script); err != nil {
+		// A script may come from a pipe (--script <(...)), whose open
+		// waits for a writer.
+		if sc, err = interruptible(ctx, func() (*script.Script, error) { return script.ParseFile(o.script) }, func(*script.Script) {}); err != nil {
+			if st, ok := stopped(err, "the script"); ok {
+				return st
+			}
 			fmt.Fprintf(stderr, "pcemu: %v\n", err)
 			return exitError
 		}
@@ -147,8 +179,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		sc = script.Wait("--expect", o.expect, script.Forever)
 	}
 
-	m, err := machine.New(cfg)
+	m, err := interruptible(ctx, func() (*machine.Machine, error) { return machine.New(cfg) }, func(m *machine.Machine) { m.Close() })
 	if err != nil {
+		if st, ok := stopped(err, "the images"); ok {
+			return st
+		}
 		fmt.Fprintf(stderr, "pcemu: %v\n", err)
 		return exitError
 	}
@@ -157,7 +192,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// standard input arrives at COM1's receiver.
 		go forward(stdin, m.UART.Receive)
 	}
-	status := runMachine(m, o, sc, sigs, stderr)
+	status := runMachine(ctx, cancel, m, o, sc, stderr)
 
 	if o.screendump != "" {
 		if err := m.Screendump(o.screendump); err != nil {
@@ -178,29 +213,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // runMachine runs m until it stops, the script (or --expect) ends, the
-// timeout passes or a signal arrives, and returns the exit status. With a
-// display, the window runs on this (the main) goroutine and the machine on
-// another.
-func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan os.Signal, stderr io.Writer) int {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	var deadline <-chan time.Time
-	if o.timeout > 0 {
-		t := time.NewTimer(o.timeout)
-		defer t.Stop()
-		deadline = t.C
-	}
-	go func() {
-		select {
-		case s := <-sigs:
-			sig, _ := s.(syscall.Signal)
-			cancel(&hostStop{sig: sig})
-		case <-deadline:
-			cancel(&hostStop{timeout: o.timeout})
-		case <-ctx.Done():
-		}
-	}()
-
+// timeout passes or a signal arrives (watchHost cancels ctx), and returns
+// the exit status. With a display, the window runs on this (the main)
+// goroutine and the machine on another.
+func runMachine(ctx context.Context, cancel context.CancelCauseFunc, m *machine.Machine, o *options, sc *script.Script, stderr io.Writer) int {
 	drive := func() int {
 		if sc != nil {
 			return runScript(ctx, m, sc, stderr)
@@ -255,6 +271,55 @@ func runMachine(m *machine.Machine, o *options, sc *script.Script, sigs <-chan o
 	realStderr.Write(msgs.Bytes())
 	return s
 }
+
+// watchHost cancels ctx with a *hostStop when a signal arrives or the
+// timeout passes.
+func watchHost(ctx context.Context, cancel context.CancelCauseFunc, sigs <-chan os.Signal, timeout time.Duration) {
+	var deadline <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		deadline = t.C
+	}
+	select {
+	case s := <-sigs:
+		sig, _ := s.(syscall.Signal)
+		cancel(&hostStop{sig: sig})
+	case <-deadline:
+		cancel(&hostStop{timeout: timeout})
+	case <-ctx.Done():
+	}
+}
+
+// interruptible runs open, which may block on the host, on another
+// goroutine and returns what it returns, or the host's reason to stop
+// (context.Cause) when ctx ends first; what open returns after that is
+// closed with undo.
+func interruptible[T any](ctx context.Context, open func() (T, error), undo func(T)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := open()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		go func() {
+			if r := <-done; r.err == nil {
+				undo(r.v)
+			}
+		}()
+		var zero T
+		return zero, context.Cause(ctx)
+	}
+}
+
+func closeFile(f *os.File) { f.Close() }
 
 // hostStop is why the host ended a run: a signal, or --timeout passed. It
 // is the cause of the run's context (context.Cause), so that the script's

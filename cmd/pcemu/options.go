@@ -25,14 +25,17 @@ type options struct {
 	memory   int       // bytes
 	model    cpu.Model
 	snapshot bool
-	display  string
-	debugcon chardev
-	serial   chardev
-	audio    string // "sdl" or "none"
-	audioOut string // --audio-out: a .wav file
-	noReboot bool
-	realTime bool
-	mips     int // instructions per virtual microsecond, 0 for the default
+	// ignoreParentTime opens a VHD child whose parent changed after it
+	// was made.
+	ignoreParentTime bool
+	display          string
+	debugcon         chardev
+	serial           chardev
+	audio            string // "sdl" or "none"
+	audioOut         string // --audio-out: a .wav file
+	noReboot         bool
+	realTime         bool
+	mips             int // instructions per virtual microsecond, 0 for the default
 
 	expect     string
 	script     string
@@ -56,16 +59,17 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs := pflag.NewFlagSet("pcemu", pflag.ContinueOnError)
 	fs.SetOutput(out)
 	v := &flagValues{}
-	fs.StringVar(&o.hd[0], "hda", "", "hard disk 0 (primary master): `FILE` is a VHD (fixed, dynamic, differencing) or raw image, or fat:[rw:]DIR for a host folder")
+	fs.StringVar(&o.hd[0], "hda", "", "hard disk 0 (primary master): `FILE` is a VHD (fixed, dynamic, differencing) or raw image (raw:FILE, vhd:FILE force the format), or fat:[rw:]DIR for a host folder")
 	fs.StringVar(&o.hd[1], "hdb", "", "hard disk 1 (primary slave) from `FILE`")
 	fs.StringVar(&o.hd[2], "hdc", "", "hard disk 2 (secondary master) from `FILE`")
 	fs.StringVar(&o.hd[3], "hdd", "", "hard disk 3 (secondary slave) from `FILE`")
-	fs.StringVar(&o.fd[0], "fda", "", "floppy drive A: from `FILE`, a raw 360K/720K/1.2M/1.44M image, or fat:[rw:]DIR for a host folder")
+	fs.StringVar(&o.fd[0], "fda", "", "floppy drive A: from `FILE`, a raw 360K/720K/1.2M/1.44M/2.88M image, or fat:[rw:]DIR for a host folder")
 	fs.StringVar(&o.fd[1], "fdb", "", "floppy drive B: from `FILE`")
 	fs.StringVar(&v.boot, "boot", "", "boot `ORDER`: drive letters, a = floppy, c = hard disk (\"c\", \"a\", \"ca\", or order=ca)")
 	fs.StringVar(&v.memory, "m", "640K", "memory `SIZE`: a number with K, M or G (no suffix: MiB, as in QEMU); at most 1M on 8086/186, 16M on 286")
 	fs.StringVar(&v.cpu, "cpu", "286", "processor `MODEL`: 8086, 186 or 286")
-	fs.BoolVar(&o.snapshot, "snapshot", false, "write to temporary differencing children; the images are never changed")
+	fs.BoolVar(&o.snapshot, "snapshot", false, "keep the guest's writes in temporary files ($TMPDIR, else /var/tmp); the images are never changed")
+	fs.BoolVar(&o.ignoreParentTime, "ignore-parent-time", false, "open a differencing VHD whose parent was modified after the child was made (see vhdtool accept-parent)")
 	fs.StringVar(&o.display, "display", "", "where the screen goes, `TYPE`: sdl (a window; the default when $DISPLAY or $WAYLAND_DISPLAY is set), term (this terminal; the default otherwise when it is one) or none (headless; the default in scripts and pipes)")
 	fs.StringVar(&v.debugcon, "debugcon", "", "debug console port E9h to `DEV`: stdio or file:PATH")
 	fs.StringVar(&v.serial, "serial", "", "COM1 to `DEV`: stdio (both ways), file:PATH, none, or msmouse (a Microsoft serial mouse with a third button, in place of the PS/2 mouse)")

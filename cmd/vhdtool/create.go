@@ -30,7 +30,7 @@ func cmdCreate(args []string, stdout io.Writer) error {
 		if out, err = newOutput(file, "create: "); err != nil {
 			return err
 		}
-		d, err = vhd.CreateDifferencing(out.tmp, *parent)
+		d, err = vhd.CreateDifferencing(out.tmp, *parent, nil)
 		if err != nil {
 			return fileError{file, out.abort(err)}
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"pcemu/disk"
 	"pcemu/vhd"
 )
 
@@ -56,7 +57,7 @@ func cmdInfo(args []string, stdout io.Writer) error {
 		return fileError{file, err}
 	}
 	ft := d.Footer()
-	g, ata := d.Geometry(), d.ATAGeometry()
+	g, ata := d.Geometry(), disk.ATAGeometry(d.Geometry(), d.Size())
 	in := infoJSON{
 		File: file, Type: d.Type().String(), VirtualSize: d.Size(),
 		CurrentSize: ft.CurrentSize, OriginalSize: ft.OriginalSize,
@@ -104,7 +105,7 @@ func cmdInfo(args []string, stdout io.Writer) error {
 	}
 	w("file size", "%s (%d bytes)", human(in.FileSize), in.FileSize)
 	for _, m := range in.Warnings {
-		w("warning", "%s", m)
+		w("warning", "%s", strings.TrimPrefix(m, "vhd: "))
 	}
 	return nil
 }

@@ -156,3 +156,27 @@ func TestSpecialFileArguments(t *testing.T) {
 	}
 	noLeftovers(t, dir, "fifo")
 }
+
+// A footer geometry with a zero field cannot be a disk: info and check
+// warn, and say which size is used (current_size) instead.
+func TestZeroCHSWarned(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "q.vhd")
+	vtOK(t, "create", "--size", "10M", img)
+	b, _ := os.ReadFile(img)
+	for _, at := range []int{0, len(b) - 512} {
+		f, _ := vhd.DecodeFooter(b[at:])
+		f.CreatorApp = [4]byte{'q', 'e', 'm', 'u'}
+		f.Geometry.Cylinders = 0
+		f.Seal(b[at:])
+	}
+	os.WriteFile(img, b, 0o644)
+	want := img + ": footer: disk_geometry 0/4/17 cannot be a disk (a zero field): the size is current_size, 10514432 bytes, and a geometry is derived from it"
+	out := vtOK(t, "check", img)
+	if !strings.Contains(out, "warning: "+want) || !strings.Contains(out, "(1 warning(s))") {
+		t.Errorf("check:\n%s", out)
+	}
+	out = vtOK(t, "info", img)
+	if !strings.Contains(out, want) || !strings.Contains(out, "ATA geometry:      302/4/17") {
+		t.Errorf("info:\n%s", out)
+	}
+}

@@ -386,7 +386,7 @@ func makeImage(t testing.TB, kind string, files map[string][]byte) testImage {
 		img.parent = filepath.Join(dir, "parent.vhd")
 		copyFile(t, src, img.parent, 0o444)
 		img.path = filepath.Join(dir, "child.vhd")
-		d, err = vhd.CreateDifferencing(img.path, img.parent)
+		d, err = vhd.CreateDifferencing(img.path, img.parent, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,91 @@
+package disk
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"pcemu/vhd"
+)
+
+// openVHD opens a VHD (fixed, dynamic or differencing). Under -snapshot
+// the image is opened read-only and the guest writes to a temporary
+// differencing child of it. Written in place, a VHD that has children
+// beside it gets a warning: the write changes the disk under them, and
+// they are refused afterwards (their parent's time changed).
+func openVHD(d *Disk, name string, o *Options) error {
+	if o.Snapshot {
+		return openVHDSnapshot(d, name, o)
+	}
+	v, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: o.ReadOnly, IgnoreParentTime: o.IgnoreParentTime})
+	if err != nil {
+		return err
+	}
+	d.m = v
+	d.size, d.geo, d.readOnly = v.Size(), ATAGeometry(v.Geometry(), v.Size()), v.ReadOnly()
+	d.warnings = append(d.warnings, vhdWarnings(v)...)
+	if v.ReadOnly() && !o.ReadOnly {
+		d.warnings = append(d.warnings, readOnlyWarning(name))
+	}
+	if !v.ReadOnly() {
+		for _, c := range v.Children() {
+			d.warnings = append(d.warnings, fmt.Sprintf("%s has a differencing child beside it, %s: the guest's writes change the disk under the child, which will then be refused (its parent changed); use -snapshot, or boot the child", name, c))
+		}
+	}
+	return nil
+}
+
+// openVHDSnapshot makes the temporary child. The open child lives on
+// without its name: nothing is left in the temporary folder, even if pcemu
+// is killed.
+func openVHDSnapshot(d *Disk, name string, o *Options) error {
+	p, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true, IgnoreParentTime: o.IgnoreParentTime})
+	if err != nil {
+		return err
+	}
+	d.warnings = append(d.warnings, vhdWarnings(p)...)
+	p.Close() // validated; the child opens it again as its parent
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return fmt.Errorf("%s: -snapshot: %w", name, err)
+	}
+	dir, err := os.MkdirTemp(snapshotDir(), "pcemu-snapshot-")
+	if err != nil {
+		return fmt.Errorf("%s: -snapshot: %w", name, err)
+	}
+	child, err := vhd.CreateDifferencing(filepath.Join(dir, "snapshot.vhd"), abs, &vhd.OpenOptions{IgnoreParentTime: o.IgnoreParentTime})
+	os.RemoveAll(dir)
+	if err != nil {
+		return err
+	}
+	// A temporary child need not survive a power failure: no sync per
+	// block allocation.
+	child.SetAllocationSync(false)
+	d.m = child
+	d.size, d.geo = child.Size(), ATAGeometry(child.Geometry(), child.Size())
+	return nil
+}
+
+// snapshotDir is where -snapshot keeps its temporary files: $TMPDIR, else
+// /var/tmp (as QEMU does: /tmp is often a file system in memory, which
+// would hold the guest's writes in RAM after all), else the system's
+// temporary folder.
+func snapshotDir() string {
+	if dir := os.Getenv("TMPDIR"); dir != "" {
+		return dir
+	}
+	if fi, err := os.Stat("/var/tmp"); err == nil && fi.IsDir() {
+		return "/var/tmp"
+	}
+	return os.TempDir()
+}
+
+// vhdWarnings are v's warnings as the user reads them: "NAME: what".
+func vhdWarnings(v *vhd.Disk) []string {
+	w := v.Warnings()
+	for i := range w {
+		w[i] = strings.TrimPrefix(w[i], "vhd: ")
+	}
+	return w
+}
