@@ -34,14 +34,14 @@ func (r *rawSource) BlockStatus(off int64) (bool, int64)     { return vhd.DataSt
 
 // openSource opens a VHD (it has a footer cookie) read-only with its chain,
 // or else a raw image. Neither is ever written, or mapped.
-func openSource(name string) (source, func(), error) {
+func openSource(name string, ignoreParentTime bool) (source, func(), error) {
 	f, size, err := vhd.OpenImageFile(name, false)
 	if err != nil {
 		return nil, nil, err
 	}
 	if vhd.HasFooterCookie(f, size) {
 		f.Close()
-		d, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true})
+		d, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true, IgnoreParentTime: ignoreParentTime})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -76,6 +76,7 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 	// Like qemu-img convert (whose destination cache mode defaults to
 	// "unsafe"), the new file is left to the page cache unless asked.
 	syncOut := fs.Bool("sync", false, "fsync the output before exiting")
+	ignoreTime := fs.Bool("ignore-parent-time", false, "read a chain whose parent was modified after the child was made")
 	a, err := parse(fs, args, 2, "SRC DST")
 	if err != nil {
 		return err
@@ -92,7 +93,7 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	src, closeSrc, err := openSource(srcName)
+	src, closeSrc, err := openSource(srcName, *ignoreTime)
 	if err != nil {
 		return fileError{srcName, err}
 	}

@@ -14,6 +14,7 @@ func cmdCreate(args []string, stdout io.Writer) error {
 	force := fs.Bool("force-size", false, "keep the exact size instead of rounding up to a CHS geometry")
 	bsS := fs.String("block-size", "", "dynamic block size (default 2M)")
 	parent := fs.String("parent", "", "make a differencing child of this VHD")
+	ignoreTime := fs.Bool("ignore-parent-time", false, "with --parent: accept a chain whose parent was modified after its child was made")
 	a, err := parse(fs, args, 1, "FILE")
 	if err != nil {
 		return err
@@ -21,6 +22,9 @@ func cmdCreate(args []string, stdout io.Writer) error {
 	file := a[0]
 	var d *vhd.Disk
 	var out *output
+	if *parent == "" && fs.Changed("ignore-parent-time") {
+		return usageError{"create: --ignore-parent-time goes with --parent"}
+	}
 	if *parent != "" {
 		for _, f := range []string{"type", "size", "force-size", "block-size"} {
 			if fs.Changed(f) {
@@ -30,7 +34,7 @@ func cmdCreate(args []string, stdout io.Writer) error {
 		if out, err = newOutput(file, "create: "); err != nil {
 			return err
 		}
-		d, err = vhd.CreateDifferencing(out.tmp, *parent, nil)
+		d, err = vhd.CreateDifferencing(out.tmp, *parent, &vhd.OpenOptions{IgnoreParentTime: *ignoreTime})
 		if err != nil {
 			return fileError{file, out.abort(err)}
 		}

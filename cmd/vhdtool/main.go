@@ -51,8 +51,8 @@ commands:
   cp [-r] [-f] HOSTPATH IMAGE[@N]:PATH copy a file (-r: a folder) into the image;
                                        -f replaces existing files
 
-info, check and commit take --ignore-parent-time: open a child whose parent
-was modified after the child was made.
+info, check, convert, commit and create --parent take --ignore-parent-time:
+open a child whose parent was modified after the child was made.
 
 IMAGE@N chooses partition N (1-4 primary, 5 and up logical); without it the
 first FAT partition, or the whole image when it holds no partition table.

@@ -270,6 +270,22 @@ func TestCheckCommand(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "warning:") || !strings.Contains(r.stdout, "leaked") {
 		t.Fatalf("leak: %+v", r)
 	}
+	// It holds data: no repair cuts it without --discard-orphans.
+	for _, level := range []string{"leaks", "all"} {
+		if r = vt(t, "check", "-r", level, img); r.code != 0 || strings.Contains(r.stdout, "repaired") || !strings.Contains(r.stdout, "holds data: kept in place") {
+			t.Fatalf("-r %s: %+v", level, r)
+		}
+	}
+	if now, _ := os.ReadFile(img); !bytes.Equal(now, b) {
+		t.Fatal("a repair without --discard-orphans changed the image")
+	}
+	r = vt(t, "check", "-r", "leaks", "--discard-orphans", img)
+	if r.code != 0 || !strings.Contains(r.stdout, "repaired: cut 2097664 bytes of orphaned blocks and leaked space holding data at the end of the file (--discard-orphans)") {
+		t.Fatalf("--discard-orphans: %+v", r)
+	}
+	if r := vt(t, "check", "--discard-orphans", img); r.code != 2 {
+		t.Fatalf("--discard-orphans without -r: %+v", r)
+	}
 }
 
 func TestConvertAndCommit(t *testing.T) {

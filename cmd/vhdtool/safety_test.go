@@ -180,3 +180,42 @@ func TestZeroCHSWarned(t *testing.T) {
 		t.Errorf("info:\n%s", out)
 	}
 }
+
+// A child whose parent changed: every command that reads it refuses,
+// naming the way out; --ignore-parent-time reads it; accept-parent records
+// the parent's time, after which it opens as before.
+func TestChangedParentCommands(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.vhd")
+	child := filepath.Join(dir, "child.vhd")
+	vtOK(t, "create", "--size", "8M", base)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(base, old, old)
+	vtOK(t, "create", "--parent", base, child)
+	now := time.Now()
+	os.Chtimes(base, now, now)
+	for _, args := range [][]string{
+		{"info", child}, {"check", child}, {"convert", child, filepath.Join(dir, "flat.vhd")},
+		{"create", "--parent", child, filepath.Join(dir, "grandchild.vhd")}, {"commit", child},
+	} {
+		r := vt(t, args...)
+		if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "parent "+base+" was modified after this child was made") ||
+			!strings.Contains(r.stdout+r.stderr, "vhdtool accept-parent "+child) {
+			t.Errorf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+		vtOK(t, append([]string{args[0], "--ignore-parent-time"}, args[1:]...)...)
+	}
+	// commit recorded the parent's time; touched again, it is refused.
+	vtOK(t, "info", child)
+	later := now.Add(time.Hour)
+	os.Chtimes(base, later, later)
+	if r := vt(t, "info", child); r.code != 1 {
+		t.Fatalf("info after the parent was touched: %+v", r)
+	}
+	out := vtOK(t, "accept-parent", child)
+	if !strings.Contains(out, child+": the parent's time is now recorded as ") {
+		t.Errorf("accept-parent: %s", out)
+	}
+	vtOK(t, "info", child)
+	vtOK(t, "check", child)
+}
