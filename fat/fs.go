@@ -215,8 +215,9 @@ func (f *FS) readClusters(p []byte, ch []uint32, off int64) error {
 	i := int(off / f.clusSize)
 	in := off % f.clusSize
 	for len(p) > 0 && i < len(ch) {
+		// The run of consecutive clusters, as far as p reaches.
 		j := i + 1
-		for j < len(ch) && ch[j] == ch[j-1]+1 {
+		for j < len(ch) && ch[j] == ch[j-1]+1 && int64(j-i)*f.clusSize < in+int64(len(p)) {
 			j++
 		}
 		n := min(int64(len(p)), int64(j-i)*f.clusSize-in)
