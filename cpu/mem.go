@@ -4,6 +4,14 @@ package cpu
 // Family User's Manual, 2-13); an offset wraps within its 64 KiB segment,
 // so a word at offset FFFFh takes its high byte from offset 0000h.
 
+// Linear returns the address the CPU reaches for seg:off: segment*16 +
+// offset with the A20 mask applied (wrapping at 1 MiB unless a 286 has A20
+// on). For tools that look at memory as the CPU sees it (the monitor, a
+// debugger).
+func (c *CPU) Linear(seg, off uint16) uint32 {
+	return (uint32(seg)<<4 + uint32(off)) & c.addrMask
+}
+
 func (c *CPU) readLin8(a uint32) uint8 {
 	if a < c.ramEnd {
 		return c.ram[a]

@@ -153,6 +153,9 @@ type Machine struct {
 	err       error
 	pendReset bool
 
+	paused bool          // Pause: the run loop waits (pause.go)
+	wake   chan struct{} // closed when a pause ends
+
 	hostRun time.Duration // host time spent executing
 }
 
@@ -178,6 +181,12 @@ func (m *Machine) runUntil(ctx context.Context, until int64) (StopReason, error)
 			return Running, err
 		}
 		m.mu.Lock()
+		if m.paused && m.stop == Running {
+			if !m.waitPaused(ctx.Done()) {
+				return Running, ctx.Err()
+			}
+			continue
+		}
 		done := m.slice(until)
 		reason, err := m.stop, m.err
 		var ahead time.Duration

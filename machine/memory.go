@@ -101,6 +101,24 @@ func (m *Memory) Write8(addr uint32, v uint8) {
 	}
 }
 
+// Peeker is a memory device whose reads change its state (the VGA's reads
+// load its latches) and that can also be read without that.
+type Peeker interface {
+	Peek8(addr uint32) uint8
+}
+
+// Peek8 reads a byte of the address space as Read8 does, but without side
+// effects on a device: the monitor or a debugger looking at memory must not
+// change what the guest reads next.
+func (m *Memory) Peek8(addr uint32) uint8 {
+	if addr >= VideoBase && addr < OptionROMBase && addr >= uint32(len(m.RAM)) {
+		if p, ok := m.Video.(Peeker); ok {
+			return p.Peek8(addr)
+		}
+	}
+	return m.Read8(addr)
+}
+
 // LoadROM places a 64 KiB BIOS image at F0000h.
 func (m *Memory) LoadROM(rom []byte) error {
 	if len(rom) != BIOSSize {

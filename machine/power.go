@@ -19,7 +19,22 @@ func (m *Machine) halt(r StopReason, status int) {
 	if m.stop == Running {
 		m.stop, m.status = r, status
 	}
+	m.unpause() // a paused run loop returns the reason
 	m.CPU.Stop()
+}
+
+// SystemReset pulls the reset line as a reset button would (the monitor's
+// system_reset): the CPU restarts at the reset vector and the BIOS's POST
+// reinitialises the machine; with NoReboot the run ends with Reset, as a
+// guest's reset does. A paused machine stays paused.
+func (m *Machine) SystemReset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.cfg.NoReboot {
+		m.halt(Reset, 0)
+		return
+	}
+	m.reboot() // between slices: at once
 }
 
 // requestReset is the reset line (keyboard controller pulse, port 92h,
