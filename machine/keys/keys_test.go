@@ -85,3 +85,25 @@ func TestCodesWith(t *testing.T) {
 		}
 	}
 }
+
+// QEMU's key names (QKeyCode in its qapi/ui.json, as its sendkey command
+// takes them) for the keys of a PC keyboard all name a key.
+func TestQEMUKeyNames(t *testing.T) {
+	names := "shift shift_r alt alt_r ctrl ctrl_r menu esc 1 2 3 4 5 6 7 8 9 0 minus equal backspace tab " +
+		"q w e r t y u i o p bracket_left bracket_right ret a s d f g h j k l semicolon apostrophe " +
+		"grave_accent backslash z x c v b n m comma dot slash asterisk spc caps_lock " +
+		"f1 f2 f3 f4 f5 f6 f7 f8 f9 f10 f11 f12 num_lock scroll_lock kp_divide kp_multiply kp_subtract " +
+		"kp_add kp_enter kp_decimal sysrq kp_0 kp_1 kp_2 kp_3 kp_4 kp_5 kp_6 kp_7 kp_8 kp_9 less " +
+		"home pgup pgdn end left up down right insert delete print pause meta_l meta_r compose"
+	for _, n := range strings.Fields(names) {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("QEMU key %q has no key", n)
+		}
+	}
+	for qemu, ours := range map[string]string{"ret": "Enter", "spc": "Space", "kp_add": "KP+", "shift_r": "RShift",
+		"less": "NonUSBackslash", "meta_l": "LWin", "print": "PrintScreen", "dot": ".", "asterisk": "KP*"} {
+		if a, _ := Lookup(qemu); a.Name() != ours {
+			t.Errorf("QEMU key %q is %s, want %s", qemu, a.Name(), ours)
+		}
+	}
+}
