@@ -178,13 +178,23 @@ func (a *Arg) appendText(b []byte) []byte {
 // Line formats the instruction as a listing line for code segment cs:
 // address, bytes and text, as the monitor and traces show it:
 //
-//	F000:E05B  EA5BE000F0        jmp 0xf000:0xe05b
+//	F000:E05B  EA5BE000F0         jmp 0xf000:0xe05b
 func (i *Inst) Line(cs uint16) string {
 	b := make([]byte, 0, 64)
 	b = appendHex4(b, cs)
 	b = append(b, ':')
 	b = appendHex4(b, i.IP)
 	b = append(b, "  "...)
+	return string(i.appendListing(b))
+}
+
+// Listing is Line without the address: the bytes in hex, padded to a
+// column, and the text.
+func (i *Inst) Listing() string {
+	return string(i.appendListing(make([]byte, 0, 64)))
+}
+
+func (i *Inst) appendListing(b []byte) []byte {
 	n := len(b)
 	const hexdigits = "0123456789ABCDEF"
 	for _, x := range i.Bytes {
@@ -194,7 +204,7 @@ func (i *Inst) Line(cs uint16) string {
 		b = append(b, ' ')
 	}
 	b = append(b, ' ')
-	return string(i.AppendText(b))
+	return i.AppendText(b)
 }
 
 // appendHex4 appends v as four uppercase hex digits.

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -29,6 +30,7 @@ import (
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cmd/pcemu/term"
 	"pcemu/machine"
+	"pcemu/machine/monitor"
 	"pcemu/machine/script"
 )
 
@@ -155,8 +157,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		// Without a display the demo's report is seen through the debug
-		// console it also writes to.
-		if o.display == "none" && cfg.DebugCon == nil {
+		// console it also writes to (unless standard output is the
+		// monitor's).
+		if o.display == "none" && cfg.DebugCon == nil && !o.monitor.stdio {
 			cfg.DebugCon = stdout
 		}
 	}
@@ -192,9 +195,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// standard input arrives at COM1's receiver.
 		go forward(stdin, m.UART.Receive)
 	}
-	status := runMachine(ctx, cancel, m, o, sc, stderr)
+	status, started := startMonitor(ctx, cancel, m, o.monitor, stdin, stdout, stderr)
+	if started {
+		status = runMachine(ctx, cancel, m, o, sc, stderr)
+	}
 
-	if o.screendump != "" {
+	if o.screendump != "" && started {
 		if err := m.Screendump(o.screendump); err != nil {
 			fmt.Fprintf(stderr, "pcemu: --screendump: %v\n", err)
 			status = exitError
@@ -321,28 +327,71 @@ func interruptible[T any](ctx context.Context, open func() (T, error), undo func
 
 func closeFile(f *os.File) { f.Close() }
 
-// hostStop is why the host ended a run: a signal, or --timeout passed. It
-// is the cause of the run's context (context.Cause), so that the script's
-// messages say it too.
+// hostStop is why the host ended a run: a signal, --timeout passed, or the
+// monitor's quit. It is the cause of the run's context (context.Cause), so
+// that the script's messages say it too.
 type hostStop struct {
-	sig     syscall.Signal // 0 for the timeout
+	sig     syscall.Signal // 0 for the timeout and quit
 	timeout time.Duration
+	quit    bool
 }
 
 func (h *hostStop) Error() string {
-	if h.sig != 0 {
+	switch {
+	case h.sig != 0:
 		return h.sig.String()
+	case h.quit:
+		return "quit from the monitor"
 	}
 	return fmt.Sprintf("timeout after %v", h.timeout)
 }
 
 // exitStatus is 128+n after signal n (as a shell reports it), 124 after
-// the timeout (as timeout(1)).
+// the timeout (as timeout(1)), 0 after quit (as QEMU's).
 func (h *hostStop) exitStatus() int {
-	if h.sig != 0 {
+	switch {
+	case h.sig != 0:
 		return 128 + int(h.sig)
+	case h.quit:
+		return 0
 	}
 	return exitTimeout
+}
+
+// startMonitor serves the monitor for the run: on standard input and
+// output, or on a Unix socket, waiting there for the first client before
+// the machine starts unless told not to. quit ends the run with status 0.
+// It reports false, with the exit status, when the run must not start.
+func startMonitor(ctx context.Context, cancel context.CancelCauseFunc, m *machine.Machine, d monitorDev, stdin io.Reader, stdout, stderr io.Writer) (int, bool) {
+	if !d.stdio && d.unix == "" {
+		return 0, true
+	}
+	mon := monitor.New(m, func() { cancel(&hostStop{quit: true}) })
+	if d.stdio {
+		go mon.Serve(stdin, stdout)
+		return 0, true
+	}
+	l, err := monitor.ListenUnix(d.unix)
+	if err != nil {
+		fmt.Fprintf(stderr, "pcemu: -monitor: %v\n", err)
+		return exitError, false
+	}
+	context.AfterFunc(ctx, func() { l.Close() }) // the run is over: no more sessions, the socket goes
+	var first net.Conn
+	if d.wait {
+		fmt.Fprintf(stderr, "pcemu: waiting for a monitor connection on %s\n", d.unix)
+		if first, err = l.Accept(); err != nil {
+			var h *hostStop
+			if errors.As(context.Cause(ctx), &h) {
+				fmt.Fprintf(stderr, "pcemu: %v\n", h)
+				return h.exitStatus(), false
+			}
+			fmt.Fprintf(stderr, "pcemu: -monitor: %v\n", err)
+			return exitError, false
+		}
+	}
+	go mon.ServeListener(l, first)
+	return 0, true
 }
 
 // loop runs the machine without a script until it stops or the host ends
@@ -360,6 +409,9 @@ func loop(ctx context.Context, m *machine.Machine, stderr io.Writer) int {
 	if !errors.As(context.Cause(ctx), &h) {
 		fmt.Fprintf(stderr, "pcemu: %v\n", err)
 		return exitError
+	}
+	if h.quit {
+		return 0
 	}
 	if h.sig != 0 {
 		fmt.Fprintf(stderr, "pcemu: %v\n", h)
@@ -383,6 +435,9 @@ func runScript(ctx context.Context, m *machine.Machine, sc *script.Script, stder
 		return 0
 	}
 	var h *hostStop
+	if errors.As(context.Cause(ctx), &h) && h.quit {
+		return 0
+	}
 	if errors.As(context.Cause(ctx), &h) && h.sig != 0 {
 		fmt.Fprintf(stderr, "pcemu: %v\n", h)
 		return h.exitStatus()

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -558,4 +562,163 @@ reject "FreeDOS Edit"
 	if status != 0 {
 		t.Errorf("script: status %d\n%s", status, stderr)
 	}
+}
+
+// loopDisk is a boot sector that counts its boots in the byte at 0000:0600
+// and waits in a loop with interrupts on (the monitor tests' guest).
+func loopDisk(t *testing.T) string {
+	t.Helper()
+	code := []byte{
+		0xFE, 0x06, 0x00, 0x06, // inc byte [0x600]
+		0xB8, 0x34, 0x12, // mov ax, 0x1234
+		0xFB,       // sti
+		0xEB, 0xFE, // jmp $
+	}
+	img := make([]byte, 1<<20)
+	copy(img, code)
+	img[510], img[511] = 0x55, 0xAA
+	p := filepath.Join(t.TempDir(), "loop.img")
+	if err := os.WriteFile(p, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// monitorSession talks to a monitor: each command's reply is what comes
+// before the next prompt.
+type monitorSession struct {
+	t *testing.T
+	w io.Writer
+	r *bufio.Reader
+}
+
+// until reads up to and including the prompt.
+func (s *monitorSession) until() string {
+	s.t.Helper()
+	var out strings.Builder
+	for !strings.HasSuffix(out.String(), "(pcemu) ") {
+		b, err := s.r.ReadByte()
+		if err != nil {
+			s.t.Fatalf("monitor: %v after %q", err, out.String())
+		}
+		out.WriteByte(b)
+	}
+	return strings.TrimSuffix(out.String(), "(pcemu) ")
+}
+
+func (s *monitorSession) cmd(line string) string {
+	s.t.Helper()
+	if _, err := io.WriteString(s.w, line+"\n"); err != nil {
+		s.t.Fatal(err)
+	}
+	return s.until()
+}
+
+// poll repeats a command until its reply contains want.
+func (s *monitorSession) poll(line, want string) string {
+	s.t.Helper()
+	var out string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if out = s.cmd(line); strings.Contains(out, want) {
+			return out
+		}
+	}
+	s.t.Fatalf("%s: %q, never %q", line, out, want)
+	return out
+}
+
+// -monitor stdio through a pipe: look, stop, reset, continue, quit.
+func TestMonitorStdio(t *testing.T) {
+	cmd := exec.Command(pcemuBin, "-hda", loopDisk(t), "-monitor", "stdio", "--timeout", "60s")
+	cmd.Env = headless()
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &monitorSession{t: t, w: stdin, r: bufio.NewReader(stdout)}
+	if banner := s.until(); banner != "pcemu monitor - type 'help' for more information\n" {
+		t.Errorf("banner %q", banner)
+	}
+	s.poll("xp/1xb 0x600", "00000600: 0x01\n") // the boot sector ran
+	if out := s.cmd("stop"); out != "" {
+		t.Errorf("stop: %q", out)
+	}
+	if out := s.cmd("info status"); out != "VM status: paused\n" {
+		t.Errorf("info status: %q", out)
+	}
+	if out := s.cmd("x/2i 0:0x7c04"); out != "0000:7C04  B83412             mov ax,0x1234\n0000:7C07  FB                 sti\n" {
+		t.Errorf("x/2i: %q", out)
+	}
+	if out := s.cmd("info registers"); !strings.Contains(out, "AX=1234") {
+		t.Errorf("info registers: %q", out)
+	}
+	s.cmd("system_reset")
+	s.cmd("cont")
+	s.poll("xp/1xb 0x600", "00000600: 0x02\n") // booted again
+	io.WriteString(stdin, "quit\n")
+	err := cmd.Wait()
+	if err != nil {
+		t.Errorf("pcemu after quit: %v, stderr %q", err, stderr.String())
+	}
+}
+
+// -monitor unix:PATH,server waits for a client before the machine starts;
+// system_powerdown ends the run, and the socket goes with it.
+func TestMonitorUnixSocket(t *testing.T) {
+	dir, err := os.MkdirTemp("", "pcemu-mon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	sock := filepath.Join(dir, "m.sock")
+	cmd := exec.Command(pcemuBin, "-hda", loopDisk(t), "-monitor", "unix:"+sock+",server", "--timeout", "60s")
+	cmd.Env = headless()
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var c net.Conn
+	for deadline := time.Now().Add(30 * time.Second); c == nil; time.Sleep(10 * time.Millisecond) {
+		if c, err = net.Dial("unix", sock); err != nil && time.Now().After(deadline) {
+			t.Fatalf("no socket: %v; stderr %q", err, stderr.String())
+		}
+	}
+	defer c.Close()
+	if !strings.Contains(stderr.String(), "waiting for a monitor connection on "+sock) {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	s := &monitorSession{t: t, w: c, r: bufio.NewReader(c)}
+	s.until()
+	s.poll("xp/1xb 0x600", "00000600: 0x01\n")
+	io.WriteString(c, "system_powerdown\n")
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("pcemu after system_powerdown: %v, stderr %q", err, stderr.String())
+	}
+	if _, err := os.Lstat(sock); err == nil {
+		t.Error("the socket stayed after pcemu ended")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the writer (the process) and a
+// reader (the test).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

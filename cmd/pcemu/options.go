@@ -31,6 +31,7 @@ type options struct {
 	display          string
 	debugcon         chardev
 	serial           chardev
+	monitor          monitorDev
 	audio            string // "sdl" or "none"
 	audioOut         string // --audio-out: a .wav file
 	noReboot         bool
@@ -73,6 +74,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&o.display, "display", "", "where the screen goes, `TYPE`: sdl (a window; the default when $DISPLAY or $WAYLAND_DISPLAY is set), term (this terminal; the default otherwise when it is one) or none (headless; the default in scripts and pipes)")
 	fs.StringVar(&v.debugcon, "debugcon", "", "debug console port E9h to `DEV`: stdio or file:PATH")
 	fs.StringVar(&v.serial, "serial", "", "COM1 to `DEV`: stdio (both ways), file:PATH, none, or msmouse (a Microsoft serial mouse with a third button, in place of the PS/2 mouse)")
+	fs.StringVar(&v.monitor, "monitor", "", "the monitor (QEMU's human monitor commands: info registers, x, xp, sendkey, stop, cont, ...) on `DEV`: stdio, unix:PATH,server (waits for a client before the machine starts; add ,nowait not to wait) or none")
 	fs.StringVar(&o.audio, "audio", "", "the PC speaker through `DRIVER`: sdl (the default with -display sdl) or none")
 	fs.StringVar(&o.audioOut, "audio-out", "", "write what the PC speaker plays to `FILE`.wav (16-bit mono, 48 kHz, in virtual time: the same run writes the same bytes)")
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
@@ -93,7 +95,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 
 // flagValues holds the flags that need decoding after parsing.
 type flagValues struct {
-	boot, memory, cpu, debugcon, serial string
+	boot, memory, cpu, debugcon, serial, monitor string
 }
 
 // normaliseArgs turns QEMU's single-dash long options (-hda, -no-reboot,
@@ -153,8 +155,23 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	if o.serial, err = parseChardev("serial", v.serial, true); err != nil {
 		return nil, err
 	}
+	if o.monitor, err = parseMonitor(v.monitor); err != nil {
+		return nil, err
+	}
+	if o.monitor.stdio {
+		// The monitor reads standard input and answers on standard output.
+		switch {
+		case o.serial.stdio:
+			return nil, errors.New("-monitor stdio and -serial stdio both read standard input: send one of them to a file or socket")
+		case o.debugcon.stdio:
+			return nil, errors.New("-monitor stdio and -debugcon stdio both write standard output: send -debugcon to file:PATH")
+		}
+	}
 	if o.display == "" {
 		o.display = defaultDisplay(os.Stdin, os.Stdout)
+		if o.display == "term" && o.monitor.stdio {
+			o.display = "none" // the terminal is the monitor's
+		}
 	}
 	switch o.display {
 	case "none":
@@ -163,8 +180,8 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 			return nil, errors.New("-display sdl: this pcemu was built without SDL (-tags nosdl); use -display none")
 		}
 	case "term":
-		if o.debugcon.stdio || o.serial.stdio {
-			return nil, errors.New("-display term draws on the terminal: send -debugcon and -serial to file:PATH instead of stdio")
+		if o.debugcon.stdio || o.serial.stdio || o.monitor.stdio {
+			return nil, errors.New("-display term draws on the terminal: send -debugcon, -serial and -monitor elsewhere than stdio")
 		}
 	case "curses":
 		return nil, errors.New("-display curses: use -display term")
@@ -309,4 +326,50 @@ func parseChardev(flag, s string, allowNone bool) (chardev, error) {
 		return chardev{}, fmt.Errorf("-%s %s: choose stdio, file:PATH, none or msmouse", flag, s)
 	}
 	return chardev{}, fmt.Errorf("-%s %s: choose stdio or file:PATH", flag, s)
+}
+
+// monitorDev is where the monitor is served: nowhere (the zero value),
+// standard input and output, or a Unix socket pcemu listens on.
+type monitorDev struct {
+	stdio bool
+	unix  string // socket path
+	wait  bool   // wait for a client before the machine starts (QEMU's default)
+}
+
+// parseMonitor decodes QEMU's -monitor spellings: stdio, none, and
+// unix:PATH,server with QEMU's options ",nowait" (old) or ",server=on,
+// wait=off" (new). pcemu only listens: a client-mode unix: is refused.
+func parseMonitor(s string) (monitorDev, error) {
+	switch s {
+	case "", "none", "null":
+		return monitorDev{}, nil
+	case "stdio":
+		return monitorDev{stdio: true}, nil
+	}
+	path, ok := strings.CutPrefix(s, "unix:")
+	if !ok {
+		return monitorDev{}, fmt.Errorf("-monitor %s: choose stdio, unix:PATH,server[,nowait] or none", s)
+	}
+	parts := strings.Split(path, ",")
+	d := monitorDev{unix: parts[0], wait: true}
+	server := false
+	for _, p := range parts[1:] {
+		switch p {
+		case "server", "server=on":
+			server = true
+		case "nowait", "wait=off":
+			d.wait = false
+		case "wait", "wait=on":
+			d.wait = true
+		default:
+			return monitorDev{}, fmt.Errorf("-monitor %s: unknown option %q (server, nowait)", s, p)
+		}
+	}
+	switch {
+	case d.unix == "":
+		return monitorDev{}, fmt.Errorf("-monitor %s: no socket path", s)
+	case !server:
+		return monitorDev{}, fmt.Errorf("-monitor %s: add ,server (pcemu listens on the socket; it does not connect to one)", s)
+	}
+	return d, nil
 }

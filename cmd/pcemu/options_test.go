@@ -107,6 +107,13 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"a", "b"}, "unexpected arguments"},
 		{[]string{"-nonsense"}, "unknown"},
 		{[]string{"-hda"}, "needs an argument"},
+		{[]string{"-monitor", "tcp::4444"}, "choose stdio, unix:PATH,server"},
+		{[]string{"-monitor", "unix:/tmp/m"}, "add ,server"},
+		{[]string{"-monitor", "unix:,server"}, "no socket path"},
+		{[]string{"-monitor", "unix:/tmp/m,server,telnet"}, "unknown option \"telnet\""},
+		{[]string{"-monitor", "stdio", "-serial", "stdio"}, "both read standard input"},
+		{[]string{"-monitor", "stdio", "-debugcon", "stdio"}, "both write standard output"},
+		{[]string{"-monitor", "stdio", "-display", "term"}, "draws on the terminal"},
 	} {
 		_, err := parseArgs(tc.args, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -147,5 +154,23 @@ func TestParseArgsMouseAndAudio(t *testing.T) {
 	}
 	if o, err = parseArgs([]string{"-display", "none", "-audio", "driver=none"}, &bytes.Buffer{}); err != nil || o.audio != "none" {
 		t.Errorf("-audio driver=none: %v %q", err, o.audio)
+	}
+}
+
+func TestParseArgsMonitor(t *testing.T) {
+	for _, tc := range []struct {
+		arg  string
+		want monitorDev
+	}{
+		{"stdio", monitorDev{stdio: true}},
+		{"none", monitorDev{}},
+		{"unix:/tmp/m.sock,server", monitorDev{unix: "/tmp/m.sock", wait: true}},
+		{"unix:/tmp/m.sock,server,nowait", monitorDev{unix: "/tmp/m.sock"}},
+		{"unix:/tmp/m.sock,server=on,wait=off", monitorDev{unix: "/tmp/m.sock"}},
+	} {
+		o, err := parseArgs([]string{"-monitor", tc.arg, "-display", "none"}, &bytes.Buffer{})
+		if err != nil || o.monitor != tc.want {
+			t.Errorf("-monitor %s: %+v, %v; want %+v", tc.arg, o.monitor, err, tc.want)
+		}
 	}
 }
