@@ -35,6 +35,17 @@ var qemuDeviations = map[string][]string{
 	// SeaBIOS's INT 10h AH=0Ch/0Dh ignore BH, the page, in the planar modes
 	// (Ralf Brown's INT 10h AH=0Ch: BH = page number).
 	"vga_scroll": {"FAIL int10 0Dh page 0 at the same place:", "FAIL the pixel is in page 1's memory (plane 1):"},
+	// QEMU's VGA has no PEL mask register: 3C6h reads 0 whatever was
+	// written, and no colour is masked (IBM VGA Technical Reference,
+	// "PEL Mask Register").
+	// Its input status 1 toggles the retrace and display bits at every read
+	// (QEMU's default "dumb" retrace) instead of following the beam, so
+	// frames and lines cannot be counted by polling it.
+	"vga_retrace": {"FAIL PEL mask reads back:",
+		"FAIL mode 3: at least 64 retraces", "FAIL mode 3: at most 74 retraces",
+		"FAIL mode 3: at least 400 line pulses", "FAIL mode 3: at most 449 line pulses",
+		"FAIL mode 12h: at least 55 retraces", "FAIL mode 12h: at most 63 retraces",
+		"FAIL display-disable set throughout the retrace"},
 }
 
 // The programs themselves are cross-checked on an independent PC: under
