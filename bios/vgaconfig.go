@@ -136,8 +136,11 @@ func (b *BIOS) configService() {
 		}
 		b.setBDA8(bdaVGAFlags, f)
 		done()
-	case 0x34: // cursor emulation: 0 on, 1 off
+	case 0x34: // cursor emulation: 0 on, 1 off; the cursor is shown the new way at once
 		b.setBDA8(bdaVideoCtl, b.bda8(bdaVideoCtl)&^vcNoCursorEmulation|al&1)
+		if _, vm, ok := b.mode(); ok && vm.model == mmText {
+			b.programCursorShape()
+		}
 		done()
 	case 0x35: // display switching between this adapter and another
 		b.displaySwitch(al)

@@ -77,16 +77,24 @@ func (b *BIOS) fontService() {
 
 // fitToFont programs the CRTC for text cells of h scan lines after a font
 // load (AX=1110h-1114h): the maximum scan line, the vertical display end
-// cut to the last whole row, the cursor (the two lines above the cell's
-// last), the underline on the last line in monochrome; and the BDA rows,
-// character height and page size.
+// cut to the last whole row of the mode's scan lines (200, 350 or 400, from
+// its table entry), the cursor (the two lines above the cell's last), the
+// underline on the last line in monochrome; and the BDA rows, character
+// height and page size.
 func (b *BIOS) fitToFont(h int) {
 	io := b.vga()
-	lines := int(io.crtcIn(crVDisplayEnd)) + 1
+	_, vm, _ := b.mode()
+	e := b.entry(vm)
+	lines := 1 + int(e.crtc[crVDisplayEnd]) | int(e.crtc[crOverflow]>>1&1)<<8 | int(e.crtc[crOverflow]>>6&1)<<9
+	if e.crtc[crMaxScan]&0x80 != 0 {
+		lines /= 2 // double scanned: the lines a cell counts
+	}
 	o := io.crtcIn(crOverflow)
-	lines += int(o>>1&1)<<8 | int(o>>6&1)<<9
 	rows := lines / h
 	vde := rows*h - 1
+	if e.crtc[crMaxScan]&0x80 != 0 {
+		vde = 2*rows*h - 1
+	}
 	io.crtc(crVRetraceEnd, io.crtcIn(crVRetraceEnd)&0x7F) // unlock CR07
 	io.crtc(crMaxScan, io.crtcIn(crMaxScan)&0xE0|uint8(h-1))
 	io.crtc(crVDisplayEnd, uint8(vde))

@@ -24,8 +24,13 @@ const (
 )
 
 // window is the linear range GR06 bits 3-2 map the planes to: A0000h for
-// 128 KiB, A0000h or B0000h or B8000h for 64/32/32 KiB.
+// 128 KiB, A0000h or B0000h or B8000h for 64/32/32 KiB. Nothing is mapped
+// while the misc output register's RAM enable (bit 1) or the video
+// subsystem enable (3C3h bit 0) is off.
 func (a *Adapter) window() (start, end uint32) {
+	if a.misc&miscRAMEnable == 0 || a.enable&1 == 0 {
+		return 0, 0
+	}
 	switch a.gc[gcMisc] >> 2 & 3 {
 	case 0:
 		return 0xA0000, 0xC0000

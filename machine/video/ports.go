@@ -31,8 +31,12 @@ const (
 	PortMonoStatus    = 0x3BA
 )
 
-// miscColourIO is misc output bit 0: the CRTC and status at 3Dxh.
-const miscColourIO = 0x01
+// Misc output register bits: the CRTC and status at 3Dxh; the CPU's
+// access to display memory.
+const (
+	miscColourIO  = 0x01
+	miscRAMEnable = 0x02
+)
 
 // Ports reports the range of I/O ports the adapter decodes, inclusive.
 func Ports() (first, last uint16) { return 0x3B0, 0x3DF }
@@ -47,8 +51,13 @@ func (a *Adapter) CRTCPort() uint16 {
 }
 
 // blockPort folds a port of the 3Bxh or 3Dxh block onto its 3Dxh name
-// when that block is the decoded one; ok is false for the other block.
+// when that block is the decoded one; ok is false for the other block,
+// and for every port but 3C3h while the video subsystem is disabled
+// (3C3h bit 0, IBM VGA Technical Reference "Video Subsystem Enable").
 func (a *Adapter) blockPort(port uint16) (p uint16, ok bool) {
+	if a.enable&1 == 0 && port != PortVideoEnable {
+		return port, false
+	}
 	colour := a.misc&miscColourIO != 0
 	switch {
 	case port >= 0x3D0:

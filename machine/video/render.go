@@ -61,14 +61,14 @@ func (a *Adapter) Render(dst *image.RGBA, frame uint64) *image.RGBA {
 		}
 		return dst
 	}
-	var lut [256][4]uint8
+	var lut [256]uint32
 	if l.mode256 && !l.text {
 		for i := range lut {
-			lut[i] = a.rgbaBytes(uint8(i))
+			lut[i] = a.rgba(uint8(i))
 		}
 	} else {
 		for i := 0; i < 16; i++ {
-			lut[i] = a.rgbaBytes(a.colourIndex(uint8(i)))
+			lut[i] = a.rgba(a.colourIndex(uint8(i)))
 		}
 	}
 	var d dotter
@@ -78,9 +78,22 @@ func (a *Adapter) Render(dst *image.RGBA, frame uint64) *image.RGBA {
 		if !ok {
 			break
 		}
-		row := dst.Pix[y*dst.Stride : y*dst.Stride+4*l.width]
-		for x, c := range d.line(s) {
-			*(*[4]uint8)(row[4*x:]) = lut[c]
+		dots := d.line(s)
+		row := dst.Pix[y*dst.Stride : y*dst.Stride+4*len(dots)]
+		x := 0
+		for ; x+8 <= len(dots); x += 8 {
+			c, p := dots[x:x+8], row[4*x:4*x+32]
+			binary.LittleEndian.PutUint32(p[0:], lut[c[0]])
+			binary.LittleEndian.PutUint32(p[4:], lut[c[1]])
+			binary.LittleEndian.PutUint32(p[8:], lut[c[2]])
+			binary.LittleEndian.PutUint32(p[12:], lut[c[3]])
+			binary.LittleEndian.PutUint32(p[16:], lut[c[4]])
+			binary.LittleEndian.PutUint32(p[20:], lut[c[5]])
+			binary.LittleEndian.PutUint32(p[24:], lut[c[6]])
+			binary.LittleEndian.PutUint32(p[28:], lut[c[7]])
+		}
+		for ; x < len(dots); x++ {
+			binary.LittleEndian.PutUint32(row[4*x:], lut[dots[x]])
 		}
 	}
 	return dst
@@ -157,18 +170,27 @@ func (d *dotter) line(s scanLine) []uint8 {
 	l, vram := d.l, &d.a.vram
 	buf := d.buf[:]
 	chars := l.chars + 1 // one more for the dots panning brings in
-	for c := 0; c < chars; c++ {
-		w := vram[l.address(s.ma+c/l.countDiv, s.row)]
-		switch {
-		case l.text:
-			d.textChar(buf[c*l.dots:], w, s, s.ma+c/l.countDiv)
-		case d.shift256:
-			binary.LittleEndian.PutUint32(buf[c*4:], w)
-		case d.interleave:
+	ma, rs, cs := s.ma, s.row, l.countShift
+	switch {
+	case l.text:
+		for c := 0; c < chars; c++ {
+			m := ma + c>>cs
+			d.textChar(buf[c*l.dots:], vram[l.address(m, rs)], s, m)
+		}
+	case d.shift256:
+		for c := 0; c < chars; c++ {
+			binary.LittleEndian.PutUint32(buf[c*4:], vram[l.address(ma+c>>cs, rs)])
+		}
+	case d.interleave:
+		for c := 0; c < chars; c++ {
+			w := vram[l.address(ma+c>>cs, rs)]
 			lo := cgaLanes[uint8(w)] | cgaLanes[uint8(w>>16)]<<2
 			hi := cgaLanes[uint8(w>>8)] | cgaLanes[uint8(w>>24)]<<2
 			binary.LittleEndian.PutUint64(buf[c*8:], uint64(lo)|uint64(hi)<<32)
-		default:
+		}
+	default:
+		for c := 0; c < chars; c++ {
+			w := vram[l.address(ma+c>>cs, rs)]
 			binary.LittleEndian.PutUint64(buf[c*8:], planarLanes[uint8(w)]|planarLanes[uint8(w>>8)]<<1|
 				planarLanes[uint8(w>>16)]<<2|planarLanes[uint8(w>>24)]<<3)
 		}

@@ -24,24 +24,24 @@ package video
 
 // layout is the picture as the registers define it.
 type layout struct {
-	text     bool // the character generator is on (AR10 bit 0 clear)
-	mode256  bool // 8-bit colour: two 4-bit dots per pixel (AR10 bit 6)
-	chars    int  // character clocks displayed per line (CR01 + 1)
-	dots     int  // dots per character clock: 9 or 8 (SR01 bit 0); text only
-	width    int  // pixels per line of the picture
-	lines    int  // scan lines displayed (vertical display end)
-	step     int  // scan lines per line of the picture
-	height   int  // lines of the picture
-	maxScan  int  // CR09 bits 4-0
-	double   bool // CR09 bit 7
-	pitch    int  // MA increment per character row: CR13 * 2
-	start    int  // MA of the first row: start address + byte panning
-	preset   int  // first row's row scan
-	compare  int  // line compare
-	shift    uint // address mode: 0 byte, 1 word, 2 doubleword
-	wrapBit  uint // word mode: MA bit that becomes address bit 0
-	subst    int  // CR17 bits 1-0 inverted: row scan bits that replace address bits 13/14
-	countDiv int  // character clocks per MA step: 1, 2 or 4
+	text       bool // the character generator is on (AR10 bit 0 clear)
+	mode256    bool // 8-bit colour: two 4-bit dots per pixel (AR10 bit 6)
+	chars      int  // character clocks displayed per line (CR01 + 1)
+	dots       int  // dots per character clock: 9 or 8 (SR01 bit 0); text only
+	width      int  // pixels per line of the picture
+	lines      int  // scan lines displayed (vertical display end)
+	step       int  // scan lines per line of the picture
+	height     int  // lines of the picture
+	maxScan    int  // CR09 bits 4-0
+	double     bool // CR09 bit 7
+	pitch      int  // MA increment per character row: CR13 * 2
+	start      int  // MA of the first row: start address + byte panning
+	preset     int  // first row's row scan
+	compare    int  // line compare
+	shift      uint // address mode: 0 byte, 1 word, 2 doubleword
+	wrapBit    uint // word mode: MA bit that becomes address bit 0
+	subst      int  // CR17 bits 1-0 inverted: row scan bits that replace address bits 13/14
+	countShift uint // character clocks per MA step: 1, 2 or 4 (a shift of 0, 1, 2)
 }
 
 // maxLines bounds the scan lines and dots a picture may have, whatever the
@@ -51,19 +51,18 @@ const maxLines = 1024
 
 func (a *Adapter) layout() layout {
 	l := layout{
-		text:     a.attr[arModeControl]&amGraphics == 0,
-		mode256:  a.attr[arModeControl]&am8Bit != 0,
-		chars:    int(a.crtc[crHDisplayEnd]) + 1,
-		dots:     8,
-		lines:    min(a.vDisplayEnd(), maxLines),
-		maxScan:  a.maxScanLine(),
-		double:   a.doubleScan(),
-		pitch:    int(a.crtc[crOffset]) * 2,
-		start:    a.startAddress() + int(a.crtc[crPresetRowScan]>>5&3),
-		preset:   int(a.crtc[crPresetRowScan] & 0x1F),
-		compare:  a.lineCompare(),
-		subst:    int(^a.crtc[crModeControl] & 3),
-		countDiv: 1,
+		text:    a.attr[arModeControl]&amGraphics == 0,
+		mode256: a.attr[arModeControl]&am8Bit != 0,
+		chars:   int(a.crtc[crHDisplayEnd]) + 1,
+		dots:    8,
+		lines:   min(a.vDisplayEnd(), maxLines),
+		maxScan: a.maxScanLine(),
+		double:  a.doubleScan(),
+		pitch:   int(a.crtc[crOffset]) * 2,
+		start:   a.startAddress() + int(a.crtc[crPresetRowScan]>>5&3),
+		preset:  int(a.crtc[crPresetRowScan] & 0x1F),
+		compare: a.lineCompare(),
+		subst:   int(^a.crtc[crModeControl] & 3),
 	}
 	switch {
 	case a.crtc[crUnderline]&cmUnderlineDword != 0:
@@ -77,9 +76,9 @@ func (a *Adapter) layout() layout {
 	}
 	switch {
 	case a.crtc[crUnderline]&cmCountBy4 != 0:
-		l.countDiv = 4
+		l.countShift = 2
 	case a.crtc[crModeControl]&cmCountBy2 != 0:
-		l.countDiv = 2
+		l.countShift = 1
 	}
 	if l.text && a.seq[srClocking]&smDots8 == 0 {
 		l.dots = 9

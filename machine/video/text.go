@@ -125,7 +125,7 @@ func (a *Adapter) Text() Screen {
 			continue
 		}
 		for c := 0; c < s.Cols; c++ {
-			ma := sl.ma + c/l.countDiv
+			ma := sl.ma + c>>l.countShift
 			v := a.vram[l.address(ma, 0)]
 			code := uint8(v)
 			s.Cells[r*s.Cols+c] = Cell{Char: CP437[code], Code: code, Attr: uint8(v >> 8)}

@@ -92,12 +92,13 @@ type Adapter struct {
 	changes uint64 // grows on every write to memory or a register
 }
 
-// New returns an adapter as the card powers on: registers zero, memory
-// clear, the DAC black. Nothing is shown until the BIOS (or a program)
-// programs a mode. clock may be nil: the input status register then
+// New returns an adapter as the card powers on: the video subsystem
+// enabled (3C3h), registers zero — so the memory window is off until the
+// misc output register's RAM enable is set —, memory clear, the DAC black.
+// Nothing is shown until the BIOS (or a program) programs a mode. clock may be nil: the input status register then
 // advances its own time by one microsecond per read.
 func New(clock Clock) *Adapter {
-	return &Adapter{clock: clock, pelMask: 0xFF}
+	return &Adapter{clock: clock, pelMask: 0xFF, enable: 1}
 }
 
 // SetClock replaces the time source of the input status register.
