@@ -45,11 +45,13 @@ func (pc *testPC) ttyColour(s string, colour uint8) {
 	}
 }
 
-func (pc *testPC) bda8(off int) uint8   { return pc.ram[0x400+off] }
+func (pc *testPC) bda8(off int) uint8 { return pc.ram[0x400+off] }
 func (pc *testPC) vector(n int) (seg, off uint16) {
 	return uint16(pc.ram[4*n+2]) | uint16(pc.ram[4*n+3])<<8, uint16(pc.ram[4*n]) | uint16(pc.ram[4*n+1])<<8
 }
-func (pc *testPC) bda16(off int) uint16 { return uint16(pc.ram[0x400+off]) | uint16(pc.ram[0x401+off])<<8 }
+func (pc *testPC) bda16(off int) uint16 {
+	return uint16(pc.ram[0x400+off]) | uint16(pc.ram[0x401+off])<<8
+}
 
 // Register access on the adapter, as a program does it.
 func (pc *testPC) crtcReg(i uint8) uint8 {

@@ -106,6 +106,26 @@ type BulkPortIO interface {
 	OutsBulk(port uint16, width int, src []byte) int
 }
 
+// BulkMemory may be implemented by a Bus whose memory beyond the CPU's RAM
+// slice (the video adapter's window) can take a run of REP STOS or REP
+// MOVS at once. The CPU offers forward runs (DF clear) of at most the
+// instructions left in its slice, inside the segments of their offsets,
+// whose destination lies wholly at or above the RAM slice and below the
+// address wrap; the bus performs as many elements as it accepts, each with
+// exactly the memory accesses the element-by-element instruction makes
+// (MOVS: the source bytes read, low first, then the destination bytes
+// written, low first), and returns that count (0: no bulk path there); the
+// CPU completes the rest one element at a time. Each element counts as an
+// instruction, as with BulkPortIO.
+type BulkMemory interface {
+	// StoreBulk writes count elements from linear address dst upward, each
+	// the bytes of v (1 or 2 of them).
+	StoreBulk(dst uint32, v []byte, count int) int
+	// MoveBulk moves count elements of width bytes (1 or 2) from linear
+	// address src to dst, upward, one element after the other.
+	MoveBulk(dst, src uint32, width, count int) int
+}
+
 // InterruptController supplies the vector of a maskable interrupt when the
 // CPU acknowledges the INTR line (the 8259A's INTA cycle).
 type InterruptController interface {
@@ -133,6 +153,7 @@ type CPU struct {
 	ram  []byte
 	bus  Bus
 	bulk BulkPortIO // bus as BulkPortIO, or nil
+	bmem BulkMemory // bus as BulkMemory, or nil
 	ic   InterruptController
 
 	csBase   uint32 // Segs[CS]*16 for the instruction being decoded
@@ -174,6 +195,9 @@ func New(model Model, ram []byte, bus Bus) *CPU {
 	c := &CPU{model: model, ram: ram, bus: bus, fixedFlags: modelFixedFlags(model)}
 	if b, ok := bus.(BulkPortIO); ok {
 		c.bulk = b
+	}
+	if b, ok := bus.(BulkMemory); ok {
+		c.bmem = b
 	}
 	c.addrMask = 0xFFFFF
 	c.setRAMEnd()

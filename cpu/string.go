@@ -34,6 +34,11 @@ func (c *CPU) stringOp(op byte) {
 				return
 			}
 		}
+		if (op == 0xAA || op == 0xAB || op == 0xA4 || op == 0xA5) && c.bmem != nil {
+			if c.bulkMemory(op) {
+				return
+			}
+		}
 		c.Regs[CX]--
 	}
 	c.stringElement(op)
@@ -135,6 +140,53 @@ func (c *CPU) stringRepeat(op byte) {
 	}
 	c.IP = c.opStart
 	c.repPending = true
+}
+
+// bulkMemory hands a forward run of REP STOS/MOVS whose destination lies
+// beyond the RAM slice (video memory) to the bus (BulkMemory) and reports
+// whether any of it ran; the registers then stand as after that many
+// iterations.
+func (c *CPU) bulkMemory(op byte) bool {
+	if c.flags&FlagDF != 0 || c.stopAt <= c.Instructions {
+		return false // backward, or events pending: element by element
+	}
+	w := 1
+	if op&1 != 0 {
+		w = 2
+	}
+	movs := op <= 0xA5
+	k := min(int(c.Regs[CX]), (0x10000-int(c.Regs[DI]))/w, int(c.stopAt-c.Instructions))
+	var src uint32
+	if movs {
+		k = min(k, (0x10000-int(c.Regs[SI]))/w)
+		src = uint32(c.Segs[c.dataSeg()])<<4 + uint32(c.Regs[SI])
+	}
+	dst := uint32(c.Segs[ES])<<4 + uint32(c.Regs[DI])
+	span := uint32(k * w)
+	if k <= 0 || dst < c.ramEnd || dst+span-1 > c.addrMask || movs && src+span-1 > c.addrMask {
+		return false
+	}
+	var e int
+	if movs {
+		e = c.bmem.MoveBulk(dst, src, w, k)
+	} else {
+		v := [2]byte{uint8(c.Regs[AX]), uint8(c.Regs[AX] >> 8)}
+		e = c.bmem.StoreBulk(dst, v[:w], k)
+	}
+	if e <= 0 {
+		return false
+	}
+	c.Regs[DI] += uint16(e * w)
+	if movs {
+		c.Regs[SI] += uint16(e * w)
+	}
+	c.Regs[CX] -= uint16(e)
+	c.Instructions += uint64(e - 1)
+	if c.Regs[CX] != 0 {
+		c.IP = c.opStart
+		c.repPending = true
+	}
+	return true
 }
 
 // maxBackRun bounds one backward bulk run, in bytes.

@@ -119,6 +119,46 @@ func (m *Memory) Peek8(addr uint32) uint8 {
 	return m.Read8(addr)
 }
 
+// BulkMemoryDevice is a MemoryDevice that takes whole runs of REP STOS
+// and REP MOVS (the video adapter), with the effect of the byte accesses
+// they stand for; each returns how much it took.
+type BulkMemoryDevice interface {
+	StoreBulk(dst uint32, v []byte, count int) int
+	MoveBulk(dst, src uint32, width, count int) int
+	WriteBulk(dst uint32, src []byte) int
+}
+
+// StoreBulk is cpu.BulkMemory for the video window: the run goes to the
+// adapter when it takes bulk stores.
+func (m *Memory) StoreBulk(dst uint32, v []byte, count int) int {
+	if dst < VideoBase || dst >= OptionROMBase {
+		return 0
+	}
+	if d, ok := m.Video.(BulkMemoryDevice); ok {
+		return d.StoreBulk(dst, v, count)
+	}
+	return 0
+}
+
+// MoveBulk is cpu.BulkMemory for moves into the video window: from
+// conventional RAM (the adapter is written byte after byte, which is what
+// the element-by-element moves do, since RAM reads have no side effects)
+// or within the window.
+func (m *Memory) MoveBulk(dst, src uint32, width, count int) int {
+	d, ok := m.Video.(BulkMemoryDevice)
+	if !ok || dst < VideoBase || dst >= OptionROMBase {
+		return 0
+	}
+	span := uint32(width * count)
+	switch {
+	case src+span <= uint32(len(m.RAM)):
+		return d.WriteBulk(dst, m.RAM[src:src+span]) / width
+	case src >= VideoBase && src < OptionROMBase:
+		return d.MoveBulk(dst, src, width, count)
+	}
+	return 0
+}
+
 // LoadROM places a 64 KiB BIOS image at F0000h.
 func (m *Memory) LoadROM(rom []byte) error {
 	if len(rom) != BIOSSize {

@@ -37,6 +37,20 @@ func (m *Machine) VideoSnapshot() *video.Adapter {
 	return &snap
 }
 
+// VideoSnapshotInto is VideoSnapshot copying into dst (a new adapter when
+// dst is nil), so that a display refreshing every frame reuses one copy
+// instead of making garbage of a quarter megabyte per frame.
+func (m *Machine) VideoSnapshotInto(dst *video.Adapter) *video.Adapter {
+	if dst == nil {
+		dst = new(video.Adapter)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	*dst = *m.Video
+	dst.SetClock(nil)
+	return dst
+}
+
 // VideoChanges is the adapter's change counter: a display compares it with
 // the last frame's to skip redrawing an unchanged screen.
 func (m *Machine) VideoChanges() uint64 {

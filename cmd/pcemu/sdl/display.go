@@ -32,7 +32,7 @@
 // the main goroutine to the main thread in an init function
 // (runtime.LockOSThread in package main's init), so that Run, called later
 // from main, really is on the main thread. The display only talks to the
-// machine through methods that are safe from any goroutine (VideoSnapshot,
+// machine through methods that are safe from any goroutine (VideoSnapshotInto,
 // VideoChanges, SendScancodes, Stats, Screendump, PowerOff), so it never
 // slows the CPU's goroutine beyond the brief moments those take the
 // machine's lock.
@@ -83,7 +83,7 @@ type Sound interface {
 // all of these are safe to call while the machine runs on another
 // goroutine.
 type Machine interface {
-	VideoSnapshot() *video.Adapter
+	VideoSnapshotInto(dst *video.Adapter) *video.Adapter
 	VideoChanges() uint64
 	SendScancodes(codes []byte)
 	MouseMotion(dx, dy int)

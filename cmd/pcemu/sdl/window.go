@@ -111,7 +111,7 @@ func open(m Machine, opt Options) (*window, error) {
 	w := &window{m: m, opt: opt, start: time.Now()}
 	w.kbd = newKeyboard(m.SendScancodes)
 
-	w.snap = m.VideoSnapshot()
+	w.snap = m.VideoSnapshotInto(nil)
 	w.changes = m.VideoChanges()
 	w.img = w.snap.Render(nil, 0)
 	sw, sh := video.ScreenSize(w.img.Rect.Dx(), w.img.Rect.Dy())
@@ -332,7 +332,8 @@ func (w *window) refresh(now time.Time) error {
 	phase := frame / blinkFrames
 	switch changes := w.m.VideoChanges(); {
 	case changes != w.changes && now.Sub(w.snapAt) >= snapEvery:
-		w.snap, w.changes, w.snapAt = w.m.VideoSnapshot(), changes, now
+		// One copy of the adapter, overwritten: no garbage per frame.
+		w.snap, w.changes, w.snapAt = w.m.VideoSnapshotInto(w.snap), changes, now
 	case phase != w.phase && w.snap.Geometry().Text:
 		// Only the cursor or blinking characters change.
 	default:

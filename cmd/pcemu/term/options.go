@@ -21,7 +21,7 @@ type Options struct {
 // has it, and these methods are safe while the machine runs on another
 // goroutine.
 type Machine interface {
-	VideoSnapshot() *video.Adapter
+	VideoSnapshotInto(dst *video.Adapter) *video.Adapter
 	VideoChanges() uint64
 	SendScancodes(codes []byte)
 	MouseMoveTo(x, y int) error

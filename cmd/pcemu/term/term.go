@@ -35,6 +35,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"pcemu/machine/video"
 	"strings"
 	"sync"
 	"syscall"
@@ -109,6 +110,7 @@ func Run(ctx context.Context, m Machine, opt Options) (err error) {
 	ptr := &pointer{m: m}
 	var (
 		f        frame
+		snap     *video.Adapter // the adapter copied from the machine, reused
 		have     bool
 		changes  uint64
 		status   = statusLine(opt.Image, "", false)
@@ -162,7 +164,8 @@ func Run(ctx context.Context, m Machine, opt Options) (err error) {
 			}
 		case <-tick.C:
 			if c := m.VideoChanges(); !have || c != changes {
-				f, have, changes = buildFrame(m.VideoSnapshot()), true, c
+				snap = m.VideoSnapshotInto(snap)
+				f, have, changes = buildFrame(snap), true, c
 				status = statusLine(opt.Image, f.note, armed)
 				p.draw(f, status)
 			}

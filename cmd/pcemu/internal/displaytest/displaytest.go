@@ -41,6 +41,17 @@ func (f *Machine) VideoSnapshot() *video.Adapter {
 	return &c
 }
 
+// VideoSnapshotInto copies the adapter into dst (a new one when nil).
+func (f *Machine) VideoSnapshotInto(dst *video.Adapter) *video.Adapter {
+	if dst == nil {
+		dst = new(video.Adapter)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	*dst = *f.a
+	return dst
+}
+
 // VideoChanges returns the adapter's change counter.
 func (f *Machine) VideoChanges() uint64 {
 	f.mu.Lock()

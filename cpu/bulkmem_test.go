@@ -1,0 +1,134 @@
+package cpu
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// devMemBus has device memory at A0000h-BFFFFh beyond a 640 KiB RAM slice
+// and logs every access to it; with bulk set it is also a BulkMemory that
+// performs each run as the byte accesses it stands for.
+type devMemBus struct {
+	testBus
+	dev   [0x20000]byte
+	ram   []byte
+	log   []string
+	bulk  bool
+	calls int
+}
+
+func (b *devMemBus) Read8(a uint32) uint8 {
+	if a >= 0xA0000 && a < 0xC0000 {
+		b.log = append(b.log, fmt.Sprintf("r%05X", a))
+		return b.dev[a-0xA0000]
+	}
+	return 0xFF
+}
+
+func (b *devMemBus) Write8(a uint32, v uint8) {
+	if a >= 0xA0000 && a < 0xC0000 {
+		b.log = append(b.log, fmt.Sprintf("w%05X=%02X", a, v))
+		b.dev[a-0xA0000] = v
+	}
+}
+
+func (b *devMemBus) read(a uint32) uint8 {
+	if a < uint32(len(b.ram)) {
+		return b.ram[a]
+	}
+	return b.Read8(a)
+}
+
+func (b *devMemBus) StoreBulk(dst uint32, v []byte, count int) int {
+	if !b.bulk {
+		return 0
+	}
+	b.calls++
+	for i := 0; i < count; i++ {
+		for j, x := range v {
+			b.Write8(dst+uint32(i*len(v)+j), x)
+		}
+	}
+	return count
+}
+
+func (b *devMemBus) MoveBulk(dst, src uint32, w, count int) int {
+	if !b.bulk {
+		return 0
+	}
+	b.calls++
+	for i := 0; i < count; i++ {
+		var e [2]byte
+		for j := 0; j < w; j++ {
+			e[j] = b.read(src + uint32(i*w+j))
+		}
+		for j := 0; j < w; j++ {
+			b.Write8(dst+uint32(i*w+j), e[j])
+		}
+	}
+	return count
+}
+
+// REP STOS and REP MOVS into device memory give the same registers, the
+// same instruction count and the same accesses, in the same order, with
+// the bus's bulk path as element by element; runs stop at the end of the
+// instruction budget, at a segment's end and on DF.
+func TestBulkMemoryMatchesElements(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		code       []byte
+		es, ds     uint16
+		di, si, cx uint16
+		df         bool
+		budget     int
+		wantBulk   bool
+	}{
+		{"stosb", []byte{0xF3, 0xAA}, 0xA000, 0, 0x10, 0, 300, false, 1000, true},
+		{"stosw", []byte{0xF3, 0xAB}, 0xA000, 0, 0x11, 0, 300, false, 1000, true},
+		{"movsb from RAM", []byte{0xF3, 0xA4}, 0xA000, 0x1000, 0x20, 0x30, 300, false, 1000, true},
+		{"movsw within the device", []byte{0xF3, 0xA5}, 0xA000, 0xA000, 0x1000, 0x10, 300, false, 1000, true},
+		{"movsb with ES override", []byte{0x26, 0xF3, 0xA4}, 0xB800, 0xA000, 0x20, 0x30, 100, false, 1000, true},
+		{"stosw wrapping the segment", []byte{0xF3, 0xAB}, 0xA000, 0, 0xFFF0, 0, 40, false, 1000, true},
+		{"stosb cut by the budget", []byte{0xF3, 0xAA}, 0xA000, 0, 0, 0, 500, false, 120, true},
+		{"stosb backward", []byte{0xF3, 0xAA}, 0xA000, 0, 0x400, 0, 50, true, 1000, false},
+		{"stosb into RAM", []byte{0xF3, 0xAA}, 0x5000, 0, 0, 0, 50, false, 1000, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := func(bulk bool) (*CPU, *devMemBus) {
+				ram := make([]byte, 0xA0000)
+				for i := range ram {
+					ram[i] = byte(i * 13)
+				}
+				bus := &devMemBus{ram: ram, bulk: bulk}
+				for i := range bus.dev {
+					bus.dev[i] = byte(i * 7)
+				}
+				c := New(Model80286, ram, bus)
+				copy(ram[0x100:], append(append([]byte(nil), tc.code...), 0xF4)) // ...; HLT
+				c.Segs = [4]uint16{tc.es, 0, 0, tc.ds}
+				c.IP = 0x100
+				c.Regs[DI], c.Regs[SI], c.Regs[CX], c.Regs[AX] = tc.di, tc.si, tc.cx, 0xA55A
+				if tc.df {
+					c.SetFlags(FlagDF)
+				}
+				if _, err := c.Run(tc.budget); err != nil {
+					t.Fatal(err)
+				}
+				return c, bus
+			}
+			c0, b0 := run(false)
+			c1, b1 := run(true)
+			if c0.Regs != c1.Regs || c0.IP != c1.IP || c0.Instructions != c1.Instructions {
+				t.Errorf("registers %04X IP %04X after %d, bulk %04X IP %04X after %d",
+					c0.Regs, c0.IP, c0.Instructions, c1.Regs, c1.IP, c1.Instructions)
+			}
+			if !slices.Equal(b0.log, b1.log) {
+				t.Errorf("accesses differ: %d element by element, %d with the bulk path", len(b0.log), len(b1.log))
+			}
+			if (b1.calls > 0) != tc.wantBulk {
+				t.Errorf("bulk calls %d, want bulk %v", b1.calls, tc.wantBulk)
+			}
+		})
+	}
+}
