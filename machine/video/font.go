@@ -71,45 +71,86 @@ func parseArt() (g [256][8]uint8, defined [256]bool) {
 	return g, defined
 }
 
-// buildFonts parses glyphArt once and builds the three fonts from it.
-func buildFonts() (f8, f14, f16 []byte) {
-	art, defined := parseArt()
-	return buildFont(&art, &defined, 8), buildFont(&art, &defined, 14), buildFont(&art, &defined, 16)
+// tallGlyph is a glyph of the 14-line design: its lines, and whether it
+// continues into the cell above or below.
+type tallGlyph struct {
+	rows      [14]uint8
+	up, down  bool
+	isDefined bool
 }
 
-// buildFont makes the font of height h (8, 14 or 16): the drawn glyphs
-// scaled by repeating rows, the line-drawing and block characters
-// generated at the native height.
-func buildFont(art *[256][8]uint8, defined *[256]bool, h int) []byte {
-	rowOf := scaleRows(h)
-	f := make([]byte, 256*h)
+// parseArt14 reads glyphArt14: CODE@ROW[^][v] then the glyph's rows.
+func parseArt14() (g [256]tallGlyph) {
+	fields := strings.Fields(glyphArt14)
+	for i := 0; i < len(fields); {
+		head := fields[i]
+		at := strings.IndexByte(head, '@')
+		if at < 0 {
+			panic(fmt.Sprintf("video: 14-line glyph art: %q is not CODE@ROW", head))
+		}
+		code, err := strconv.ParseUint(head[:at], 16, 8)
+		if err != nil {
+			panic(fmt.Sprintf("video: 14-line glyph art: %q: %v", head, err))
+		}
+		flags := strings.TrimLeft(head[at+1:], "0123456789")
+		first, err := strconv.Atoi(strings.TrimSuffix(head[at+1:], flags))
+		if err != nil || strings.Trim(flags, "^v") != "" {
+			panic(fmt.Sprintf("video: 14-line glyph art: %q: bad row or flags", head))
+		}
+		t := &g[code]
+		if t.isDefined {
+			panic(fmt.Sprintf("video: 14-line glyph %02X drawn twice", code))
+		}
+		t.isDefined, t.up, t.down = true, strings.Contains(flags, "^"), strings.Contains(flags, "v")
+		i++
+		for r := first; i < len(fields) && !strings.Contains(fields[i], "@"); r++ {
+			row := fields[i]
+			if len(row) != 8 || strings.Trim(row, "#.") != "" || r >= 14 {
+				panic(fmt.Sprintf("video: 14-line glyph %02X line %d is %q, want 8 of '#' and '.' within 14 lines", code, r, row))
+			}
+			for x, ch := range row {
+				if ch == '#' {
+					t.rows[r] |= 0x80 >> x
+				}
+			}
+			i++
+		}
+	}
+	return g
+}
+
+// buildFonts parses the designs once and builds the three fonts: the 8x8
+// from glyphArt, the 8x14 from glyphArt14, and the 8x16 from the same
+// 14-line design in the taller cell, one line more above and below (the
+// relation of IBM's VGA font to its EGA one), a glyph that continues into
+// the next cell repeating its edge line there. The line-drawing, shade and
+// block characters are generated at each height.
+func buildFonts() (f8, f14, f16 []byte) {
+	art8, defined8 := parseArt()
+	art14 := parseArt14()
+	f8, f14, f16 = make([]byte, 256*8), make([]byte, 256*14), make([]byte, 256*16)
 	for c := 0; c < 256; c++ {
-		glyph := f[c*h : (c+1)*h]
-		if g, ok := generatedGlyph(uint8(c), h); ok {
-			copy(glyph, g)
+		g8, g14, g16 := f8[c*8:c*8+8], f14[c*14:c*14+14], f16[c*16:c*16+16]
+		if _, ok := generatedGlyph(uint8(c), 8); ok {
+			for h, dst := range map[int][]byte{8: g8, 14: g14, 16: g16} {
+				g, _ := generatedGlyph(uint8(c), h)
+				copy(dst, g)
+			}
 			continue
 		}
-		if !defined[c] {
-			panic(fmt.Sprintf("video: glyph %02X has no design", c))
+		t := &art14[c]
+		if !defined8[c] || !t.isDefined {
+			panic(fmt.Sprintf("video: glyph %02X has no design (8x8 %v, 14-line %v)", c, defined8[c], t.isDefined))
 		}
-		for y := range glyph {
-			glyph[y] = art[c][rowOf[y]]
+		copy(g8, art8[c][:])
+		copy(g14, t.rows[:])
+		copy(g16[1:15], t.rows[:])
+		if t.up {
+			g16[0] = t.rows[0]
+		}
+		if t.down {
+			g16[15] = t.rows[13]
 		}
 	}
-	return f
-}
-
-// scaleRows maps each scan line of an h-line glyph to a row of the 8x8
-// design: 16 lines double every row; 14 lines double rows 1-6 and keep the
-// top row and the descender row single.
-func scaleRows(h int) []int {
-	switch h {
-	case 8:
-		return []int{0, 1, 2, 3, 4, 5, 6, 7}
-	case 14:
-		return []int{0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7}
-	case 16:
-		return []int{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7}
-	}
-	panic(fmt.Sprintf("video: no font of height %d", h))
+	return f8, f14, f16
 }

@@ -5,8 +5,8 @@ package video
 // in hex followed by eight rows of eight dots, '#' lit and '.' dark, most
 // significant bit on the left. Capitals sit on rows 0-6, lower case has its
 // x-height on rows 2-6, row 7 holds descenders. Vertical strokes are two
-// dots wide and horizontal ones a single line, as on a CGA, so that the
-// taller fonts, which double the rows, keep even strokes.
+// dots wide and horizontal ones a single line, as on a CGA. The 14- and
+// 16-line fonts have a design of their own (font_art14.go).
 //
 // The line-drawing, shade and block characters B0h-DFh are not drawn here:
 // boxGlyph and blockGlyph generate them for each cell height so that lines

@@ -26,10 +26,12 @@ func TestFontSizes(t *testing.T) {
 
 func TestGlyphsDrawnOrGenerated(t *testing.T) {
 	_, defined := parseArt()
+	art14 := parseArt14()
 	for c := 0; c < 256; c++ {
 		_, gen := generatedGlyph(uint8(c), 8)
-		if defined[c] == gen {
-			t.Errorf("glyph %02X: drawn=%v generated=%v, want exactly one", c, defined[c], gen)
+		if defined[c] == gen || art14[c].isDefined == gen {
+			t.Errorf("glyph %02X: drawn in 8x8 %v, in 14 lines %v, generated %v: want drawn in both or generated",
+				c, defined[c], art14[c].isDefined, gen)
 		}
 	}
 }
@@ -54,21 +56,73 @@ func TestGlyphsDistinct(t *testing.T) {
 	}
 }
 
-// The taller fonts are the same design: every row of the 16-line glyph is
-// a row of the 8x8 one, each twice.
-func TestTallFontsFollowTheDesign(t *testing.T) {
-	f8, f16, f14 := Font8x8(), Font8x16(), Font8x14()
+// The 14-line font is a design of its own, not the 8x8 one with rows
+// doubled; the 16-line font is that design with a line more above and
+// below (edge lines repeated where a glyph joins the next cell).
+func TestTallFontsDesign(t *testing.T) {
+	f8, f14, f16 := Font8x8(), Font8x14(), Font8x16()
+	art := parseArt14()
+	doubled := 0
 	for c := 0; c < 256; c++ {
 		if _, gen := generatedGlyph(uint8(c), 8); gen {
 			continue
 		}
-		for y := 0; y < 16; y++ {
-			if f16[c*16+y] != f8[c*8+y/2] {
-				t.Fatalf("8x16 glyph %02X line %d differs from the 8x8 design", c, y)
-			}
+		g := f14[c*14 : c*14+14]
+		if string(g) == string(scaleRows14(f8[c*8:c*8+8])) {
+			doubled++
 		}
-		if f14[c*14] != f8[c*8] || f14[c*14+13] != f8[c*8+7] || f14[c*14+7] != f8[c*8+4] {
-			t.Fatalf("8x14 glyph %02X does not follow the 8x8 design", c)
+		top, bottom := byte(0), byte(0)
+		if art[c].up {
+			top = g[0]
+		}
+		if art[c].down {
+			bottom = g[13]
+		}
+		want := append(append([]byte{top}, g...), bottom)
+		if got := f16[c*16 : c*16+16]; string(got) != string(want) {
+			t.Errorf("8x16 glyph %02X is not the 14-line design in the taller cell:\n%s", c, strings.Join(rows(got), "\n"))
+		}
+	}
+	if doubled > 8 { // blanks and solid blocks may coincide
+		t.Errorf("%d glyphs of the 14-line font are the 8x8 design with rows doubled", doubled)
+	}
+	// ⌠ and ⌡ join into one integral sign across two rows of text.
+	if f16[0xF4*16+15] == 0 || f16[0xF5*16] == 0 || f16[0xF4*16+15] != f16[0xF5*16] {
+		t.Error("⌠ (F4h) and ⌡ (F5h) do not meet in the 16-line font")
+	}
+}
+
+// scaleRows14 is a 14-line glyph made of an 8x8 one by repeating rows,
+// what the tall fonts must not be.
+func scaleRows14(g []byte) []byte {
+	out := make([]byte, 14)
+	for y, r := range []int{0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7} {
+		out[y] = g[r]
+	}
+	return out
+}
+
+// Every printable character differs from every other in each font, so
+// that text in graphics modes reads back (and the reader can tell them
+// apart).
+func TestTallGlyphsDistinct(t *testing.T) {
+	for _, f := range []struct {
+		font []byte
+		h    int
+	}{{Font8x14(), 14}, {Font8x16(), 16}} {
+		seen := map[string]int{}
+		for c := 1; c < 255; c++ {
+			if c == 0x20 {
+				continue
+			}
+			k := string(f.font[c*f.h : (c+1)*f.h])
+			if k == string(make([]byte, f.h)) {
+				t.Errorf("%d-line glyph %02X (%q) is blank", f.h, c, CP437[c])
+			}
+			if d, ok := seen[k]; ok {
+				t.Errorf("%d-line glyphs %02X (%q) and %02X (%q) are identical", f.h, d, CP437[d], c, CP437[c])
+			}
+			seen[k] = c
 		}
 	}
 }
