@@ -36,20 +36,24 @@ var SoundPrograms = []string{"speaker"}
 // VGAPrograms check the video adapter and leave a picture on the screen,
 // which vga_test.go compares with a golden PNG and with the same program's
 // picture under QEMU's VGA.
-var VGAPrograms = []string{"vga_planes", "vga_scroll", "vga_modex", "vga_font", "vga_modes"}
+var VGAPrograms = []string{"vga_planes", "vga_scroll", "vga_modex", "vga_font", "vga_modes", "vga_tweak"}
 
 // StandardModes are the BIOS video modes vga_modes runs in, one run each.
 var StandardModes = []uint8{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13}
 
-// WithVideoMode returns vga_modes's binary set for mode m: the byte after
-// "VGAMODE=" is the mode it sets.
-func WithVideoMode(prog []byte, m uint8) ([]byte, error) {
-	i := bytes.Index(prog, []byte("VGAMODE="))
-	if i < 0 || i+8 >= len(prog) {
-		return nil, fmt.Errorf("the program has no VGAMODE= byte")
+// Tweaks are vga_tweak's variants, by the value of its TWEAK= byte.
+var Tweaks = []string{"320x240", "320x400", "360x480"}
+
+// WithByte returns a copy of prog with the byte after marker set to v: a
+// program's parameter, such as vga_modes's "VGAMODE=" (the mode it sets)
+// or vga_tweak's "TWEAK=".
+func WithByte(prog []byte, marker string, v uint8) ([]byte, error) {
+	i := bytes.Index(prog, []byte(marker))
+	if i < 0 || i+len(marker) >= len(prog) {
+		return nil, fmt.Errorf("the program has no %s byte", marker)
 	}
 	out := append([]byte(nil), prog...)
-	out[i+8] = m
+	out[i+len(marker)] = v
 	return out, nil
 }
 

@@ -54,7 +54,7 @@ func vgaPicture(t *testing.T, name string, prog []byte, model cpu.Model) (string
 }
 
 // vgaRun is one run of a VGA program: vga_modes runs once per standard
-// mode, as vga_modes-XX.
+// mode, as vga_modes-XX, vga_tweak once per tweak, as vga_tweak-WxH.
 type vgaRun struct {
 	name, program string
 	binary        []byte
@@ -67,16 +67,25 @@ func vgaRuns(t *testing.T) []vgaRun {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if name != "vga_modes" {
-			runs = append(runs, vgaRun{name, name, prog})
-			continue
-		}
-		for _, m := range StandardModes {
-			p, err := WithVideoMode(prog, m)
-			if err != nil {
-				t.Fatal(err)
+		switch name {
+		case "vga_modes":
+			for _, m := range StandardModes {
+				p, err := WithByte(prog, "VGAMODE=", m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				runs = append(runs, vgaRun{fmt.Sprintf("%s-%02X", name, m), name, p})
 			}
-			runs = append(runs, vgaRun{fmt.Sprintf("%s-%02X", name, m), name, p})
+		case "vga_tweak":
+			for i, tw := range Tweaks {
+				p, err := WithByte(prog, "TWEAK=", uint8(i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				runs = append(runs, vgaRun{name + "-" + tw, name, p})
+			}
+		default:
+			runs = append(runs, vgaRun{name, name, prog})
 		}
 	}
 	return runs
