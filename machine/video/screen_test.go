@@ -191,6 +191,10 @@ func draw(a *video.Adapter, m uint8, g video.Geometry, col, row int, s string, f
 	}
 }
 
+// fuzzBase holds an adapter per mode, programmed once: each fuzz input
+// starts from a copy.
+var fuzzBase = map[uint8]*video.Adapter{}
+
 // Whatever a program writes to the ports and the window, the adapter
 // draws, reads text and reports its geometry without panicking.
 func FuzzRegisters(f *testing.F) {
@@ -205,7 +209,13 @@ func FuzzRegisters(f *testing.F) {
 		if len(data) > 0 {
 			m = modes[int(data[0])%len(modes)]
 		}
-		a := inMode(t, m)
+		base, ok := fuzzBase[m]
+		if !ok {
+			base = inMode(t, m)
+			fuzzBase[m] = base
+		}
+		c := *base
+		a := &c
 		for i := 0; i+1 < len(data); i += 2 {
 			p, v := data[i], data[i+1]
 			switch {

@@ -35,6 +35,15 @@
 //   - text.go: the screen read back as text (headless runs, scripts);
 //   - screen.go: the picture at its display aspect ratio.
 //
+// Not modelled, as no picture or program result depends on them here: the
+// sequencer's reset register (SR00) and the extended-memory bit (256 KiB
+// are always there), the serializer's load-every-2nd/4th-clock bits (SR01
+// bits 2 and 4), the horizontal timing's skews and blanking (only the
+// cursor skew), the overscan border (the picture is the display area, as
+// in QEMU), the vertical retrace interrupt (CR11 bits 4-5) and the light
+// pen. GR06 bit 1 (chain odd/even) is the address substitution that
+// odd/even addressing always applies here.
+//
 // All of the adapter's state is in plain fields of Adapter, so that a copy
 // of the struct is a snapshot. An Adapter is not safe for concurrent use:
 // the machine serialises the CPU's accesses and the display's Render calls
