@@ -1,0 +1,92 @@
+package cpu
+
+// Self-modifying code: whatever the run loop caches of the instruction
+// stream, a write to code must be seen by the next fetch of it. pcemu
+// models no prefetch queue (as QEMU and DOSBox's cores do not): a byte
+// written before the CPU decodes it runs, even within the 8086's six
+// bytes (the 8088's four, the 286's six) ahead of IP, where a real CPU
+// may already hold the old byte. These tests run long Run calls, so that
+// the loop's own path (not Step) decides.
+
+import "testing"
+
+func runUntilHalt(t *testing.T, c *CPU) {
+	t.Helper()
+	for i := 0; i < 100 && !c.Halted(); i++ {
+		if _, err := c.Run(10000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !c.Halted() {
+		t.Fatalf("did not halt (CS:IP %04X:%04X)", c.Segs[CS], c.IP)
+	}
+}
+
+func TestSelfModifyingCode(t *testing.T) {
+	for _, m := range []Model{Model8086, Model80186, Model80286} {
+		// A patched immediate: the loop runs MOV AX,1111h, patches its
+		// immediate to 2222h and runs it again.
+		//   0100 B8 11 11        mov ax, 1111h
+		//   0103 41              inc cx
+		//   0104 83 F9 02        cmp cx, 2
+		//   0107 74 09           je done
+		//   0109 2E C7 06 01 01 22 22  mov word [cs:0101h], 2222h
+		//   0110 EB EE           jmp 0100h
+		//   0112 F4              done: hlt
+		c, _, _ := newTest(t, m, 0xB8, 0x11, 0x11, 0x41, 0x83, 0xF9, 0x02, 0x74, 0x09,
+			0x2E, 0xC7, 0x06, 0x01, 0x01, 0x22, 0x22, 0xEB, 0xEE, 0xF4)
+		runUntilHalt(t, c)
+		if c.Regs[AX] != 0x2222 || c.Regs[CX] != 2 {
+			t.Errorf("model %d, patched immediate: AX=%04X CX=%d, want 2222 2", m, c.Regs[AX], c.Regs[CX])
+		}
+
+		// A patched opcode right after the writing instruction (inside
+		// any prefetch distance): the NOP at 0106 becomes INC AX.
+		//   0100 2E C6 06 06 01 40   mov byte [cs:0106h], 40h
+		//   0106 90                  nop -> inc ax
+		//   0107 F4                  hlt
+		c, _, _ = newTest(t, m, 0x2E, 0xC6, 0x06, 0x06, 0x01, 0x40, 0x90, 0xF4)
+		runUntilHalt(t, c)
+		if c.Regs[AX] != 1 {
+			t.Errorf("model %d, patched next opcode: AX=%d, want 1", m, c.Regs[AX])
+		}
+
+		// The same four bytes ahead, after the decoder has passed over
+		// them once: a loop whose second round finds INC AX in place of
+		// the NOP three instructions on.
+		//   0100 41                  inc cx
+		//   0101 90                  nop (-> inc ax in round 2)
+		//   0102 83 F9 02            cmp cx, 2
+		//   0105 74 08               je 010Fh
+		//   0107 2E C6 06 01 01 40   mov byte [cs:0101h], 40h
+		//   010D EB F1               jmp 0100h
+		//   010F F4                  hlt
+		c, _, _ = newTest(t, m, 0x41, 0x90, 0x83, 0xF9, 0x02, 0x74, 0x08,
+			0x2E, 0xC6, 0x06, 0x01, 0x01, 0x40, 0xEB, 0xF1, 0xF4)
+		runUntilHalt(t, c)
+		if c.Regs[AX] != 1 || c.Regs[CX] != 2 {
+			t.Errorf("model %d, patched opcode in a loop: AX=%d CX=%d, want 1 2", m, c.Regs[AX], c.Regs[CX])
+		}
+
+		// Code written by REP MOVSB over code that has run: CALL 0200h
+		// (MOV AL,'A'; RET), copy MOV AL,'B'; RET over it, CALL again.
+		//   0100 E8 FD 00      call 0200h
+		//   0103 88 C3         mov bl, al
+		//   0105 BE 20 01      mov si, 0120h
+		//   0108 BF 00 02      mov di, 0200h
+		//   010B B9 03 00      mov cx, 3
+		//   010E FC            cld
+		//   010F F3 A4         rep movsb
+		//   0111 E8 EC 00      call 0200h
+		//   0114 F4            hlt
+		//   0120 B0 42 C3      (source: mov al,'B'; ret)
+		c, ram, _ := newTest(t, m, 0xE8, 0xFD, 0x00, 0x88, 0xC3, 0xBE, 0x20, 0x01,
+			0xBF, 0x00, 0x02, 0xB9, 0x03, 0x00, 0xFC, 0xF3, 0xA4, 0xE8, 0xEC, 0x00, 0xF4)
+		copy(ram[0x120:], []byte{0xB0, 'B', 0xC3})
+		copy(ram[0x200:], []byte{0xB0, 'A', 0xC3})
+		runUntilHalt(t, c)
+		if uint8(c.Regs[BX]) != 'A' || uint8(c.Regs[AX]) != 'B' {
+			t.Errorf("model %d, code from REP MOVSB: BL=%c AL=%c, want A then B", m, uint8(c.Regs[BX]), uint8(c.Regs[AX]))
+		}
+	}
+}
