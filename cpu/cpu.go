@@ -39,6 +39,8 @@
 // instruction (instruction count against stopAt) notices it.
 package cpu
 
+import "unsafe"
+
 // Model selects which processor the interpreter behaves as.
 type Model int
 
@@ -126,6 +128,16 @@ type BulkMemory interface {
 	MoveBulk(dst, src uint32, width, count int) int
 }
 
+// CodeMemory may be implemented by a Bus whose address space has plain
+// memory outside the CPU's RAM slice (ROM, the HMA, extended memory): the
+// CPU reads code there directly, and caches it decoded (block.go).
+type CodeMemory interface {
+	// CodeBytes returns the bytes of plain memory from linear address
+	// addr to the end of the region that holds it (reads through it equal
+	// Read8 at every address), or nil when addr is not plain memory.
+	CodeBytes(addr uint32) []byte
+}
+
 // InterruptController supplies the vector of a maskable interrupt when the
 // CPU acknowledges the INTR line (the 8259A's INTA cycle).
 type InterruptController interface {
@@ -154,13 +166,26 @@ type CPU struct {
 	bus  Bus
 	bulk BulkPortIO // bus as BulkPortIO, or nil
 	bmem BulkMemory // bus as BulkMemory, or nil
+	code CodeMemory // bus as CodeMemory, or nil
 	ic   InterruptController
 
-	csBase   uint32 // Segs[CS]*16 for the instruction being decoded
-	addrMask uint32 // 0xFFFFF, or 0x1FFFFF on a 286 with A20 enabled
-	ramEnd   uint32 // min(len(ram), addrMask+1): linear addresses below are plain RAM
-	mem      []byte // ram[:ramEnd], so that the fast paths need one bounds check
-	winEnd   uint32 // linear addresses below it start an 8-byte window in mem
+	csBase   uint32         // Segs[CS]*16 for the instruction being decoded
+	addrMask uint32         // 0xFFFFF, or 0x1FFFFF on a 286 with A20 enabled
+	ramEnd   uint32         // min(len(ram), addrMask+1): linear addresses below are plain RAM
+	mem      []byte         // ram[:ramEnd], so that the fast paths need one bounds check
+	memBase  unsafe.Pointer // &mem[0]: addresses below ramEnd are in bounds
+
+	// Decoded code (block.go): a pure cache, checked against memory at
+	// every use; nothing in it is architectural state.
+	blocks          *blockCache
+	single          block          // the one-instruction block for uncached code
+	short           block          // the first instructions of a block, when fewer may run
+	blkCode         unsafe.Pointer // the running block's first inst
+	blkCount        uint64         // Instructions before the running block
+	blkCS           uint16         // CS of the running block
+	blkSrc          unsafe.Pointer // the memory the running block was decoded from
+	blkLin, blkSize uint32         // the running block's bytes (self-modifying code)
+	blkIP           uint16         // IP of the running block's first byte
 
 	// Interrupt and control state between instructions.
 	events     uint16 // evINTR, evNMI, evTrap, evHalted...: one test per instruction
@@ -192,12 +217,15 @@ type CPU struct {
 // linear address 0 that the CPU reads and writes directly; every address at
 // or above len(ram) goes to bus.
 func New(model Model, ram []byte, bus Bus) *CPU {
-	c := &CPU{model: model, ram: ram, bus: bus, fixedFlags: modelFixedFlags(model)}
+	c := &CPU{model: model, ram: ram, bus: bus, fixedFlags: modelFixedFlags(model), blocks: new(blockCache)}
 	if b, ok := bus.(BulkPortIO); ok {
 		c.bulk = b
 	}
 	if b, ok := bus.(BulkMemory); ok {
 		c.bmem = b
+	}
+	if m, ok := bus.(CodeMemory); ok {
+		c.code = m
 	}
 	c.addrMask = 0xFFFFF
 	c.setRAMEnd()
@@ -211,10 +239,7 @@ func (c *CPU) setRAMEnd() {
 		c.ramEnd = c.addrMask + 1
 	}
 	c.mem = c.ram[:c.ramEnd]
-	c.winEnd = 0
-	if c.ramEnd >= 8 {
-		c.winEnd = c.ramEnd - 7
-	}
+	c.memBase = unsafe.Pointer(unsafe.SliceData(c.mem))
 }
 
 // Model returns the processor model chosen at New.

@@ -2,7 +2,7 @@ package cpu
 
 // 80186 additions in the 60-6F row (80286 PRM, Appendix A): PUSHA POPA
 // BOUND PUSH imm IMUL imm INS OUTS; 63-67 are undefined there.
-func (c *CPU) exec186(op byte) {
+func (c *CPU) exec186(op byte, in *inst) {
 	c.syncFlags() // IMUL's flags are muldiv.go's, eager
 	switch op {
 	case 0x60: // PUSHA: SP as it was before the first push
@@ -22,7 +22,7 @@ func (c *CPU) exec186(op byte) {
 			}
 		}
 	case 0x62: // BOUND r16, m16&16: interrupt 5 when out of range
-		c.decodeModRM()
+		c.modRM(in)
 		if c.mod == 3 {
 			c.undefined()
 			return
@@ -35,13 +35,13 @@ func (c *CPU) exec186(op byte) {
 	case 0x68: // PUSH imm16
 		c.push16(c.fetch16())
 	case 0x69: // IMUL r16, rm16, imm16
-		c.decodeModRM()
+		c.modRM(in)
 		a := c.rm16()
 		c.Regs[c.reg] = c.imul3(a, c.fetch16())
 	case 0x6A: // PUSH imm8 (sign-extended)
 		c.push16(uint16(int8(c.fetch8())))
 	case 0x6B: // IMUL r16, rm16, imm8
-		c.decodeModRM()
+		c.modRM(in)
 		a := c.rm16()
 		c.Regs[c.reg] = c.imul3(a, uint16(int8(c.fetch8())))
 	case 0x6C, 0x6D, 0x6E, 0x6F:

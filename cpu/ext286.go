@@ -3,15 +3,15 @@ package cpu
 // The 80286's two-byte opcodes as far as real mode goes (80286 PRM,
 // chapter 10 and Appendix B). The descriptor-table instructions of 0F 00
 // are not recognised in real mode and raise #UD.
-func (c *CPU) exec0F() error {
+func (c *CPU) exec0F(in *inst) error {
 	c.syncFlags()
-	op := c.fetch8()
+	op := in.opc // the byte after 0Fh (decode.go)
 	switch op {
 	case 0x00: // SLDT STR LLDT LTR VERR VERW: protected mode only
-		c.decodeModRM()
+		c.modRM(in)
 		c.undefined()
 	case 0x01:
-		c.decodeModRM()
+		c.modRM(in)
 		switch c.reg {
 		case 0, 1: // SGDT, SIDT: limit, 24-bit base, and FFh (286 store)
 			if c.mod == 3 {

@@ -114,3 +114,16 @@ func (c *CPU) shift(op byte, v uint32, n uint, bits uint) uint32 {
 	c.flags = f
 	return v
 }
+
+// shl1w is SHL r16, 1: shift(4, v, 1, 16) written out for the run loop's
+// most frequent shift (TestShl1MatchesShift checks it against shift).
+func (c *CPU) shl1w(v uint16) uint16 {
+	r := v << 1
+	f := c.flags&^arithFlags | szp16(r) | v>>15 // all six are written: no sync
+	if (r^v)&0x8000 != 0 {
+		f |= FlagOF // OF = new MSB xor CF
+	}
+	c.flags = f
+	c.lazy = lzNone
+	return r
+}

@@ -24,25 +24,35 @@ package cpu
 
 func (c *CPU) stringOp(op byte) {
 	c.syncFlags() // CMPS and SCAS set the flags eagerly
-	c.repPending = false
-	if c.rep != 0 {
-		if c.Regs[CX] == 0 {
+	next := c.IP  // past the instruction; stringRepeat rewinds to its start
+	for {
+		c.IP = next
+		c.repPending = false
+		if c.rep != 0 {
+			if c.Regs[CX] == 0 {
+				return
+			}
+			if op >= 0x6C && op <= 0x6F && c.bulk != nil {
+				if c.bulkIO(op) {
+					return
+				}
+			}
+			if (op == 0xAA || op == 0xAB || op == 0xA4 || op == 0xA5) && c.bmem != nil {
+				if c.bulkMemory(op) {
+					return
+				}
+			}
+			c.Regs[CX]--
+		}
+		c.stringElement(op)
+		c.stringRepeat(op)
+		// More iterations run at once while nothing is pending and the
+		// run's limit allows; each counts as an instruction.
+		if !c.repPending || c.Instructions >= c.stopAt {
 			return
 		}
-		if op >= 0x6C && op <= 0x6F && c.bulk != nil {
-			if c.bulkIO(op) {
-				return
-			}
-		}
-		if (op == 0xAA || op == 0xAB || op == 0xA4 || op == 0xA5) && c.bmem != nil {
-			if c.bulkMemory(op) {
-				return
-			}
-		}
-		c.Regs[CX]--
+		c.Instructions++
 	}
-	c.stringElement(op)
-	c.stringRepeat(op)
 }
 
 // strRead16 and strWrite16 access the word at seg:*ptr and step *ptr by

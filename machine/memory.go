@@ -84,6 +84,23 @@ func (m *Memory) Read8(addr uint32) uint8 {
 
 // Write8 writes a byte of the address space; writes to ROM and to holes are
 // lost, as on the bus.
+// CodeBytes returns the plain memory (RAM, the BIOS ROM, the high memory)
+// from addr to the end of its region, for the CPU to read code from
+// directly (cpu.CodeMemory); nil for the video window and the holes.
+func (m *Memory) CodeBytes(addr uint32) []byte {
+	switch {
+	case addr < uint32(len(m.RAM)):
+		return m.RAM[addr:]
+	case addr >= HighMemoryBase:
+		if i := addr - HighMemoryBase; i < uint32(len(m.High)) {
+			return m.High[i:]
+		}
+	case addr >= BIOSBase:
+		return m.ROM[addr-BIOSBase:]
+	}
+	return nil
+}
+
 func (m *Memory) Write8(addr uint32, v uint8) {
 	switch {
 	case addr < uint32(len(m.RAM)):

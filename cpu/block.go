@@ -1,0 +1,132 @@
+package cpu
+
+// Decoded blocks: the run loop executes straight runs of decoded
+// instructions (a block: up to maxBlockInsts instructions in at most
+// maxBlockBytes bytes, ending after the first instruction that may jump,
+// reach a device or change what the loop watches; see terminates).
+//
+// Blocks of code in the RAM slice are kept in a direct-mapped cache keyed
+// by linear address. The cache is a pure cache: a block keeps a copy of
+// the bytes it was decoded from and is used only while memory still holds
+// exactly those bytes (compared at every entry, a few word compares per
+// block). So no writer of memory needs to tell the CPU anything: the CPU's
+// own stores, the disk path and DMA filling RAM, the Go BIOS, a machine
+// state being loaded, all are seen at the next entry of the block. An
+// instruction that writes into the block it runs in ends the block, so the
+// next instruction is decoded from the new bytes. Decoding depends on the
+// bytes and the model only (offsets, not CS:IP), so a block serves every
+// CS:IP that reaches its first byte. FlushCode drops the whole cache.
+//
+// Code in other plain memory the bus can show directly (CodeMemory: the
+// BIOS ROM, the HMA and extended memory) is cached the same way. Code
+// anywhere else (device memory), and code whose block would cross the end
+// of its segment or of its memory, is decoded one instruction at a time
+// from bytes read through the bus, as the prefetch queue reads them, and
+// not cached.
+
+import "unsafe"
+
+const (
+	maxBlockInsts  = 16
+	maxBlockBytes  = 64
+	blockCacheSize = 2048 // blocks; a power of two
+)
+
+type block struct {
+	src  unsafe.Pointer // where its bytes are in memory (for the checks during a run)
+	lin  uint32         // linear address of the first byte
+	size uint8          // bytes decoded; 0: empty
+	n    uint8          // instructions
+	raw  [maxBlockBytes]byte
+	code [maxBlockInsts + 1]inst // and a kEnd after the last when it is no transfer
+}
+
+// blockCache is the CPU's table of decoded blocks.
+type blockCache [blockCacheSize]block
+
+// FlushCode drops every decoded block. Nothing requires it for
+// correctness (blocks check their bytes); it returns the memory's worth
+// of decoding to the state after New.
+func (c *CPU) FlushCode() {
+	for i := range c.blocks {
+		c.blocks[i].size = 0
+	}
+}
+
+// blockAt returns the block that starts at CS:IP (cs is CS*16).
+func (c *CPU) blockAt(cs uint32, ip uint16) *block {
+	lin := cs + uint32(ip)
+	var src unsafe.Pointer // the block's bytes where they lie in plain memory
+	switch {
+	case uint32(ip)+maxBlockBytes > 0x10000:
+		// Near the end of the segment: IP wraps inside a block.
+	case lin+maxBlockBytes <= c.ramEnd:
+		src = unsafe.Add(c.memBase, lin)
+	case c.code != nil && (lin+maxBlockBytes-1)&c.addrMask == lin&c.addrMask+maxBlockBytes-1:
+		if m := c.code.CodeBytes(lin & c.addrMask); len(m) >= maxBlockBytes {
+			src = unsafe.Pointer(unsafe.SliceData(m))
+		}
+	}
+	if src == nil {
+		c.decodeOne(&c.single, ip)
+		return &c.single
+	}
+	b := &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
+	if b.lin == lin && b.size != 0 && sameBytes(src, unsafe.Pointer(&b.raw), uintptr(b.size)) {
+		b.src = src
+		return b
+	}
+	c.fillBlock(b, lin, src)
+	return b
+}
+
+// sameBytes compares the n bytes at a and b (n <= maxBlockBytes), a word
+// at a time.
+func sameBytes(a, b unsafe.Pointer, n uintptr) bool {
+	for ; n >= 8; n -= 8 {
+		if *(*uint64)(a) != *(*uint64)(b) {
+			return false
+		}
+		a, b = unsafe.Add(a, 8), unsafe.Add(b, 8)
+	}
+	for ; n > 0; n-- {
+		if *(*byte)(a) != *(*byte)(b) {
+			return false
+		}
+		a, b = unsafe.Add(a, 1), unsafe.Add(b, 1)
+	}
+	return true
+}
+
+// fillBlock decodes the block at linear address lin from src, which holds
+// its maxBlockBytes.
+func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer) {
+	n, off := 0, 0
+	for n < maxBlockInsts && off+decodeWindow <= maxBlockBytes {
+		w := (*[decodeWindow]byte)(unsafe.Add(src, off))
+		in := c.decode(w, uint8(off))
+		b.code[n] = in
+		n++
+		off = int(in.end)
+		if terminates(&in) {
+			break
+		}
+	}
+	b.code[n] = inst{kind: kEnd, start: uint8(off), end: uint8(off)}
+	b.lin, b.n, b.size, b.src = lin, uint8(n), uint8(off), src
+	copy(b.raw[:off], unsafe.Slice((*byte)(src), off))
+}
+
+// decodeOne decodes the one instruction at CS:IP into b, reading its bytes
+// through the bus, wrapping within the segment.
+func (c *CPU) decodeOne(b *block, ip uint16) {
+	var w [decodeWindow]byte
+	for i := range w {
+		w[i] = c.read8(CS, ip+uint16(i))
+	}
+	b.code[0] = c.decode(&w, 0)
+	b.code[1] = inst{kind: kEnd, start: b.code[0].end, end: b.code[0].end}
+	b.lin = uint32(c.Segs[CS])<<4 + uint32(ip)
+	b.n, b.size = 1, b.code[0].end
+	b.src = unsafe.Pointer(&b.raw) // not checked: the block ends after its one instruction
+}
