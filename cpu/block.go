@@ -33,11 +33,11 @@ const (
 )
 
 type block struct {
-	src  unsafe.Pointer // where its bytes are in memory (for the checks during a run)
-	lin  uint32         // linear address of the first byte
-	size uint8          // bytes decoded; 0: empty
-	n    uint8          // instructions
-	raw  [maxBlockBytes]byte
+	src  unsafe.Pointer          // where its bytes are in memory (set when it is decoded: the same lin is always the same memory)
+	lin  uint32                  // linear address of the first byte
+	size uint8                   // bytes decoded; 0: empty
+	n    uint8                   // instructions
+	raw  [maxBlockBytes + 8]byte // its bytes, padded for sameBytes
 	code [maxBlockInsts + 1]inst // and a kEnd after the last when it is no transfer
 }
 
@@ -55,7 +55,7 @@ func (c *CPU) FlushCode() {
 
 // blockAt returns the block that starts at CS:IP (cs is CS*16).
 func (c *CPU) blockAt(cs uint32, ip uint16) *block {
-	lin := cs + uint32(ip)
+	lin := cs + uint32(ip) // the physical address, once masked below
 	var src unsafe.Pointer // the block's bytes where they lie in plain memory
 	switch {
 	case uint32(ip)+maxBlockBytes > 0x10000:
@@ -63,7 +63,8 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 	case lin+maxBlockBytes <= c.ramEnd:
 		src = unsafe.Add(c.memBase, lin)
 	case c.code != nil && (lin+maxBlockBytes-1)&c.addrMask == lin&c.addrMask+maxBlockBytes-1:
-		if m := c.code.CodeBytes(lin & c.addrMask); len(m) >= maxBlockBytes {
+		lin &= c.addrMask
+		if m := c.code.CodeBytes(lin); len(m) >= maxBlockBytes {
 			src = unsafe.Pointer(unsafe.SliceData(m))
 		}
 	}
@@ -73,29 +74,24 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 	}
 	b := &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
 	if b.lin == lin && b.size != 0 && sameBytes(src, unsafe.Pointer(&b.raw), uintptr(b.size)) {
-		b.src = src
 		return b
 	}
 	c.fillBlock(b, lin, src)
 	return b
 }
 
-// sameBytes compares the n bytes at a and b (n <= maxBlockBytes), a word
-// at a time.
+// sameBytes compares the n bytes at a and b (0 < n <= maxBlockBytes), a
+// word at a time; the last word is masked to what remains. Both may be
+// read 8 bytes past n-1: a holds maxBlockBytes, b is a block's raw copy
+// (padded).
 func sameBytes(a, b unsafe.Pointer, n uintptr) bool {
-	for ; n >= 8; n -= 8 {
+	for ; n > 8; n -= 8 {
 		if *(*uint64)(a) != *(*uint64)(b) {
 			return false
 		}
 		a, b = unsafe.Add(a, 8), unsafe.Add(b, 8)
 	}
-	for ; n > 0; n-- {
-		if *(*byte)(a) != *(*byte)(b) {
-			return false
-		}
-		a, b = unsafe.Add(a, 1), unsafe.Add(b, 1)
-	}
-	return true
+	return (*(*uint64)(a)^*(*uint64)(b))<<(64-8*n) == 0
 }
 
 // fillBlock decodes the block at linear address lin from src, which holds

@@ -148,6 +148,7 @@ type InterruptController interface {
 // internal state the interpreter needs between instructions.
 type CPU struct {
 	Regs         [8]uint16 // AX, CX, DX, BX, SP, BP, SI, DI (ModRM order)
+	eaZero       uint16    // always 0: register 8 of the effective-address adder (decode.go's ea)
 	Segs         [4]uint16 // ES, CS, SS, DS
 	IP           uint16
 	Instructions uint64 // instructions executed since New (a REP iteration counts as one)
@@ -178,14 +179,15 @@ type CPU struct {
 	// Decoded code (block.go): a pure cache, checked against memory at
 	// every use; nothing in it is architectural state.
 	blocks          *blockCache
-	single          block          // the one-instruction block for uncached code
-	short           block          // the first instructions of a block, when fewer may run
-	blkCode         unsafe.Pointer // the running block's first inst
-	blkCount        uint64         // Instructions before the running block
-	blkCS           uint16         // CS of the running block
-	blkSrc          unsafe.Pointer // the memory the running block was decoded from
-	blkLin, blkSize uint32         // the running block's bytes (self-modifying code)
-	blkIP           uint16         // IP of the running block's first byte
+	single          block   // the one-instruction block for uncached code
+	short           block   // the first instructions of a block, when fewer may run
+	blkCode         uintptr // the running block's first inst (uintptr: these change per block, so no GC write barrier)
+	blkCount        uint64  // Instructions before the running block
+	blkCS           uint16  // CS of the running block
+	blkSrc          uintptr // the memory the running block was decoded from
+	blkLin, blkSize uint32  // the running block's bytes (self-modifying code)
+	blkIP           uint16  // IP of the running block's first byte
+	runs            uint64  // blocks started: tells a nested run (runBlock)
 
 	// Interrupt and control state between instructions.
 	events     uint16 // evINTR, evNMI, evTrap, evHalted...: one test per instruction

@@ -1,5 +1,7 @@
 package cpu
 
+import "unsafe"
+
 // The instruction decoder: bytes in, one inst out. It is the only place
 // that knows how long an instruction is (prefixes, opcode, ModRM,
 // displacement, immediates; Intel 8086 Family User's Manual, Table 4-12;
@@ -18,12 +20,12 @@ type inst struct {
 	opc   uint8 // the opcode byte (the second one after 0Fh on the 286)
 	op    uint8 // the kind's operation: ALU op, condition, shift op, ...
 	reg   uint8 // the register operand (ModRM reg field, or from the opcode)
-	rm    uint8 // ModRM rm: a register when mod == 3; for a memory operand its base register
+	rm    uint8 // ModRM rm: a register when mod == 3; for a memory operand its base register (eaNone: none)
 	mod   uint8 // ModRM mod, 3 when there is no memory operand
 	seg   int8  // segment of the memory operand, override applied
 	pfx   uint8 // prefixes and immediate length (pfx* below)
-	idx   uint8 // the memory operand's index register
-	eaf   uint8 // eaHasBase | eaHasIndex: which of rm and idx the address adds
+	idx   uint8 // the memory operand's index register (eaNone: none)
+	_     uint8
 	disp  uint16
 	imm   uint16 // immediate or relative displacement, sign-extended where the form is
 }
@@ -38,26 +40,25 @@ const (
 	pfxImmShift = 5
 )
 
-// inst.eaf
-const (
-	eaHasBase  = 1
-	eaHasIndex = 2
-)
+// eaNone is the register number an effective address adds for "no
+// register": CPU.eaZero, which lies right after Regs and is always 0.
+const eaNone = 8
 
 // Effective-address components by ModRM rm (8086 manual, Table 4-10):
-// base register, index register, which of them count, default segment.
-// Mod 0 with rm 6 is a direct address: neither register counts.
+// base register, index register, default segment. Mod 0 with rm 6 is a
+// direct address: neither register counts.
 var (
 	eaBase    = [8]uint8{BX, BX, BP, BP, SI, DI, BP, BX}
-	eaIndex   = [8]uint8{SI, DI, SI, DI, 0, 0, 0, 0}
-	eaForm    = [8]uint8{3, 3, 3, 3, eaHasBase, eaHasBase, eaHasBase, eaHasBase}
+	eaIndex   = [8]uint8{SI, DI, SI, DI, eaNone, eaNone, eaNone, eaNone}
 	eaSegment = [8]int8{DS, DS, SS, SS, DS, DS, SS, DS}
 )
 
 // ea is the offset of in's memory operand with the registers as they are
-// now: the one effective-address computation.
+// now: the one effective-address computation. Registers 0-7 are Regs,
+// 8 is eaZero (the two are adjacent in CPU).
 func (c *CPU) ea(in *inst) uint16 {
-	return in.disp + c.Regs[in.rm&7]&-uint16(in.eaf&1) + c.Regs[in.idx&7]&-uint16(in.eaf>>1&1)
+	r := (*[16]uint16)(unsafe.Pointer(&c.Regs))
+	return in.disp + r[in.rm&15] + r[in.idx&15]
 }
 
 // ovr is in's segment override, or -1.
@@ -145,6 +146,12 @@ const (
 	kCwd
 	kFlagOp // CMC CLC STC CLI CLD STD, by opcode
 	kNop
+	kMovSR // sreg[reg] = reg[rm] or [ea] (ES, DS; SS ends the block)
+	kMovRS // reg[rm] or [ea] = sreg[reg]
+	kPushS // PUSH sreg[reg]
+	kPopS  // POP sreg[reg] (ES, DS; SS ends the block)
+	kPopRM // POP reg[rm] or [ea]
+	kPushF
 	kJcc // op: condition; imm: displacement
 	kJmp // imm: displacement
 	kJmpR
@@ -243,11 +250,11 @@ prefixes:
 		if in.mod != 3 {
 			rm := in.rm
 			in.seg = eaSegment[rm]
-			in.rm, in.idx, in.eaf = eaBase[rm], eaIndex[rm], eaForm[rm]
+			in.rm, in.idx = eaBase[rm], eaIndex[rm]
 		}
 		switch {
 		case in.mod == 0 && m&7 == 6: // direct address
-			in.eaf = 0
+			in.rm, in.idx = eaNone, eaNone
 			in.seg = DS
 			in.disp = uint16(w[i]) | uint16(w[i+1])<<8
 			i += 2
@@ -429,6 +436,18 @@ func (c *CPU) classify(in *inst) {
 		}
 	case opc == 0x8D && mem:
 		k = kLea
+	case opc == 0x8C && in.reg < 4: // MOV rm16, sreg
+		k = kMovRS
+	case opc == 0x8E && in.reg < 4 && in.reg != CS: // MOV sreg, rm16
+		k = kMovSR
+	case opc == 0x06 || opc == 0x0E || opc == 0x16 || opc == 0x1E: // PUSH sreg
+		k, in.reg = kPushS, opc>>3&3
+	case opc == 0x07 || opc == 0x17 || opc == 0x1F: // POP sreg
+		k, in.reg = kPopS, opc>>3&3
+	case opc == 0x8F && (in.reg == 0 || c.model != Model80286): // POP rm16
+		k = kPopRM
+	case opc == 0x9C:
+		k = kPushF
 	case opc == 0x90:
 		k = kNop
 	case opc >= 0x91 && opc <= 0x97:
@@ -438,7 +457,7 @@ func (c *CPU) classify(in *inst) {
 	case opc == 0x99:
 		k = kCwd
 	case opc >= 0xA0 && opc <= 0xA3: // MOV AL/AX <-> moffs
-		in.mod, in.eaf, in.reg, in.disp, in.seg = 0, 0, AX, in.imm, DS
+		in.mod, in.rm, in.idx, in.reg, in.disp, in.seg = 0, eaNone, eaNone, AX, in.imm, DS
 		if o := in.ovr(); o >= 0 {
 			in.seg = int8(o)
 		}

@@ -70,8 +70,10 @@ func (c *CPU) runBlock() error {
 		b = c.shortBlock(b) // an event is pending or the limit is near
 	}
 	c.blkIP, c.blkLin, c.blkSize = ip, b.lin, uint32(b.size)
-	c.blkCode = unsafe.Pointer(&b.code[0])
-	c.blkCS, c.blkSrc = c.Segs[CS], b.src
+	c.blkCode = uintptr(unsafe.Pointer(&b.code[0]))
+	c.blkCS = c.Segs[CS]
+	c.runs++ // a device may run the CPU from inside an instruction (the Go BIOS waiting for an IRQ)
+	runs := c.runs
 	r := &c.Regs
 again:
 	// The block's instructions are counted at once; an instruction that
@@ -160,7 +162,12 @@ again:
 		case kMovRM8:
 			c.setReg8(in.reg, c.load8(in))
 		case kMovRM16:
-			r[in.reg&7] = c.load16(in)
+			off, la := c.mref(in)
+			if w := c.ramWord(off, la); w != nil {
+				r[in.reg&7] = get16(w)
+			} else {
+				r[in.reg&7] = c.rd16Slow(in, off)
+			}
 		case kMovMR8, kMovMI8:
 			v := uint8(in.imm)
 			if in.kind == kMovMR8 {
@@ -176,7 +183,13 @@ again:
 				v = r[in.reg&7]
 			}
 			off, la := c.mref(in)
-			if c.wr16(in, off, la, v) {
+			if w := c.ramWord(off, la); w != nil {
+				put16(w, v)
+				if c.hits(w) {
+					return c.leave(in)
+				}
+			} else {
+				c.wr16Slow(in, off, v)
 				return c.leave(in)
 			}
 		case kMovRI8:
@@ -222,27 +235,34 @@ again:
 				return c.leave(in)
 			}
 		case kPushR:
-			c.here(in)
 			if in.reg == SP && c.model != Model80286 {
 				// The 8086 and 80186 push SP as decremented by the push.
+				c.here(in)
 				r[SP] -= 2
 				c.write16(SS, r[SP], r[SP])
-			} else {
-				c.push16(r[in.reg&7])
+				return c.leave(in)
 			}
-			if c.stackHitsBlock() {
+			v := r[in.reg&7] // the 286 pushes SP as it was
+			if w := c.pushSlot(); w != nil {
+				put16(w, v)
+				if c.hits(w) {
+					return c.leave(in)
+				}
+			} else {
+				c.pushSlow(in, v)
 				return c.leave(in)
 			}
 		case kPushM:
-			c.here(in)
-			c.push16(c.load16(in))
-			if c.stackHitsBlock() {
+			if c.pushw(in, c.load16(in)) {
 				return c.leave(in)
 			}
 		case kPopR:
-			c.here(in)
-			v := c.pop16()
-			r[in.reg&7] = v
+			if w := c.popSlot(); w != nil {
+				r[in.reg&7] = get16(w)
+			} else {
+				v := c.popSlow(in)
+				r[in.reg&7] = v
+			}
 		case kXchgAX:
 			r[AX], r[in.reg&7] = r[in.reg&7], r[AX]
 		case kCbw:
@@ -252,6 +272,50 @@ again:
 		case kFlagOp:
 			c.flagOp(in.opc)
 		case kNop:
+		case kMovSR:
+			v := r[in.rm&7]
+			if in.mod != 3 {
+				v = c.load16(in)
+			}
+			c.Segs[in.reg&3] = v
+			if in.reg == SS { // no interrupt before the next instruction
+				c.raise(evShadow)
+				return c.leave(in)
+			}
+		case kMovRS:
+			if in.mod == 3 {
+				r[in.rm&7] = c.Segs[in.reg&3]
+			} else {
+				off, la := c.mref(in)
+				if c.wr16(in, off, la, c.Segs[in.reg&3]) {
+					return c.leave(in)
+				}
+			}
+		case kPushS:
+			if c.pushw(in, c.Segs[in.reg&3]) {
+				return c.leave(in)
+			}
+		case kPopS:
+			c.Segs[in.reg&3] = c.popw(in)
+			if in.reg == SS {
+				c.raise(evShadow)
+				return c.leave(in)
+			}
+		case kPopRM:
+			if in.mod == 3 {
+				v := c.popw(in)
+				r[in.rm&7] = v
+				break
+			}
+			off, la := c.mref(in) // the address as it was before the pop
+			v := c.popw(in)
+			if c.wr16(in, off, la, v) {
+				return c.leave(in)
+			}
+		case kPushF:
+			if c.pushw(in, c.Flags()) {
+				return c.leave(in)
+			}
 
 		// Transfers end the block; one back to its start loops.
 		case kJcc:
@@ -271,9 +335,13 @@ again:
 			v = c.load16(in)
 			goto transfer
 		case kCall:
-			c.here(in)
-			c.push16(c.IP)
-			v = c.IP + in.imm
+			v = ip + uint16(in.end)
+			if w := c.pushSlot(); w != nil {
+				put16(w, v)
+			} else {
+				c.pushSlow(in, v)
+			}
+			v += in.imm
 			goto transfer
 		case kCallR, kCallM:
 			c.here(in)
@@ -284,8 +352,11 @@ again:
 			c.push16(c.IP)
 			goto transfer
 		case kRet:
-			c.here(in)
-			v = c.pop16()
+			if w := c.popSlot(); w != nil {
+				v = get16(w)
+			} else {
+				v = c.popSlow(in)
+			}
 			r[SP] += in.imm
 			goto transfer
 		case kLoop: // op 0 LOOPNZ, 1 LOOPZ, 2 LOOP
@@ -306,7 +377,7 @@ again:
 			if err := c.execMap(in, c.opStart); err != nil {
 				return err
 			}
-			if !c.goOn(in, b) {
+			if c.runs != runs || !c.goOn(in, b) {
 				return nil
 			}
 		case kFault13:
@@ -351,18 +422,18 @@ func (c *CPU) shortBlock(b *block) *block {
 func (c *CPU) here(in *inst) {
 	c.opStart = c.blkIP + uint16(in.start)
 	c.IP = c.blkIP + uint16(in.end)
-	c.Instructions = c.blkCount + uint64((uintptr(unsafe.Pointer(in))-uintptr(c.blkCode))/unsafe.Sizeof(inst{})) + 1
+	c.Instructions = c.blkCount + uint64((uintptr(unsafe.Pointer(in))-c.blkCode)/unsafe.Sizeof(inst{})) + 1
 }
 
 // goOn reports whether the block may go on after opcode-map instruction
-// in: it fell through (CS:IP as decoded, one iteration if it repeats),
+// in (which ran no nested block: runBlock checks): it fell through (CS:IP as decoded, one iteration if it repeats),
 // raised no event, and left the block's bytes as they were. It then counts
 // the rest of the block again, as the block's start did.
 func (c *CPU) goOn(in *inst, b *block) bool {
 	end := c.blkCount + uint64(b.n)
 	if c.IP != c.blkIP+uint16(in.end) || c.Segs[CS] != c.blkCS || c.stopAt < end ||
-		c.Instructions != c.blkCount+uint64((uintptr(unsafe.Pointer(in))-uintptr(c.blkCode))/unsafe.Sizeof(inst{}))+1 ||
-		!sameBytes(c.blkSrc, unsafe.Pointer(&b.raw), uintptr(b.size)) {
+		c.Instructions != c.blkCount+uint64((uintptr(unsafe.Pointer(in))-c.blkCode)/unsafe.Sizeof(inst{}))+1 ||
+		!sameBytes(b.src, unsafe.Pointer(&b.raw), uintptr(b.size)) {
 		return false
 	}
 	c.Instructions = end
@@ -444,11 +515,78 @@ func (c *CPU) load16(in *inst) uint16 {
 	return c.rd16(in, off, la)
 }
 
-// stackHitsBlock reports whether the word just pushed lies in the running
-// block's bytes.
-func (c *CPU) stackHitsBlock() bool {
-	la := uint32(c.Segs[SS])<<4 + uint32(c.Regs[SP])
+// The most frequent accesses are written out in runBlock with these small
+// helpers, which the compiler inlines (a call in a helper would stop it):
+// ramWord gives the operand's word when it is plain RAM, nil for the slow
+// path; pushSlot and popSlot do the same for the stack, moving SP only
+// when they succeed.
+
+func (c *CPU) ramWord(off uint16, la uint32) *[2]byte {
+	if la+1 < c.ramEnd && off != 0xFFFF {
+		return (*[2]byte)(unsafe.Add(c.memBase, la))
+	}
+	return nil
+}
+
+func (c *CPU) pushSlot() *[2]byte {
+	sp := c.Regs[SP] - 2
+	la := uint32(c.Segs[SS])<<4 + uint32(sp)
+	if la+1 < c.ramEnd && sp != 0xFFFF {
+		c.Regs[SP] = sp
+		return (*[2]byte)(unsafe.Add(c.memBase, la))
+	}
+	return nil
+}
+
+func (c *CPU) popSlot() *[2]byte {
+	sp := c.Regs[SP]
+	la := uint32(c.Segs[SS])<<4 + uint32(sp)
+	if la+1 < c.ramEnd && sp != 0xFFFF {
+		c.Regs[SP] = sp + 2
+		return (*[2]byte)(unsafe.Add(c.memBase, la))
+	}
+	return nil
+}
+
+func get16(w *[2]byte) uint16 { return uint16(w[0]) | uint16(w[1])<<8 }
+
+func put16(w *[2]byte, v uint16) { w[0], w[1] = uint8(v), uint8(v>>8) }
+
+// hits reports whether RAM word w lies in the running block's bytes.
+func (c *CPU) hits(w *[2]byte) bool {
+	la := uint32(uintptr(unsafe.Pointer(w)) - uintptr(c.memBase))
 	return la+1-c.blkLin < c.blkSize+1
+}
+
+// pushw is push16 with the RAM fast path in line; like wr16 it reports
+// whether the block must end.
+func (c *CPU) pushw(in *inst, v uint16) bool {
+	if w := c.pushSlot(); w != nil {
+		put16(w, v)
+		return c.hits(w)
+	}
+	return c.pushSlow(in, v)
+}
+
+//go:noinline
+func (c *CPU) pushSlow(in *inst, v uint16) bool {
+	c.here(in)
+	c.push16(v)
+	return true
+}
+
+// popw is pop16 with the RAM fast path in line.
+func (c *CPU) popw(in *inst) uint16 {
+	if w := c.popSlot(); w != nil {
+		return get16(w)
+	}
+	return c.popSlow(in)
+}
+
+//go:noinline
+func (c *CPU) popSlow(in *inst) uint16 {
+	c.here(in)
+	return c.pop16()
 }
 
 // count is a shift's count: 1, CL or an immediate, masked as the model
