@@ -108,6 +108,7 @@ func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer) {
 			break
 		}
 	}
+	liveFlags(b.code[:n])
 	b.code[n] = inst{kind: kEnd, start: uint8(off), end: uint8(off)}
 	b.lin, b.n, b.size, b.src = lin, uint8(n), uint8(off), src
 	copy(b.raw[:off], unsafe.Slice((*byte)(src), off))

@@ -183,6 +183,7 @@ type CPU struct {
 	short           block   // the first instructions of a block, when fewer may run
 	blkCode         uintptr // the running block's first inst (uintptr: these change per block, so no GC write barrier)
 	blkCount        uint64  // Instructions before the running block
+	blkEnd          uint64  // and after it
 	blkCS           uint16  // CS of the running block
 	blkSrc          uintptr // the memory the running block was decoded from
 	blkLin, blkSize uint32  // the running block's bytes (self-modifying code)

@@ -98,6 +98,12 @@ const (
 	kSubRR16
 	kXorRR16
 	kCmpRR16
+	kAddRR16NF // the same without flags, where no one reads them (liveFlags)
+	kOrRR16NF
+	kAndRR16NF
+	kSubRR16NF
+	kXorRR16NF
+	kCmpRR16NF
 	kAluRM8 // reg op= [ea]
 	kAluRM16
 	kAluMR8 // [ea] op= reg
@@ -110,6 +116,12 @@ const (
 	kSubRI16
 	kXorRI16
 	kCmpRI16
+	kAddRI16NF
+	kOrRI16NF
+	kAndRI16NF
+	kSubRI16NF
+	kXorRI16NF
+	kCmpRI16NF
 	kAluMI8 // [ea] op= imm
 	kAluMI16
 	kTestRR8
@@ -136,6 +148,7 @@ const (
 	kShiftR8 // op: group 2 operation; imm: count, or shiftByCL
 	kShiftR16
 	kShl1R16
+	kShl1R16NF
 	kShiftM8
 	kShiftM16
 	kPushR
@@ -563,6 +576,83 @@ func specialise(k uint8, in *inst) uint8 {
 		return kShl1R16
 	}
 	return k
+}
+
+// Flag liveness (DOSBox's dynamic core and QEMU do the same): within a
+// block, an instruction whose arithmetic flags the next flag-writing
+// instruction overwrites before anything reads them runs without making
+// them (an NF kind). Whatever may observe FLAGS counts as a reader: Jcc,
+// ADC/SBB, INC/DEC (CF), the general shifts, the opcode map, the end of
+// the block, and on the 80286 every memory or stack access (it may fault,
+// and the fault pushes FLAGS). A block cut short (single step, the end of
+// a Run) runs the flag-making kinds again (withFlags).
+
+// noFlags maps a kind to its NF kind.
+var noFlags = map[uint8]uint8{
+	kAddRR16: kAddRR16NF, kOrRR16: kOrRR16NF, kAndRR16: kAndRR16NF, kSubRR16: kSubRR16NF, kXorRR16: kXorRR16NF, kCmpRR16: kCmpRR16NF,
+	kAddRI16: kAddRI16NF, kOrRI16: kOrRI16NF, kAndRI16: kAndRI16NF, kSubRI16: kSubRI16NF, kXorRI16: kXorRI16NF, kCmpRI16: kCmpRI16NF,
+	kShl1R16: kShl1R16NF,
+}
+
+// flagKinds undoes noFlags.
+var flagKinds = func() map[uint8]uint8 {
+	m := map[uint8]uint8{}
+	for k, nf := range noFlags {
+		m[nf] = k
+	}
+	return m
+}()
+
+// writesFlags reports whether kind k sets all six arithmetic flags
+// without reading any (TEST, the logic and add/sub forms, SHL by 1).
+func writesFlags(in *inst) bool {
+	switch k := in.kind; {
+	case k >= kAddRR16 && k <= kCmpRR16, k >= kAddRI16 && k <= kCmpRI16, k == kShl1R16:
+		return true
+	case k >= kTestRR8 && k <= kTestRI16:
+		return true
+	}
+	return false
+}
+
+// neutral reports whether in leaves the flags alone and no one can
+// observe them while it runs: register moves, LEA, XCHG, CBW/CWD, NOP.
+// Memory and stack accesses are not: they may fault (the 286) or leave
+// the block early (a slow path, a write into the block), and an
+// interrupt taken there pushes FLAGS.
+func neutral(in *inst) bool {
+	switch in.kind {
+	case kMovRR8, kMovRR16, kMovRI8, kMovRI16, kLea, kXchgAX, kCbw, kCwd, kNop:
+		return true
+	}
+	return false
+}
+
+// liveFlags turns the flag-making kinds of a decoded block into NF kinds
+// where their flags are dead.
+func liveFlags(code []inst) {
+	live := true // at the end of the block
+	for i := len(code) - 1; i >= 0; i-- {
+		in := &code[i]
+		switch {
+		case writesFlags(in):
+			if nf, ok := noFlags[in.kind]; ok && !live {
+				in.kind = nf
+			}
+			live = false
+		case neutral(in):
+		default:
+			live = true
+		}
+	}
+}
+
+// withFlags is the kind of in that makes its flags.
+func withFlags(in *inst) uint8 {
+	if k, ok := flagKinds[in.kind]; ok {
+		return k
+	}
+	return in.kind
 }
 
 func pick(cond bool, a, b uint8) uint8 {

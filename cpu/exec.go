@@ -80,6 +80,7 @@ again:
 	// leaves early (here, leave) sets the count to its own.
 	c.blkCount = c.Instructions
 	c.Instructions += uint64(b.n)
+	c.blkEnd = c.Instructions
 	in := &b.code[0]
 	for ; ; in = (*inst)(unsafe.Add(unsafe.Pointer(in), unsafe.Sizeof(inst{}))) {
 		var x, y, v uint16 // word ALU operands; a transfer's target
@@ -108,6 +109,29 @@ again:
 			r[in.reg&7] = c.logicL16(r[in.reg&7] ^ in.imm)
 		case kCmpRI16:
 			c.subL16(r[in.reg&7], in.imm, 0)
+		case kAddRR16NF:
+			r[in.reg&7] += r[in.rm&7]
+		case kOrRR16NF:
+			r[in.reg&7] |= r[in.rm&7]
+		case kAndRR16NF:
+			r[in.reg&7] &= r[in.rm&7]
+		case kSubRR16NF:
+			r[in.reg&7] -= r[in.rm&7]
+		case kXorRR16NF:
+			r[in.reg&7] ^= r[in.rm&7]
+		case kAddRI16NF:
+			r[in.reg&7] += in.imm
+		case kOrRI16NF:
+			r[in.reg&7] |= in.imm
+		case kAndRI16NF:
+			r[in.reg&7] &= in.imm
+		case kSubRI16NF:
+			r[in.reg&7] -= in.imm
+		case kXorRI16NF:
+			r[in.reg&7] ^= in.imm
+		case kCmpRR16NF, kCmpRI16NF:
+		case kShl1R16NF:
+			r[in.reg&7] <<= 1
 		case kAluRR16: // ADC, SBB
 			x, y = r[in.reg&7], r[in.rm&7]
 			goto alu16
@@ -411,7 +435,10 @@ func (c *CPU) shortBlock(b *block) *block {
 	}
 	s := &c.short
 	s.lin, s.size, s.n, s.src, s.raw = b.lin, b.size, n, b.src, b.raw
-	copy(s.code[:n], b.code[:n])
+	for i := range n {
+		s.code[i] = b.code[i]
+		s.code[i].kind = withFlags(&b.code[i]) // the flags a cut block leaves are seen
+	}
 	s.code[n] = inst{kind: kEnd, start: b.code[n-1].end, end: b.code[n-1].end}
 	return s
 }
@@ -440,6 +467,12 @@ func (c *CPU) goOn(in *inst, b *block) bool {
 	return true
 }
 
+// resume counts the whole block again after a slow path that here counted
+// to its own instruction, when the block goes on.
+func (c *CPU) resume() {
+	c.Instructions = c.blkEnd
+}
+
 // leave ends the block after in.
 func (c *CPU) leave(in *inst) error {
 	c.here(in)
@@ -462,7 +495,9 @@ func (c *CPU) rd8(in *inst, off uint16, la uint32) uint8 {
 		return mem[la]
 	}
 	c.here(in)
-	return c.read8(int(in.seg), off)
+	v := c.read8(int(in.seg), off)
+	c.resume()
+	return v
 }
 
 func (c *CPU) rd16(in *inst, off uint16, la uint32) uint16 {
@@ -476,7 +511,9 @@ func (c *CPU) rd16(in *inst, off uint16, la uint32) uint16 {
 //go:noinline
 func (c *CPU) rd16Slow(in *inst, off uint16) uint16 {
 	c.here(in)
-	return c.read16Slow(int(in.seg), off)
+	v := c.read16Slow(int(in.seg), off)
+	c.resume()
+	return v
 }
 
 func (c *CPU) wr8(in *inst, off uint16, la uint32, v uint8) bool {
@@ -586,7 +623,9 @@ func (c *CPU) popw(in *inst) uint16 {
 //go:noinline
 func (c *CPU) popSlow(in *inst) uint16 {
 	c.here(in)
-	return c.pop16()
+	v := c.pop16()
+	c.resume()
+	return v
 }
 
 // count is a shift's count: 1, CL or an immediate, masked as the model

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 type lazyBus struct{ outs []uint16 }
@@ -106,5 +107,95 @@ func TestLazyFlagsMatchEager(t *testing.T) {
 		if !bytes.Equal(rams[0], rams[1]) {
 			t.Fatalf("seed %d: memory differs", seed)
 		}
+	}
+}
+
+// TestBlocksMatchStepping runs the same kind of random code one
+// instruction per Run on one CPU and in runs of random length on another:
+// the decoded blocks (their flag liveness, the loops that run again, the
+// opcode-map instructions that continue a block) must end exactly where
+// single steps do.
+func TestBlocksMatchStepping(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for seed := 0; seed < 300; seed++ {
+		model := Model(seed % 3)
+		ram := make([]byte, 1<<20)
+		for i := range ram[:0x20000] {
+			ram[i] = uint8(rng.Uint32())
+		}
+		for a := 0x1000; a < 0xF000; {
+			if rng.IntN(8) == 0 {
+				ram[a] = uint8(rng.Uint32())
+				a++
+				continue
+			}
+			a += copy(ram[a:], lazySnippets[rng.IntN(len(lazySnippets))])
+		}
+		regs := [8]uint16{}
+		for i := range regs {
+			regs[i] = uint16(rng.Uint32())
+		}
+		regs[SP] = 0xFF00
+		flags := uint16(rng.Uint32()) &^ FlagTF
+		var cpus [2]*CPU
+		var rams [2][]byte
+		for k := range cpus {
+			rams[k] = bytes.Clone(ram)
+			bus := &lazyBus{}
+			c := New(model, rams[k], bus)
+			c.SetInterruptController(bus)
+			c.Regs = regs
+			c.Segs = [4]uint16{0x1000, 0x0000, 0x3000, 0x1000}
+			c.IP = 0x1000
+			c.SetFlags(flags)
+			cpus[k] = c
+		}
+		a, b := cpus[0], cpus[1]
+		for b.Instructions < 600 {
+			n := 1 + rng.IntN(40)
+			if _, err := b.Run(n); err != nil {
+				break
+			}
+			for a.Instructions < b.Instructions {
+				if _, err := a.Run(1); err != nil {
+					break
+				}
+			}
+			if a.Instructions != b.Instructions || a.Regs != b.Regs || a.Segs != b.Segs || a.IP != b.IP || a.Flags() != b.Flags() {
+				t.Fatalf("seed %d model %d after %d/%d instructions: stepped %04X %04X %04X:%04X flags %04X, in blocks %04X %04X %04X:%04X flags %04X",
+					seed, model, a.Instructions, b.Instructions, a.Regs, a.Segs, a.Segs[CS], a.IP, a.Flags(), b.Regs, b.Segs, b.Segs[CS], b.IP, b.Flags())
+			}
+			if b.Halted() {
+				break
+			}
+		}
+		if !bytes.Equal(rams[0], rams[1]) {
+			t.Fatalf("seed %d: memory differs", seed)
+		}
+	}
+}
+
+// TestShl1MatchesShift checks the run loop's SHL r16,1 against shift.
+func TestShl1MatchesShift(t *testing.T) {
+	var a, b CPU
+	a.model, b.model = Model80286, Model80286
+	for v := 0; v < 0x10000; v++ {
+		for _, f := range []uint16{0, arithFlags} {
+			a.flags, b.flags = f, f
+			ra := a.shl1w(uint16(v))
+			rb := uint16(b.shift(4, uint32(v), 1, 16))
+			if ra != rb || a.flags != b.flags {
+				t.Fatalf("SHL %04X,1 flags in %03X: %04X %03X, shift gives %04X %03X", v, f, ra, a.flags, rb, b.flags)
+			}
+		}
+	}
+}
+
+// The effective-address adder reads register 8 as CPU.eaZero: it must lie
+// right after Regs.
+func TestEAZeroAfterRegs(t *testing.T) {
+	var c CPU
+	if unsafe.Offsetof(c.eaZero) != unsafe.Offsetof(c.Regs)+unsafe.Sizeof(c.Regs) {
+		t.Fatal("CPU.eaZero does not follow CPU.Regs")
 	}
 }
