@@ -3,40 +3,80 @@
 // ports through a Bus, and maskable interrupts through an INTR line plus an
 // InterruptController that supplies the vector on acknowledge.
 //
-// The files follow the processor:
+// The files, in the order an instruction meets them:
 //
 //	cpu.go       registers, state and the public API
-//	mem.go       segment:offset addressing, RAM fast path, bus slow path, stack
-//	modrm.go     ModRM and effective-address decoding, register operands
-//	exec.go      the run loop and the one-byte opcode map as one switch
-//	alu.go       ADD..CMP, INC/DEC and their flags; Jcc conditions
+//	interrupt.go Step and Run, events (INTR, NMI, trap, HLT, Stop), entering
+//	             interrupts and faults, the 286's IDT limit and shutdown
+//	exec.go      the run loop; the frequent instructions, one case each
+//	block.go     decoded blocks and their cache (a pure cache, see below)
+//	decode.go    the decoder: bytes to inst (length, prefixes, ModRM, the
+//	             effective address, which kind runs it, flag liveness)
+//	opmap.go     the opcode map for every other instruction
+//	modrm.go     ModRM operands and byte registers for the opcode map
+//	mem.go       segment:offset addressing, bus slow paths, stack, overrun
+//	alu.go       ADD..CMP, INC/DEC and their deferred flags; Jcc conditions
 //	shift.go     group 2 rotates and shifts
 //	muldiv.go    group 3 (TEST NOT NEG MUL IMUL DIV IDIV), AAM, AAD
 //	bcd.go       DAA DAS AAA AAS: one ALU pass of a decided correction
 //	div8086.go   the 8086's microcoded division, flags included
 //	div286.go    the 80286's division loop and the flags its steps leave
 //	string.go    MOVS CMPS STOS LODS SCAS INS OUTS, REP, bulk port I/O
-//	interrupt.go interrupts, NMI, INTR, single step, HLT, Step/Run, faults,
-//	             the 286's IDT limit and shutdown
 //	ext186.go    80186 additions (PUSHA POPA BOUND PUSH/IMUL imm ENTER)
 //	ext286.go    80286 two-byte opcodes as far as real mode goes
-//	length.go    the 286's 10-byte instruction limit
+//
+// Every instruction is executed in one place: a kind of its own in exec.go
+// (decode.go's classify says which) or its case in opmap.go. Effective
+// addresses are computed in one place (CPU.ea), from what the one decoder
+// found. The only written-out second copy, SHL r16 by 1, is checked against
+// shift by TestShl1MatchesShift; TestBlocksMatchStepping checks that blocks
+// end exactly where single steps do.
 //
 // Conformance is measured against the SingleStepTests vectors (8086 and
-// 80286) and the artlav 80186 programs; see the tests.
+// 80286) and the artlav 80186 programs; see the tests. Where Intel leaves
+// a result undefined, the file says which mechanism the model follows.
 //
-// Speed: the run loop and the opcode switch are one function (exec), RAM
-// is read directly from a byte slice, and the ALU opcodes' flags are
-// deferred until read (alu.go; a table gives SF ZF PF of word results).
-// When an instruction's first eight bytes lie in RAM without a wrap (the
-// window), the hot instructions (register ALU forms, MOV with a register
-// or a word in RAM, INC/DEC, Jcc, LOOP, JMP, PUSH/POP, CALL/RET, SHL
-// r16,1) run whole from a first switch that takes their operands from the
-// window, sets IP once and carries it to the next instruction in a
-// register; everything else goes on to the opcode map. Everything rare
-// (interrupt line, NMI, trap, shadow, HLT, Stop) is a bit in CPU.events,
-// and raising one drops CPU.stopAt so that the loop's one compare per
-// instruction (instruction count against stopAt) notices it.
+// # Speed
+//
+// exec runs decoded blocks: straight runs of instructions decoded once
+// (block.go), each run by a switch on its kind with its operands
+// pre-decoded. RAM is read and written directly; the ALU's flags are
+// deferred until read (alu.go), and not made at all where the next
+// instruction of the block overwrites them unread (decode.go's liveFlags).
+// A block that jumps back to its own start runs again without a lookup.
+// Everything rare (interrupt line, NMI, trap, shadow, HLT, Stop) is a bit
+// in CPU.events; raising one drops CPU.stopAt, and the loop compares the
+// instruction count with stopAt once per block.
+//
+// # Hooks for debuggers and tracers
+//
+// Anything that must see every instruction boundary (single-step, a trace
+// of executed instructions, gdb's breakpoints checked per instruction)
+// gets them by keeping an event pending: while CPU.events is non-zero
+// (and so stopAt is 0), runBlock runs one instruction per block, through
+// exactly the same code, with all flags made (shortBlock), and exec looks
+// at the events between instructions. With nothing pending this costs
+// nothing. Breakpoints can instead end blocks at their addresses: the
+// decoder decides where a block ends (terminates), and FlushCode drops the
+// decoded blocks when breakpoints change. Watchpoints see every memory
+// access if the fast paths are given no RAM (mem and ramEnd empty, which
+// setRAMEnd sets): everything then goes through mem.go's slow paths and
+// the Bus, which serves the same memory. Instructions is exact
+// at every boundary where Run returns, at every fault and whenever a
+// device is called.
+//
+// # State
+//
+// The architectural state is in plain fields of CPU: Regs, Segs, IP,
+// Instructions, flags (read and written as a whole through Flags and
+// SetFlags, which also settle the deferred record), the model and its
+// fixed FLAGS bits, events, the A20 mask, the 80286's MSW, IDTR and GDTR,
+// and between the iterations of a REP instruction repPending (IP points
+// at its first prefix). The decoded blocks are a pure cache: each checks
+// that memory still holds the bytes it was decoded from when it is
+// entered, so writes by anyone (the CPU, DMA, the disk path, a loaded
+// machine state) need no notice, and dropping it (FlushCode) changes
+// nothing but speed.
 package cpu
 
 import "unsafe"
