@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pcemu/cpu"
+	"pcemu/disk"
 	"pcemu/internal/shared"
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
@@ -69,7 +70,7 @@ times 1024-($-$$) db 0
 		t.Fatal(err)
 	}
 	for _, model := range []cpu.Model{cpu.Model8086, cpu.Model80286} {
-		d, err := machine.NewMemDrive(1<<20, code)
+		d, err := disk.NewMem("smc", 1<<20, code)
 		if err != nil {
 			t.Fatal(err)
 		}
