@@ -27,6 +27,7 @@ package cpu
 import "unsafe"
 
 const (
+	coldBlocks     = 1024 // blocks run one instruction at a time before the cache is made
 	maxBlockInsts  = 16
 	maxBlockBytes  = 64
 	blockCacheSize = 2048 // blocks; a power of two
@@ -48,8 +49,10 @@ type blockCache [blockCacheSize]block
 // correctness (blocks check their bytes); it returns the memory's worth
 // of decoding to the state after New.
 func (c *CPU) FlushCode() {
-	for i := range c.blocks {
-		c.blocks[i].size = 0
+	if c.blocks != nil {
+		for i := range c.blocks {
+			c.blocks[i].size = 0
+		}
 	}
 }
 
@@ -72,11 +75,20 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 		c.decodeOne(&c.single, ip)
 		return &c.single
 	}
+	if c.blocks == nil {
+		// The cache is made once the CPU has run a while, so that a CPU
+		// made for a few instructions (tests, tools) costs nothing more.
+		if c.coldBlocks++; c.coldBlocks < coldBlocks {
+			c.fillBlock(&c.single, lin, src, 1)
+			return &c.single
+		}
+		c.blocks = new(blockCache)
+	}
 	b := &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
 	if b.lin == lin && b.size != 0 && sameBytes(src, unsafe.Pointer(&b.raw), uintptr(b.size)) {
 		return b
 	}
-	c.fillBlock(b, lin, src)
+	c.fillBlock(b, lin, src, maxBlockInsts)
 	return b
 }
 
@@ -96,9 +108,9 @@ func sameBytes(a, b unsafe.Pointer, n uintptr) bool {
 
 // fillBlock decodes the block at linear address lin from src, which holds
 // its maxBlockBytes.
-func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer) {
+func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer, max int) {
 	n, off := 0, 0
-	for n < maxBlockInsts && off+decodeWindow <= maxBlockBytes {
+	for n < max && off+decodeWindow <= maxBlockBytes {
 		w := (*[decodeWindow]byte)(unsafe.Add(src, off))
 		in := c.decode(w, uint8(off))
 		b.code[n] = in

@@ -218,7 +218,8 @@ type CPU struct {
 
 	// Decoded code (block.go): a pure cache, checked against memory at
 	// every use; nothing in it is architectural state.
-	blocks          *blockCache
+	blocks          *blockCache // made on first need (coldBlocks)
+	coldBlocks      int
 	single          block   // the one-instruction block for uncached code
 	short           block   // the first instructions of a block, when fewer may run
 	blkCode         uintptr // the running block's first inst (uintptr: these change per block, so no GC write barrier)
@@ -260,7 +261,7 @@ type CPU struct {
 // linear address 0 that the CPU reads and writes directly; every address at
 // or above len(ram) goes to bus.
 func New(model Model, ram []byte, bus Bus) *CPU {
-	c := &CPU{model: model, ram: ram, bus: bus, fixedFlags: modelFixedFlags(model), blocks: new(blockCache)}
+	c := &CPU{model: model, ram: ram, bus: bus, fixedFlags: modelFixedFlags(model)}
 	if b, ok := bus.(BulkPortIO); ok {
 		c.bulk = b
 	}
