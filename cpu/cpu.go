@@ -21,7 +21,8 @@
 //	bcd.go       DAA DAS AAA AAS: one ALU pass of a decided correction
 //	div8086.go   the 8086's microcoded division, flags included
 //	div286.go    the 80286's division loop and the flags its steps leave
-//	string.go    MOVS CMPS STOS LODS SCAS INS OUTS, REP, bulk port I/O
+//	string.go    MOVS CMPS STOS LODS SCAS INS OUTS, REP, bulk port and
+//	             video-memory runs
 //	ext186.go    80186 additions (PUSHA POPA BOUND PUSH/IMUL imm ENTER)
 //	ext286.go    80286 two-byte opcodes as far as real mode goes
 //
