@@ -387,6 +387,7 @@ func (c *CPU) SetA20(on bool) {
 		c.addrMask = 0xFFFFF
 	}
 	c.setRAMEnd()
+	c.stopAt = 0 // a running block ends here: code above 1 MiB moves
 }
 
 // Halted reports whether the CPU executed HLT and waits for an interrupt.

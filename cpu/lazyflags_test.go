@@ -148,6 +148,7 @@ func TestBlocksMatchStepping(t *testing.T) {
 			c.Segs = [4]uint16{0x1000, 0x0000, 0x3000, 0x1000}
 			c.IP = 0x1000
 			c.SetFlags(flags)
+			c.coldBlocks = coldBlocks // decoded blocks from the first instruction
 			cpus[k] = c
 		}
 		a, b := cpus[0], cpus[1]

@@ -12,6 +12,7 @@ import "testing"
 
 func runUntilHalt(t *testing.T, c *CPU) {
 	t.Helper()
+	c.coldBlocks = coldBlocks // decoded blocks from the first instruction
 	for i := 0; i < 100 && !c.Halted(); i++ {
 		if _, err := c.Run(10000); err != nil {
 			t.Fatal(err)
@@ -88,5 +89,23 @@ func TestSelfModifyingCode(t *testing.T) {
 		if uint8(c.Regs[BX]) != 'A' || uint8(c.Regs[AX]) != 'B' {
 			t.Errorf("model %d, code from REP MOVSB: BL=%c AL=%c, want A then B", m, uint8(c.Regs[BX]), uint8(c.Regs[AX]))
 		}
+	}
+}
+
+// TestA20OffEndsBlock: code in the HMA that turns A20 off (here through an
+// OUT whose device does it, as port 92h does) goes on with the bytes the
+// wrapped address now reaches, not with the rest of its decoded block.
+func TestA20OffEndsBlock(t *testing.T) {
+	c, ram, bus := newTest(t, Model80286)
+	c.coldBlocks = coldBlocks // blocks cached from the start
+	c.SetA20(true)
+	copy(ram[0x100000:], []byte{0xE6, 0x42, 0x40, 0xF4}) // OUT 42h,AL; INC AX; HLT
+	copy(ram[0x000002:], []byte{0x41, 0xF4})             // INC CX; HLT (the wrapped bytes)
+	bus.onOut8 = func(uint16, uint8) { c.SetA20(false) }
+	c.Segs[CS], c.IP = 0xFFFF, 0x0010
+	c.Regs[AX], c.Regs[CX] = 0, 0
+	runUntilHalt(t, c)
+	if c.Regs[AX] != 0 || c.Regs[CX] != 1 {
+		t.Errorf("AX=%d CX=%d, want 0 and 1 (INC CX from the wrapped address)", c.Regs[AX], c.Regs[CX])
 	}
 }
