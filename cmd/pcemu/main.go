@@ -200,8 +200,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		status = runMachine(ctx, cancel, m, o, sc, stderr)
 	}
 
-	if o.screendump != "" && started {
-		if err := m.Screendump(o.screendump); err != nil {
+	for _, f := range o.screendump {
+		if !started {
+			break
+		}
+		if err := m.Screendump(f); err != nil {
 			fmt.Fprintf(stderr, "pcemu: --screendump: %v\n", err)
 			status = exitError
 		}

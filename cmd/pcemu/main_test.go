@@ -133,10 +133,15 @@ func TestExpectAndScreendump(t *testing.T) {
 	if b, _ := os.ReadFile(txt); !strings.Contains(string(b), "Drive 80h C/H/S") {
 		t.Errorf("screendump text: %q", b)
 	}
-	status, _, stderr = pcemu(t, "--expect", "Processor", "--screendump", png)
+	// --screendump may be given more than once: the same screen in each.
+	txt2 := filepath.Join(dir, "s2.txt")
+	status, _, stderr = pcemu(t, "--expect", "Processor", "--screendump", png, "--screendump", txt2)
 	b, _ := os.ReadFile(png)
 	if status != 0 || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Errorf("png screendump: status %d, %d bytes; stderr %s", status, len(b), stderr)
+	}
+	if b, _ := os.ReadFile(txt2); !strings.Contains(string(b), "Processor") {
+		t.Errorf("second --screendump: %q", b)
 	}
 }
 

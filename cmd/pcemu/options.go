@@ -41,7 +41,7 @@ type options struct {
 	expect     string
 	script     string
 	timeout    time.Duration
-	screendump string
+	screendump []string // at exit, in order
 	stats      bool
 }
 
@@ -83,7 +83,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&o.expect, "expect", "", "exit 0 as soon as `TEXT` appears on the screen")
 	fs.StringVar(&o.script, "script", "", "run the steps of the pcemu script `FILE` (wait, type, key, expect, reject, screendump, sleep, poweroff); exit 0 when all pass")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after `DURATION` of host time (30s, 2m): print the screen to stderr and exit 124")
-	fs.StringVar(&o.screendump, "screendump", "", "at exit, write the screen to `FILE`: text (.txt) or image (.png)")
+	fs.StringArrayVar(&o.screendump, "screendump", nil, "at exit, write the screen to `FILE`: text (.txt) or image (.png); may be given more than once")
 	fs.BoolVar(&o.stats, "stats", false, "at exit, print instructions executed, emulated MIPS and IDE sectors read/written")
 	fs.SortFlags = false
 	fs.Usage = func() {
@@ -220,8 +220,8 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	if o.timeout < 0 {
 		return nil, fmt.Errorf("-timeout %v: must not be negative", o.timeout)
 	}
-	if o.screendump != "" {
-		if err := machine.CheckScreendump(o.screendump); err != nil {
+	for _, f := range o.screendump {
+		if err := machine.CheckScreendump(f); err != nil {
 			return nil, fmt.Errorf("--screendump %v", err)
 		}
 	}

@@ -33,7 +33,7 @@ func TestParseArgsQEMUSpellings(t *testing.T) {
 	if !o.debugcon.stdio || o.serial.path != "com1.txt" {
 		t.Errorf("chardevs %+v %+v", o.debugcon, o.serial)
 	}
-	if o.expect != `C:\>` || o.timeout != 60*time.Second || o.screendump != "s.png" || !o.stats {
+	if o.expect != `C:\>` || o.timeout != 60*time.Second || len(o.screendump) != 1 || o.screendump[0] != "s.png" || !o.stats {
 		t.Errorf("automation flags %+v", o)
 	}
 }
