@@ -9,8 +9,9 @@
 # qemu-utils for qemu-img (the VHD reference), nasm for the test programs,
 # mtools and dosfstools for files inside FAT images, xvfb for window tests,
 # binutils for objdump (the disassembler's reference), qemu-system-x86 for
-# the cross-checks of the test programs (QEMU's VGA, SeaBIOS).
-DEB_PACKAGES := gcc pkg-config libsdl2-dev qemu-utils nasm mtools dosfstools xvfb binutils qemu-system-x86
+# the cross-checks of the test programs (QEMU's VGA, SeaBIOS), libxml2-utils for
+# xmllint (pcemu test's JUnit XML checked against Jenkins' schema).
+DEB_PACKAGES := gcc pkg-config libsdl2-dev qemu-utils nasm mtools dosfstools xvfb binutils qemu-system-x86 libxml2-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO ?= go

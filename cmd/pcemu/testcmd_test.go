@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"pcemu/internal/shared"
+	"pcemu/machine/machinetest"
+)
+
+// freedosSuite writes a small suite of FreeDOS scripts into dir/tests: the
+// commands a regression suite runs (ver, dir, type), one that writes to the
+// disk, one that fails, one whose header boots the FreeDOS floppy instead of
+// the default disk, and one whose header asks for what a suite refuses.
+func freedosSuite(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	floppy := shared.Path(t, "images/freedos-boot-1440k.img")
+	scripts := map[string]string{
+		"ver.script": `wait "C:\>" 60s
+type "ver\r"
+wait "FreeDOS kernel" 10s
+`,
+		"dos/dir.script": `wait "C:\>" 60s
+type "dir C:\\\r"
+wait "bytes free" 10s
+expect "FREEDOS"
+`,
+		"dos/type.script": `wait "C:\>" 60s
+type "type C:\\AUTOEXEC.BAT\r"
+wait "SET DOSDIR" 10s
+`,
+		// Written to the disk and read back: -snapshot keeps it from the image.
+		"dos/write.script": `wait "C:\>" 60s
+type "echo written-by-a-script > C:\\NEW.TXT\r"
+type "type C:\\NEW.TXT\r"
+wait "written-by-a-script\nC:\>" 10s
+`,
+		"fail.script": `wait "C:\>" 60s
+type "dir C:\\FREEDOS\r"
+wait "bytes free" 10s
+expect "NO-SUCH-FILE"
+`,
+		"floppy.script": "# The default disk is C:; this script boots the floppy.\n# pcemu: -fda '" + floppy + `' -boot a
+wait "A:\>" 60s
+`,
+		"unsafe.script": `# pcemu: -snapshot=false
+wait "C:\>" 60s
+`,
+	}
+	for name, text := range scripts {
+		p := filepath.Join(dir, "tests", filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return scripts
+}
+
+func sha(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// junitFile is what the tests read back from --junit.
+type junitFile struct {
+	Suites []struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Cases    []struct {
+			Name    string `xml:"name,attr"`
+			File    string `xml:"file,attr"`
+			Failure *struct {
+				Message string `xml:"message,attr"`
+				Text    string `xml:",chardata"`
+			} `xml:"failure"`
+			Error *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"error"`
+			SystemOut string `xml:"system-out"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+// readJUnit validates the file against Jenkins' junit-10.xsd and reads it.
+func readJUnit(t *testing.T, path string) junitFile {
+	t.Helper()
+	xmllint := shared.Tool(t, "xmllint")
+	if out, err := exec.Command(xmllint, "--noout", "--schema", "internal/suite/testdata/junit-10.xsd", path).CombinedOutput(); err != nil {
+		b, _ := os.ReadFile(path)
+		t.Fatalf("xmllint: %v\n%s\n%s", err, out, b)
+	}
+	b, _ := os.ReadFile(path)
+	var j junitFile
+	if err := xml.Unmarshal(b, &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Suites) != 1 {
+		t.Fatalf("%d test suites", len(j.Suites))
+	}
+	return j
+}
+
+// pcemu test runs a FreeDOS suite two at a time: the passes pass, the
+// failure is reported with its step, screen and evidence, the JUnit file is
+// valid, the image is never written, and the printed command repeats the
+// failure exactly.
+func TestSuiteOnFreeDOS(t *testing.T) {
+	dir := t.TempDir()
+	img := machinetest.Image(t, shared.Path(t, "images/freedos-hd.vhd"))
+	before := sha(t, img)
+	freedosSuite(t, dir)
+	junit := filepath.Join(dir, "junit.xml")
+	const out = "evidence" // in dir
+	cmd := exec.Command(pcemuBin, "test", "-hda", img, "-j", "2", "--junit", junit, "--out", out, "tests")
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("pcemu test: %v, want exit status 1\n%s%s", err, stdout.String(), stderr.String())
+	}
+	report := stdout.String()
+	for _, want := range []string{
+		"PASS  tests/ver.script (", "PASS  tests/dos/dir.script (", "PASS  tests/dos/type.script (",
+		"PASS  tests/dos/write.script (", "PASS  tests/floppy.script (",
+		`FAIL  tests/fail.script (`, `tests/fail.script:4: expect "NO-SUCH-FILE": "NO-SUCH-FILE" is not on the screen`,
+		"ERROR tests/unsafe.script (", "-snapshot=false: scripts always run with -snapshot",
+		"--- screen ---\n", "evidence: evidence/tests/fail/ (screen.txt, screen.png, stderr.txt, command.txt)\n",
+		"replay:   pcemu -hda " + img + " -timeout 10m0s -snapshot -display none --script tests/fail.script\n",
+		"7 scripts: 5 passed, 1 failed, 1 errors (",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q:\n%s\nstderr: %s", want, report, stderr.String())
+		}
+	}
+	if after := sha(t, img); after != before {
+		t.Errorf("the image changed: scripts run with -snapshot")
+	}
+
+	j := readJUnit(t, junit)
+	s := j.Suites[0]
+	if s.Tests != 7 || s.Failures != 1 || s.Errors != 1 {
+		t.Errorf("JUnit counts: %d tests, %d failures, %d errors", s.Tests, s.Failures, s.Errors)
+	}
+	for _, c := range s.Cases {
+		if c.File != "tests/fail.script" {
+			continue
+		}
+		if c.Failure == nil || !strings.HasPrefix(c.Failure.Message, "tests/fail.script:4: expect") ||
+			!strings.Contains(c.Failure.Text, "bytes free") || !strings.Contains(c.Failure.Text, "replay: pcemu ") {
+			t.Errorf("JUnit failure: %+v", c.Failure)
+		}
+		if !strings.Contains(c.SystemOut, "[[ATTACHMENT|"+filepath.Join(dir, out, "tests/fail/screen.png")+"]]") {
+			t.Errorf("JUnit attachments: %q", c.SystemOut)
+		}
+	}
+
+	// The evidence: the screen at the failure as text and image.
+	ev := filepath.Join(dir, out, "tests", "fail")
+	screen, err := os.ReadFile(filepath.Join(ev, "screen.txt"))
+	if err != nil || !strings.Contains(string(screen), "bytes free") {
+		t.Errorf("screen.txt: %v\n%s", err, screen)
+	}
+	if b, _ := os.ReadFile(filepath.Join(ev, "screen.png")); !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("screen.png is not a PNG (%d bytes)", len(b))
+	}
+	for _, passed := range []string{"ver", "dos/dir", "floppy"} {
+		if _, err := os.Stat(filepath.Join(dir, out, "tests", passed)); !os.IsNotExist(err) {
+			t.Errorf("a passed script kept evidence in %s: %v", passed, err)
+		}
+	}
+
+	// The command in the report repeats the run: the same failure, the
+	// same screen.
+	command, err := os.ReadFile(filepath.Join(ev, "command.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := filepath.Join(dir, "again.txt")
+	replay := exec.Command("sh", "-c", strings.TrimSpace(string(command))+" --screendump "+again)
+	replay.Dir = dir
+	replay.Env = append(headless(), "PATH="+filepath.Dir(pcemuBin)+":"+os.Getenv("PATH"))
+	var rerr bytes.Buffer
+	replay.Stderr = &rerr
+	if err := replay.Run(); err == nil || !strings.Contains(rerr.String(), `tests/fail.script:4: expect "NO-SUCH-FILE"`) {
+		t.Errorf("replay: %v\n%s", err, rerr.String())
+	}
+	if b, _ := os.ReadFile(again); !bytes.Equal(b, screen) {
+		t.Errorf("the replay ended on another screen:\n%s\nwant\n%s", b, screen)
+	}
+}
+
+// --shard K/N: the shards of a suite partition it, each script in exactly
+// one, and their union is the suite.
+func TestSuiteShards(t *testing.T) {
+	dir := t.TempDir()
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	all := freedosSuite(t, dir)
+	seen := map[string]int{}
+	for _, shard := range []string{"1/3", "2/3", "3/3"} {
+		junit := filepath.Join(dir, "junit.xml")
+		cmd := exec.Command(pcemuBin, "test", "-hda", img, "--shard", shard, "--junit", junit, "--out", filepath.Join(dir, "out"), "tests")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil && !strings.Contains(string(out), "scripts:") {
+			t.Fatalf("--shard %s: %v\n%s", shard, err, out)
+		}
+		for _, c := range readJUnit(t, junit).Suites[0].Cases {
+			seen[c.File]++
+		}
+	}
+	var names []string
+	for name := range all {
+		names = append(names, "tests/"+name)
+		if seen["tests/"+name] != 1 {
+			t.Errorf("%s ran in %d shards", name, seen["tests/"+name])
+		}
+	}
+	sort.Strings(names)
+	if len(seen) != len(all) {
+		t.Errorf("the shards ran %v, want %v", seen, names)
+	}
+}
+
+func TestSuiteUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "a.script")
+	os.WriteFile(sc, []byte("poweroff\n"), 0o644)
+	foreign := filepath.Join(dir, "mine")
+	os.Mkdir(foreign, 0o755)
+	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"test"}, "no SCRIPT or DIR given"},
+		{[]string{"test", filepath.Join(dir, "nope")}, "nope: no such file or directory"},
+		{[]string{"test", "-j", "0", sc}, "-j 0: run at least 1 script at a time"},
+		{[]string{"test", "--shard", "3/2", sc}, "--shard 3/2: K must be from 1 to N"},
+		{[]string{"test", "-m", "9Q", sc}, "-m 9Q: not a memory size"},
+		{[]string{"test", "-display", "sdl", sc}, "-display sdl: scripts run headless"},
+		{[]string{"test", "-monitor", "stdio", sc}, "-monitor stdio: a suite has no one at the monitor"},
+		{[]string{"test", "--script", sc, sc}, "--script: pcemu test runs each script itself"},
+		{[]string{"test", "--no-such-flag", sc}, "unknown flag: --no-such-flag"},
+		{[]string{"test", "--out", foreign, sc}, "the folder has files that pcemu test did not make"},
+	} {
+		status, stdout, stderr := pcemu(t, tc.args...)
+		if status != 2 || !strings.Contains(stderr, "pcemu test: ") || !strings.Contains(stderr, tc.want) || stdout != "" {
+			t.Errorf("pcemu %q: status %d, stdout %q, stderr %q; want 2 and %q", tc.args, status, stdout, stderr, tc.want)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(foreign, "notes.txt")); string(b) != "mine" {
+		t.Errorf("the foreign output folder was changed")
+	}
+	status, _, stderr := pcemu(t, "test", "-help")
+	if status != 0 || !strings.Contains(stderr, "usage: pcemu test [flags] SCRIPT|DIR...") || !strings.Contains(stderr, "--shard K/N") || !strings.Contains(stderr, "--hda FILE") {
+		t.Errorf("pcemu test -help: status %d\n%s", status, stderr)
+	}
+}
