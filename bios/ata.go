@@ -111,26 +111,75 @@ func (w *busyWait) pause(b *BIOS) (expired bool) {
 	return now > w.deadline
 }
 
-// ataWait polls the channel's status until BSY clears and calls k with it.
-// A drive that stays busy is waited for in the ROM's pause loop; one that
-// stays busy too long gets k(status, false). POST and the disk services
-// that wait once use it; transfers have their own state (ataxfer.go).
-func (b *BIOS) ataWait(base uint16, k func(st uint8, ok bool)) {
-	var w busyWait
-	var poll service
-	poll = func(b *BIOS) {
-		st, ready := b.ataPoll(base)
-		switch {
-		case ready:
-			k(st, true)
-		case w.pause(b):
-			k(st, false)
-		default:
-			b.waitBriefly(poll)
-		}
-	}
-	poll(b)
+// ataWait polls the channel's status until BSY clears, then goes on with
+// then (ataThen) and its status. A drive that stays busy is waited for in
+// the ROM's pause loop; one that stays busy too long goes on with ok
+// false. POST and the disk services that wait once use it; transfers have
+// their own state (ataxfer.go).
+func (b *BIOS) ataWait(base uint16, then uint8, arg int) {
+	b.ataPollWait(wait{kind: waitATA, base: base, then: then, arg: arg})
 }
+
+// ataPollWait is one look at the status for ataWait.
+func (b *BIOS) ataPollWait(w wait) {
+	st, ready := b.ataPoll(w.base)
+	switch {
+	case ready:
+		b.ataThen(w.then, w.arg, st, true)
+	case w.busy.pause(b):
+		b.ataThen(w.then, w.arg, st, false)
+	default:
+		b.waitBriefly(w)
+	}
+}
+
+// What an ataWait goes on with.
+const (
+	thenDetectReady    = iota // POST: the device at position arg answered; identify it
+	thenDetectIdentify        // POST: IDENTIFY DEVICE has completed
+	thenDiskReset             // INT 13h AH=00h/0Dh
+	thenDiskReady             // INT 13h AH=10h
+)
+
+// ataThen goes on after an ataWait (wait.go keeps the kinds).
+func (b *BIOS) ataThen(then uint8, arg int, st uint8, ok bool) {
+	switch then {
+	case thenDetectReady:
+		if !ok {
+			b.detect(arg + 1)
+			return
+		}
+		d := detectDrive(arg)
+		b.bus.Out8(d.base()+ataDevice, d.dev())
+		b.bus.Out8(d.base()+ataStatus, cmdIdentifyDevice)
+		b.ataWait(d.base(), thenDetectIdentify, arg)
+	case thenDetectIdentify:
+		if ok && st&ataERR == 0 && st&ataDRQ != 0 { // else absent, or a packet device that aborts IDENTIFY
+			d := detectDrive(arg)
+			var id [512]byte
+			b.ataReadData(d.base(), id[:])
+			if d.identify(id[:]) {
+				b.hd = append(b.hd, d)
+			}
+		}
+		b.detect(arg + 1)
+	case thenDiskReset:
+		if !ok {
+			b.diskDone(0xAA)
+			return
+		}
+		b.diskDone(stOK)
+	case thenDiskReady:
+		if !ok || st&ataDRDY == 0 {
+			b.diskDone(0xAA)
+			return
+		}
+		b.diskDone(stOK)
+	}
+}
+
+// detectDrive is the drive at IDE position i as detection starts.
+func detectDrive(i int) *ataDrive { return &ataDrive{channel: i / 2, slave: i%2 == 1} }
 
 // detect probes IDE position i (0: primary master ... 3: secondary slave)
 // with IDENTIFY DEVICE and goes on with the next; after the last it
@@ -140,35 +189,15 @@ func (b *BIOS) detect(i int) {
 		b.postFinish()
 		return
 	}
-	d := &ataDrive{channel: i / 2, slave: i%2 == 1}
+	d := detectDrive(i)
 	base := d.base()
-	next := func() { b.detect(i + 1) }
 	b.bus.Out8(base+ataDevice, d.dev())
 	st := b.bus.In8(base + ataStatus)
 	if st == 0xFF || st == 0x00 { // floating bus (no channel) or no device answering
-		next()
+		b.detect(i + 1)
 		return
 	}
-	b.ataWait(base, func(st uint8, ok bool) {
-		if !ok {
-			next()
-			return
-		}
-		b.bus.Out8(base+ataDevice, d.dev())
-		b.bus.Out8(base+ataStatus, cmdIdentifyDevice)
-		b.ataWait(base, func(st uint8, ok bool) {
-			if !ok || st&ataERR != 0 || st&ataDRQ == 0 { // absent, or a packet device that aborts IDENTIFY
-				next()
-				return
-			}
-			var id [512]byte
-			b.ataReadData(base, id[:])
-			if d.identify(id[:]) {
-				b.hd = append(b.hd, d)
-			}
-			next()
-		})
-	})
+	b.ataWait(base, thenDetectReady, i)
 }
 
 // identify takes the drive's geometry and capacity from IDENTIFY DEVICE

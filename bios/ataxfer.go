@@ -10,7 +10,7 @@ package bios
 // the controller's sector buffer and guest RAM, and a ready drive (the
 // emulated controller is synchronous) is served in one pass without leaving
 // Go. Only a drive that shows BSY sends the service to the ROM's pause loop,
-// to come back through the continuation made with the struct.
+// to come back through a wait (wait.go) that points at the struct.
 
 // xfer is one INT 13h transfer on a hard disk: the request, how far it has
 // got and the wait it is in.
@@ -37,8 +37,7 @@ type xfer struct {
 	left  int // of those, still to move (read and write)
 	wait  busyWait
 
-	active bool    // started and not finished
-	resume service // continues this transfer after a pause in the ROM
+	active bool // started and not finished
 }
 
 const (
@@ -66,11 +65,7 @@ func (b *BIOS) newXfer(d *ataDrive, op int, lba uint64, count int) *xfer {
 	if x.active {
 		x = new(xfer)
 	}
-	resume := x.resume
-	if resume == nil {
-		resume = func(b *BIOS) { b.runXfer(x) }
-	}
-	*x = xfer{d: d, op: op, lba: lba, count: count, active: true, resume: resume}
+	*x = xfer{d: d, op: op, lba: lba, count: count, active: true}
 	return x
 }
 
@@ -93,7 +88,7 @@ func (b *BIOS) runXfer(x *xfer) {
 		st, ready := b.ataPoll(base)
 		if !ready {
 			if !x.wait.pause(b) {
-				b.waitBriefly(x.resume)
+				b.waitBriefly(wait{kind: waitXfer, xfer: x})
 				return
 			}
 			if x.phase == xferIssue {

@@ -96,37 +96,38 @@ func (b *BIOS) setFrameFlag(mask uint16, on bool) {
 func (b *BIOS) setCF(on bool) { b.setFrameFlag(cpu.FlagCF, on) }
 func (b *BIOS) setZF(on bool) { b.setFrameFlag(cpu.FlagZF, on) }
 
-// pending holds the continuations of services waiting in a ROM loop, keyed
-// by the linear address of the waiting stack, so a service interrupted
-// while waiting (a timer hook calling INT 16h) does not disturb another.
-type pending map[uint32]service
+// pending holds the services waiting in a ROM loop (wait.go), keyed by the
+// linear address of the waiting stack, so a service interrupted while
+// waiting (a timer hook calling INT 16h) does not disturb another.
+type pending map[uint32]wait
 
 func (b *BIOS) stackKey() uint32 { return linear(b.p.Seg(cpu.SS), b.p.Reg(cpu.SP)) }
 
-// waitInterrupt makes the current service continue with k after the next
-// interrupt (STI; HLT in the ROM), for waits on the keyboard or the timer.
-func (b *BIOS) waitInterrupt(k service) {
-	b.pend[b.stackKey()] = k
+// waitInterrupt makes the current service continue as w says after the
+// next interrupt (STI; HLT in the ROM), for waits on the keyboard or the
+// timer.
+func (b *BIOS) waitInterrupt(w wait) {
+	b.pend[b.stackKey()] = w
 	b.p.SetIP(b.waitHLT)
 }
 
-// waitBriefly makes the current service continue with k after a few
+// waitBriefly makes the current service continue as w says after a few
 // instructions with interrupts open, for waits on a device whose status
 // changes with time but may not interrupt (a busy drive).
-func (b *BIOS) waitBriefly(k service) {
-	b.pend[b.stackKey()] = k
+func (b *BIOS) waitBriefly(w wait) {
+	b.pend[b.stackKey()] = w
 	b.p.SetIP(b.waitPause)
 }
 
-// resume runs the continuation of the service waiting on this stack. After
-// it the ROM's IRET returns to the service's caller, unless the
-// continuation waits again or sets IP itself.
+// resume continues the service waiting on this stack. After it the ROM's
+// IRET returns to the service's caller, unless the service waits again or
+// sets IP itself.
 func (b *BIOS) resume() {
 	key := b.stackKey()
-	k, ok := b.pend[key]
+	w, ok := b.pend[key]
 	if !ok {
 		return
 	}
 	delete(b.pend, key)
-	k(b)
+	b.continueWait(&w)
 }

@@ -68,13 +68,7 @@ func (b *BIOS) diskService() {
 	case 0x00, 0x0D: // reset; alternate reset: a software reset of the channel (SRST)
 		b.bus.Out8(d.ctrl(), 0x04)
 		b.bus.Out8(d.ctrl(), 0x00)
-		b.ataWait(d.base(), func(st uint8, ok bool) {
-			if !ok {
-				b.diskDone(0xAA)
-				return
-			}
-			b.diskDone(stOK)
-		})
+		b.ataWait(d.base(), thenDiskReset, 0)
 	case 0x01: // status of last operation
 		st := b.bda8(bdaDiskStatus)
 		b.setAH(st)
@@ -98,13 +92,7 @@ func (b *BIOS) diskService() {
 		}
 		b.diskDone(stOK)
 	case 0x10: // test unit ready
-		b.ataWait(d.base(), func(st uint8, ok bool) {
-			if !ok || st&ataDRDY == 0 {
-				b.diskDone(0xAA)
-				return
-			}
-			b.diskDone(stOK)
-		})
+		b.ataWait(d.base(), thenDiskReady, 0)
 	case 0x15: // drive type: fixed disk, CX:DX = sectors INT 13h can address
 		n := d.chsSectors()
 		b.setCX(uint16(n >> 16))

@@ -362,16 +362,15 @@ func setBit(f, bit uint8, on bool) uint8 {
 
 // pauseLoop holds the CPU in INT 09h, interrupts on, until a key ends
 // Pause (a nested INT 09h clears the flag).
-func (b *BIOS) pauseLoop() {
-	var check service
-	check = func(b *BIOS) {
-		if b.bda8(bdaKbdFlags2)&kf2Pause != 0 {
-			b.waitInterrupt(check)
-			return
-		}
-		b.p.SetIP(b.int09Exit)
+func (b *BIOS) pauseLoop() { b.waitInterrupt(wait{kind: waitPause}) }
+
+// pauseCheck ends Pause when a key has cleared the flag.
+func (b *BIOS) pauseCheck() {
+	if b.bda8(bdaKbdFlags2)&kf2Pause != 0 {
+		b.waitInterrupt(wait{kind: waitPause})
+		return
 	}
-	b.waitInterrupt(check)
+	b.p.SetIP(b.int09Exit)
 }
 
 // keyStore appends a word to the type-ahead buffer; a full buffer drops it.
@@ -431,31 +430,32 @@ func keyForExtended(w uint16) uint16 {
 	return w
 }
 
+// keyRead is INT 16h AH=00h (AH=10h when ext): it takes the next key, or
+// waits for one.
+func (b *BIOS) keyRead(ext bool) {
+	for {
+		w, ok := b.keyPeek()
+		if !ok {
+			b.waitInterrupt(wait{kind: waitKey, ext: ext})
+			return
+		}
+		b.keyDrop()
+		if ext {
+			b.setAX(keyForExtended(w))
+			return
+		}
+		if v, ok := keyForStandard(w); ok {
+			b.setAX(v)
+			return
+		}
+	}
+}
+
 // int16 is the keyboard service.
 func (b *BIOS) int16() {
 	switch b.ah() {
 	case 0x00, 0x10: // wait for a key and remove it
-		ext := b.ah() == 0x10
-		var get service
-		get = func(b *BIOS) {
-			for {
-				w, ok := b.keyPeek()
-				if !ok {
-					b.waitInterrupt(get)
-					return
-				}
-				b.keyDrop()
-				if ext {
-					b.setAX(keyForExtended(w))
-					return
-				}
-				if v, ok := keyForStandard(w); ok {
-					b.setAX(v)
-					return
-				}
-			}
-		}
-		get(b)
+		b.keyRead(b.ah() == 0x10)
 	case 0x01, 0x11: // is a key available? ZF=1 none, else AX = key (kept)
 		for {
 			w, ok := b.keyPeek()

@@ -66,100 +66,64 @@ type mouseXfer struct {
 	aux      int    // after the command: 1 enable IRQ 12 and the port, -1 disable, 0 keep
 	deadline int64
 	pauses   int
-	done     func(b *BIOS, status uint8, resp []byte)
+	fn, sub  uint8 // the caller's AL and BH: what mouseFinish completes
 }
 
 func (b *BIOS) ebda() uint32 { return linear(b.bda16(bdaEBDASeg), 0) }
 
 func (b *BIOS) mouseFlag2() uint8 { return b.rd8(b.ebda() + ebdaMouseFlag2) }
 
-// int15Mouse is INT 15h AH=C2h.
+// int15Mouse is INT 15h AH=C2h. The functions that talk to the mouse
+// send their command (mouseSend) and finish in mouseFinish.
 func (b *BIOS) int15Mouse() {
-	finish := func(b *BIOS, status uint8) {
-		b.setAH(status)
-		b.setCF(status != mouseOK)
-	}
-	simple := func(b *BIOS, status uint8, _ []byte) { finish(b, status) }
 	e := b.ebda()
 	switch al := b.al(); al {
 	case 0x00: // enable (BH=1) or disable (BH=0)
 		switch b.bh() {
 		case 0:
-			b.mouseSend(-1, 0, func(b *BIOS, st uint8, r []byte) {
-				if st == mouseOK {
-					b.wr8(e+ebdaMouseFlag2, b.mouseFlag2()&^mouseEnabled)
-				}
-				finish(b, st)
-			}, 0xF5)
+			b.mouseSend(-1, 0, 0xF5)
 		case 1:
 			if b.mouseFlag2()&mouseHasHandle == 0 {
-				finish(b, mouseNoHandler)
+				b.mouseStatus(mouseNoHandler)
 				return
 			}
-			b.mouseSend(1, 0, func(b *BIOS, st uint8, r []byte) {
-				if st == mouseOK {
-					b.wr8(e+ebdaMouseFlag2, b.mouseFlag2()|mouseEnabled)
-				}
-				finish(b, st)
-			}, 0xF4)
+			b.mouseSend(1, 0, 0xF4)
 		default:
-			finish(b, mouseBadInput)
+			b.mouseStatus(mouseBadInput)
 		}
 	case 0x01, 0x05: // reset; initialise with BH = packet size, then reset
 		if al == 0x05 {
 			if b.bh() < 1 || b.bh() > 8 {
-				finish(b, mouseBadInput)
+				b.mouseStatus(mouseBadInput)
 				return
 			}
 			b.wr8(e+ebdaMouseFlag2, b.mouseFlag2()&^7|(b.bh()-1))
 		}
-		b.mouseSend(0, 2, func(b *BIOS, st uint8, r []byte) {
-			b.wr8(e+ebdaMouseFlag2, b.mouseFlag2()&^mouseEnabled)
-			if st == mouseOK && r[0] != 0xAA {
-				st = mouseInterface // the mouse failed its self-test
-			}
-			if st == mouseOK && al == 0x01 {
-				b.setBL(r[0])
-				b.setBH(r[1])
-			}
-			finish(b, st)
-		}, 0xFF)
+		b.mouseSend(0, 2, 0xFF)
 	case 0x02: // sample rate
 		if b.bh() >= uint8(len(mouseRates)) {
-			finish(b, mouseBadInput)
+			b.mouseStatus(mouseBadInput)
 			return
 		}
-		b.mouseSend(0, 0, simple, 0xF3, mouseRates[b.bh()])
+		b.mouseSend(0, 0, 0xF3, mouseRates[b.bh()])
 	case 0x03: // resolution: 1, 2, 4, 8 counts/mm
 		if b.bh() > 3 {
-			finish(b, mouseBadInput)
+			b.mouseStatus(mouseBadInput)
 			return
 		}
-		b.mouseSend(0, 0, simple, 0xE8, b.bh())
+		b.mouseSend(0, 0, 0xE8, b.bh())
 	case 0x04: // device type
-		b.mouseSend(0, 1, func(b *BIOS, st uint8, r []byte) {
-			if st == mouseOK {
-				b.setBH(r[0])
-			}
-			finish(b, st)
-		}, 0xF2)
+		b.mouseSend(0, 1, 0xF2)
 	case 0x06: // extended commands
 		switch b.bh() {
 		case 0: // status: BL status byte, CL resolution, DL sample rate
-			b.mouseSend(0, 3, func(b *BIOS, st uint8, r []byte) {
-				if st == mouseOK {
-					b.setBL(r[0])
-					b.setCL(r[1])
-					b.setDL(r[2])
-				}
-				finish(b, st)
-			}, 0xE9)
+			b.mouseSend(0, 3, 0xE9)
 		case 1:
-			b.mouseSend(0, 0, simple, 0xE6)
+			b.mouseSend(0, 0, 0xE6)
 		case 2:
-			b.mouseSend(0, 0, simple, 0xE7)
+			b.mouseSend(0, 0, 0xE7)
 		default:
-			finish(b, mouseBadInput)
+			b.mouseStatus(mouseBadInput)
 		}
 	case 0x07: // device handler at ES:BX (0:0 removes it)
 		seg, off := b.p.Seg(cpu.ES), b.bx()
@@ -170,19 +134,54 @@ func (b *BIOS) int15Mouse() {
 			f |= mouseHasHandle
 		}
 		b.wr8(e+ebdaMouseFlag2, f)
-		finish(b, mouseOK)
+		b.mouseStatus(mouseOK)
 	default:
-		finish(b, mouseBadFunction)
+		b.mouseStatus(mouseBadFunction)
 	}
 }
 
+// mouseStatus returns status in AH, and CF set unless it is mouseOK.
+func (b *BIOS) mouseStatus(status uint8) {
+	b.setAH(status)
+	b.setCF(status != mouseOK)
+}
+
+// mouseFinish completes the function fn (AL), sub-function sub (BH),
+// whose command ended with status and the data resp.
+func (b *BIOS) mouseFinish(fn, sub, status uint8, resp []byte) {
+	e := b.ebda()
+	ok := status == mouseOK
+	switch {
+	case fn == 0x00 && sub == 0 && ok:
+		b.wr8(e+ebdaMouseFlag2, b.mouseFlag2()&^mouseEnabled)
+	case fn == 0x00 && sub == 1 && ok:
+		b.wr8(e+ebdaMouseFlag2, b.mouseFlag2()|mouseEnabled)
+	case fn == 0x01 || fn == 0x05:
+		b.wr8(e+ebdaMouseFlag2, b.mouseFlag2()&^mouseEnabled)
+		if ok && resp[0] != 0xAA {
+			status = mouseInterface // the mouse failed its self-test
+		} else if ok && fn == 0x01 {
+			b.setBL(resp[0])
+			b.setBH(resp[1])
+		}
+	case fn == 0x04 && ok:
+		b.setBH(resp[0])
+	case fn == 0x06 && sub == 0 && ok:
+		b.setBL(resp[0])
+		b.setCL(resp[1])
+		b.setDL(resp[2])
+	}
+	b.mouseStatus(status)
+}
+
 // mouseSend sends bytes to the mouse, each answered by an ACK, then reads
-// want data bytes, and calls done with the status and the data. The
+// want data bytes, and finishes the caller's function (AL, BH) with the
+// status and the data (mouseFinish). The
 // keyboard is disabled and both IRQs are off meanwhile, so that neither
 // the keyboard nor INT 74h takes the answers; keyboard bytes that arrive
 // anyway are discarded, as SeaBIOS does. aux says what becomes of the
 // auxiliary port and IRQ 12 afterwards (1 on, -1 off, 0 as they were).
-func (b *BIOS) mouseSend(aux, want int, done func(b *BIOS, status uint8, resp []byte), bytes ...byte) {
+func (b *BIOS) mouseSend(aux, want int, bytes ...byte) {
 	b.bus.Out8(0x64, 0xAD)
 	for i := 0; i < 16 && b.bus.In8(0x64)&0x01 != 0; i++ {
 		b.bus.In8(0x60) // stale data
@@ -194,7 +193,7 @@ func (b *BIOS) mouseSend(aux, want int, done func(b *BIOS, status uint8, resp []
 	b.bus.Out8(0x64, 0x60)
 	b.bus.Out8(0x60, (ctr|kbcCmdNoKbd)&^(kbcCmdIRQ1|kbcCmdIRQ12))
 	b.wr8(b.ebda()+ebdaMouseFlag1, 0) // a new packet starts after the command
-	b.ms = mouseXfer{send: bytes, want: want, ctr: ctr &^ kbcCmdNoKbd, aux: aux, done: done}
+	b.ms = mouseXfer{send: bytes, want: want, ctr: ctr &^ kbcCmdNoKbd, aux: aux, fn: b.al(), sub: b.bh()}
 	b.mouseNextByte()
 }
 
@@ -226,12 +225,12 @@ func (b *BIOS) mouseWait() {
 	if b.cfg.Now != nil {
 		x.deadline = b.cfg.Now() + mouseTimeoutNs
 	}
-	b.mousePoll(b)
+	b.mousePoll()
 }
 
 // mousePoll takes the mouse's byte if it is there, else waits a little in
 // the ROM (interrupts open) and looks again.
-func (b *BIOS) mousePoll(*BIOS) {
+func (b *BIOS) mousePoll() {
 	x := &b.ms
 	for {
 		st := b.bus.In8(0x64)
@@ -263,7 +262,7 @@ func (b *BIOS) mousePoll(*BIOS) {
 		b.mouseDone(mouseInterface)
 		return
 	}
-	b.waitBriefly(b.mousePoll)
+	b.waitBriefly(wait{kind: waitMouse})
 }
 
 // mouseDone restores the command byte (keyboard on, the auxiliary port
@@ -282,9 +281,9 @@ func (b *BIOS) mouseDone(status uint8) {
 	}
 	b.bus.Out8(0x64, 0x60)
 	b.bus.Out8(0x60, ctr)
-	done, resp := x.done, x.resp
+	fn, sub, resp := x.fn, x.sub, x.resp
 	*x = mouseXfer{}
-	done(b, status, resp)
+	b.mouseFinish(fn, sub, status, resp)
 }
 
 // irq12 is INT 74h: one byte of a packet from the mouse. A complete packet

@@ -40,26 +40,10 @@ func (b *BIOS) int14() {
 		b.bus.Out8(base+uartIER, 0)
 		b.serialStatus(base)
 	case 0x01: // send AL
-		b.serialWait(base, lsrTHREmpty, func(ok bool) {
-			if ok {
-				b.bus.Out8(base+uartTHR, b.al())
-			}
-			st := b.bus.In8(base + uartLSR)
-			if !ok {
-				st |= 0x80
-			}
-			b.setAH(st)
-		})
+		b.serialPoll(wait{kind: waitSerial, base: base, then: thenSerialSend})
 	case 0x02: // receive into AL
 		b.bus.Out8(base+uartMCR, b.bus.In8(base+uartMCR)|0x03) // DTR, RTS
-		b.serialWait(base, lsrDataReady, func(ok bool) {
-			if !ok {
-				b.setAH(b.bus.In8(base+uartLSR) | 0x80)
-				return
-			}
-			b.setAL(b.bus.In8(base + uartTHR))
-			b.setAH(b.bus.In8(base+uartLSR) & 0x1E) // error bits only
-		})
+		b.serialPoll(wait{kind: waitSerial, base: base, then: thenSerialReceive})
 	case 0x03:
 		b.serialStatus(base)
 	}
@@ -70,22 +54,49 @@ func (b *BIOS) serialStatus(base uint16) {
 	b.setAL(b.bus.In8(base + uartMSR))
 }
 
-// serialWait waits, in the ROM when it takes long, for a line status bit.
-func (b *BIOS) serialWait(base uint16, bit uint8, k func(ok bool)) {
-	pauses := 0
-	var poll service
-	poll = func(b *BIOS) {
-		for i := 0; i < serialPolls; i++ {
-			if b.bus.In8(base+uartLSR)&bit != 0 {
-				k(true)
-				return
-			}
+// What a serial wait (AH=01h, 02h) waits for and goes on with.
+const (
+	thenSerialSend    = iota // the transmitter is empty: send AL
+	thenSerialReceive        // a byte is there: take it into AL
+)
+
+// serialPoll waits, in the ROM when it takes long, for the line status
+// bit w.then needs, then sends or receives.
+func (b *BIOS) serialPoll(w wait) {
+	bit := uint8(lsrTHREmpty)
+	if w.then == thenSerialReceive {
+		bit = lsrDataReady
+	}
+	ok := false
+	for i := 0; i < serialPolls; i++ {
+		if b.bus.In8(w.base+uartLSR)&bit != 0 {
+			ok = true
+			break
 		}
-		if pauses++; pauses > serialPauses {
-			k(false)
+	}
+	if !ok {
+		if w.busy.pauses++; w.busy.pauses <= serialPauses {
+			b.waitBriefly(w)
 			return
 		}
-		b.waitBriefly(poll)
 	}
-	poll(b)
+	base := w.base
+	switch w.then {
+	case thenSerialSend:
+		if ok {
+			b.bus.Out8(base+uartTHR, b.al())
+		}
+		st := b.bus.In8(base + uartLSR)
+		if !ok {
+			st |= 0x80
+		}
+		b.setAH(st)
+	case thenSerialReceive:
+		if !ok {
+			b.setAH(b.bus.In8(base+uartLSR) | 0x80)
+			return
+		}
+		b.setAL(b.bus.In8(base + uartTHR))
+		b.setAH(b.bus.In8(base+uartLSR) & 0x1E) // error bits only
+	}
 }

@@ -106,34 +106,30 @@ func (b *BIOS) wait86() {
 	}
 	us := int64(b.cx())<<16 | int64(b.dx())
 	b.setBDA8(bdaWaitFlag, 1)
-	done := func(b *BIOS) {
-		b.setBDA8(bdaWaitFlag, 0)
-		b.setAH(0)
-		b.setCF(false)
-	}
 	if b.cfg.Now != nil {
-		deadline := b.cfg.Now() + us*1000
-		var check service
-		check = func(b *BIOS) {
-			if b.cfg.Now() >= deadline {
-				done(b)
-				return
-			}
-			b.waitInterrupt(check)
-		}
-		check(b)
+		b.wait86Check(wait{kind: waitDelay, until: b.cfg.Now() + us*1000})
 		return
 	}
 	target := b.ticks() + uint32((us*1000+54924253)/54925439) // microseconds to ticks, rounded up
-	var check service
-	check = func(b *BIOS) {
-		if int32(b.ticks()-target) >= 0 || b.bda8(bdaMidnight) != 0 {
-			done(b)
-			return
-		}
-		b.waitInterrupt(check)
+	b.wait86Check(wait{kind: waitDelayTicks, until: int64(target)})
+}
+
+// wait86Check ends the wait of INT 15h AH=86h when its time has come (in
+// virtual ns, or in BIOS ticks without a clock), else waits on.
+func (b *BIOS) wait86Check(w wait) {
+	var over bool
+	if w.kind == waitDelay {
+		over = b.cfg.Now() >= w.until
+	} else {
+		over = int32(b.ticks()-uint32(w.until)) >= 0 || b.bda8(bdaMidnight) != 0
 	}
-	check(b)
+	if !over {
+		b.waitInterrupt(w)
+		return
+	}
+	b.setBDA8(bdaWaitFlag, 0)
+	b.setAH(0)
+	b.setCF(false)
 }
 
 // moveBlock is INT 15h AH=87h: copy CX words between the 24-bit bases of
@@ -188,7 +184,7 @@ func (b *BIOS) apm() {
 	case 0x04, 0x06, 0x08, 0x0D, 0x0F: // disconnect, CPU busy, enable PM, device PM, engage
 		ok()
 	case 0x05: // CPU idle: halt until the next interrupt
-		b.waitInterrupt(func(b *BIOS) { b.setAH(0); b.setCF(false) })
+		b.waitInterrupt(wait{kind: waitIdle})
 	case 0x07: // set power state
 		if b.cx() == 0x0003 && (b.bx() == 0x0001 || b.bx() == 0x0000 || b.bx()&0xFF00 == 0x0100) {
 			if b.cfg.PowerOff != nil {
