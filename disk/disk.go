@@ -43,6 +43,16 @@ type Disk struct {
 
 	snapshot bool // the guest's writes go to a temporary file
 
+	// For machine states (state.go): the image under the disk, the
+	// layers over it when the guest's writes do not reach it, and what
+	// kind of image it is.
+	ident   Identity
+	path    string // the image file
+	format  string // "raw", "vhd", "memory"
+	lay     *layered
+	memBase []byte // an in-memory disk's contents
+	fat     bool   // a fat: folder
+
 	report func(string)
 	shown  map[any]bool // kinds of host error already reported
 	errors int          // host errors in all

@@ -67,5 +67,6 @@ func openFAT(d *Disk, rest string, o *Options) error {
 	d.m = f
 	d.size, d.geo, d.readOnly = f.Size(), f.Geometry(), f.ReadOnly()
 	d.snapshot = false
+	d.fat = true
 	return nil
 }

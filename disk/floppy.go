@@ -28,14 +28,20 @@ func OpenFloppy(name string, opt Options) (*Disk, error) {
 	}
 	d.size = size
 	d.m = r
+	d.path, d.format = name, "raw"
+	if d.ident, err = fileIdentity(name, name, "raw", [16]byte{}); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if opt.Snapshot {
-		m := &mem{data: make([]byte, size)}
-		if _, err := r.f.ReadAt(m.data, 0); err != nil {
+		// The writes stay in memory: a diskette is at most 2.88 MB.
+		// The image stays open, and locked, under them to the end.
+		opt.MemoryWrites = true
+		if size%512 != 0 {
 			r.Close()
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %d bytes is not a whole number of sectors", name, size)
 		}
-		d.m = m
-		d.closers = append(d.closers, r.Close) // the lock is held to the end
+		d.layer(r, &opt)
 	}
 	return d, nil
 }

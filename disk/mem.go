@@ -41,7 +41,19 @@ func NewMem(name string, size int64, initial []byte) (*Disk, error) {
 	if size <= 0 || int64(len(initial)) > size {
 		return nil, fmt.Errorf("%s: %d bytes cannot hold %d bytes of contents", name, size, len(initial))
 	}
-	m := &mem{data: make([]byte, size)}
-	copy(m.data, initial)
-	return &Disk{name: name, m: m, size: size, geo: ATAGeometry(vhd.Geometry{}, size)}, nil
+	data := make([]byte, size)
+	copy(data, initial)
+	return newMemDisk(name, data), nil
+}
+
+// newMemDisk is a disk over data, which it never writes: the guest's
+// writes are kept in memory beside it, so that machines forked from one
+// state share data.
+func newMemDisk(name string, data []byte) *Disk {
+	size := int64(len(data))
+	d := &Disk{name: name, size: size, geo: ATAGeometry(vhd.Geometry{}, size), format: "memory", memBase: data}
+	d.ident = Identity{Name: name, Format: "memory", Size: size}
+	d.lay = &layered{base: &mem{data: data}, live: newMemStore(nil), size: size}
+	d.m = d.lay
+	return d
 }

@@ -20,6 +20,10 @@ type Options struct {
 	// IgnoreParentTime opens a differencing VHD whose parent was modified
 	// after it was made (vhd.ErrParentChanged).
 	IgnoreParentTime bool
+	// MemoryWrites keeps the guest's writes in memory instead of a
+	// temporary file, with Snapshot or OpenState: for machines forked in
+	// a test, whose writes are few and die young.
+	MemoryWrites bool
 	// Report receives the host I/O errors of the run (a full disk, EIO),
 	// one line per image and kind of error, and warnings that arise after
 	// the open (a fat:rw: change not written back). Nil: they are dropped.

@@ -58,14 +58,33 @@ func openRaw(d *Disk, name string, o *Options) error {
 	d.size = size
 	d.geo = ATAGeometry(vhd.Geometry{}, size)
 	d.m = r
+	d.path, d.format = name, "raw"
+	if d.ident, err = fileIdentity(d.name, name, "raw", [16]byte{}); err != nil {
+		r.Close()
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	if o.Snapshot {
-		ov, err := newOverlay(r, size)
-		if err != nil {
+		if err := d.layer(r, o); err != nil {
 			r.Close()
 			return fmt.Errorf("%s: -snapshot: %w", name, err)
 		}
-		d.m = ov
 	}
+	return nil
+}
+
+// layer keeps the guest's writes away from the image base (-snapshot): in
+// a temporary file, or in memory with o.MemoryWrites.
+func (d *Disk) layer(base medium, o *Options) error {
+	var live store = newMemStore(nil)
+	if !o.MemoryWrites {
+		fs, err := newFileStore(d.size)
+		if err != nil {
+			return err
+		}
+		live = fs
+	}
+	d.lay = &layered{base: base, live: live, size: d.size}
+	d.m = d.lay
 	return nil
 }
 

@@ -3,7 +3,6 @@ package disk
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"pcemu/vhd"
@@ -24,6 +23,11 @@ func openVHD(d *Disk, name string, o *Options) error {
 	}
 	d.m = v
 	d.size, d.geo, d.readOnly = v.Size(), ATAGeometry(v.Geometry(), v.Size()), v.ReadOnly()
+	d.path, d.format = name, "vhd"
+	if d.ident, err = fileIdentity(d.name, name, "vhd", v.Footer().UniqueID); err != nil {
+		v.Close()
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	d.warnings = append(d.warnings, vhdWarnings(v)...)
 	if v.ReadOnly() && !o.ReadOnly {
 		d.warnings = append(d.warnings, readOnlyWarning(name))
@@ -36,34 +40,25 @@ func openVHD(d *Disk, name string, o *Options) error {
 	return nil
 }
 
-// openVHDSnapshot makes the temporary child. The open child lives on
-// without its name: nothing is left in the temporary folder, even if pcemu
-// is killed.
+// openVHDSnapshot opens the image read-only under a layer that keeps the
+// guest's writes (overlay.go): in an unlinked temporary file, so nothing
+// is left in the temporary folder, even if pcemu is killed.
 func openVHDSnapshot(d *Disk, name string, o *Options) error {
-	p, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true, IgnoreParentTime: o.IgnoreParentTime})
+	v, err := vhd.Open(name, &vhd.OpenOptions{ReadOnly: true, IgnoreParentTime: o.IgnoreParentTime})
 	if err != nil {
 		return err
 	}
-	d.warnings = append(d.warnings, vhdWarnings(p)...)
-	p.Close() // validated; the child opens it again as its parent
-	abs, err := filepath.Abs(name)
-	if err != nil {
+	d.warnings = append(d.warnings, vhdWarnings(v)...)
+	d.size, d.geo = v.Size(), ATAGeometry(v.Geometry(), v.Size())
+	d.path, d.format = name, "vhd"
+	if d.ident, err = fileIdentity(d.name, name, "vhd", v.Footer().UniqueID); err != nil {
+		v.Close()
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := d.layer(v, o); err != nil {
+		v.Close()
 		return fmt.Errorf("%s: -snapshot: %w", name, err)
 	}
-	dir, err := os.MkdirTemp(snapshotDir(), "pcemu-snapshot-")
-	if err != nil {
-		return fmt.Errorf("%s: -snapshot: %w", name, err)
-	}
-	child, err := vhd.CreateDifferencing(filepath.Join(dir, "snapshot.vhd"), abs, &vhd.OpenOptions{IgnoreParentTime: o.IgnoreParentTime})
-	os.RemoveAll(dir)
-	if err != nil {
-		return err
-	}
-	// A temporary child need not survive a power failure: no sync per
-	// block allocation.
-	child.SetAllocationSync(false)
-	d.m = child
-	d.size, d.geo = child.Size(), ATAGeometry(child.Geometry(), child.Size())
 	return nil
 }
 
