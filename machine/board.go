@@ -6,6 +6,7 @@ import (
 
 	"pcemu/bios"
 	"pcemu/cpu"
+	"pcemu/disk"
 	"pcemu/ide"
 	"pcemu/machine/video"
 )
@@ -18,6 +19,12 @@ import (
 // New builds and powers on a machine. Images are opened here, so an error
 // from a bad image arrives before anything runs.
 func New(cfg Config) (m *Machine, err error) {
+	return build(cfg, [4]*disk.Disk{}, [2]*disk.Disk{})
+}
+
+// build is New with some disks already open (Restore): hd and fd take the
+// place of cfg's names there, and are closed with the machine.
+func build(cfg Config, hd [4]*disk.Disk, fd [2]*disk.Disk) (m *Machine, err error) {
 	if cfg.MemorySize == 0 {
 		cfg.MemorySize = ConventionalLimit
 	}
@@ -43,6 +50,13 @@ func New(cfg Config) (m *Machine, err error) {
 		Ports:    NewPortBus(),
 		post:     &POSTPort{},
 		debugCon: &DebugCon{Sink: cfg.DebugCon},
+		hd:       hd,
+		fd:       fd,
+	}
+	for _, d := range append(hd[:], fd[:]...) {
+		if d != nil {
+			m.closers = append(m.closers, d)
+		}
 	}
 	built := m
 	defer func() {
@@ -261,18 +275,22 @@ func (m *Machine) attachDisks() error {
 	m.IDE = ide.NewController(m.PIC.Line(IRQPrimary), m.PIC.Line(IRQSecondary))
 	for i := range 4 {
 		d := m.cfg.Drives[i]
+		if m.hd[i] != nil {
+			d = m.hd[i]
+		}
 		if d == nil && m.cfg.HardDisks[i] != "" {
 			hd, err := m.openHardDisk(m.cfg.HardDisks[i])
 			if err != nil {
 				return err
 			}
 			m.closers = append(m.closers, hd)
+			m.hd[i] = hd
 			d = hd
 		}
 		if d == nil {
 			continue
 		}
-		d = &countingDrive{Drive: d, read: &m.sectorsRead, written: &m.sectorsWritten}
+		d = &countingDrive{Drive: d, read: &m.sectorsRead, written: &m.sectorsWritten, writes: &m.writes, unit: uint8(i)}
 		if err := m.IDE.Attach(i/2, i%2, d); err != nil {
 			return err
 		}
@@ -301,15 +319,19 @@ func (m *Machine) attachDisks() error {
 // the CMOS drive types.
 func (m *Machine) attachFloppies() (imgs [2]bios.FloppyImage, sizes [2]int64, err error) {
 	for i, name := range m.cfg.Floppies {
-		if name == "" {
+		img := m.fd[i]
+		if img == nil && name != "" {
+			var err error
+			if img, err = m.openFloppy(name); err != nil {
+				return imgs, sizes, err
+			}
+			m.closers = append(m.closers, img)
+			m.fd[i] = img
+		}
+		if img == nil {
 			continue
 		}
-		img, err := m.openFloppy(name)
-		if err != nil {
-			return imgs, sizes, err
-		}
-		m.closers = append(m.closers, img)
-		imgs[i] = img
+		imgs[i] = &countingFloppy{FloppyImage: img, writes: &m.writes, unit: uint8(4 + i)}
 		sizes[i] = img.Size()
 	}
 	return imgs, sizes, nil

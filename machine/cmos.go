@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -511,4 +512,60 @@ func (c *CMOS) UpdateChecksum() {
 		sum += uint16(c.ram[i])
 	}
 	c.ram[CMOSChecksumHi], c.ram[CMOSChecksumLo] = uint8(sum>>8), uint8(sum)
+}
+
+// CMOSState is the RTC and its RAM for a machine state (state.go): the
+// index register and NMI mask, the 128 bytes, the clock's counters, the
+// divider's phase and the interrupt flags.
+type CMOSState struct {
+	Index   uint8
+	NMIOff  bool
+	RAM     [128]byte
+	Sec     uint8
+	Min     uint8
+	Hour    uint8
+	DOW     uint8
+	Day     uint8
+	Month   uint8
+	Year    uint8
+	Century uint8
+	Phase   int64
+	LastUpd int64
+	LastPer int64
+	Flags   uint8
+	IRQ     bool
+}
+
+// State returns the RTC's state.
+func (c *CMOS) State() CMOSState {
+	return CMOSState{
+		Index: c.index, NMIOff: c.nmiOff, RAM: c.ram,
+		Sec: uint8(c.sec), Min: uint8(c.min), Hour: uint8(c.hour), DOW: uint8(c.dow),
+		Day: uint8(c.day), Month: uint8(c.month), Year: uint8(c.year), Century: uint8(c.century),
+		Phase: c.phase, LastUpd: c.lastUpd, LastPer: c.lastPer, Flags: c.flags, IRQ: c.irqOn,
+	}
+}
+
+// SetState puts the RTC in state s. IRQ 8's level is the PIC's state.
+func (c *CMOS) SetState(s CMOSState) error {
+	for _, f := range []struct {
+		name   string
+		v      uint8
+		lo, hi uint8
+	}{
+		{"Sec", s.Sec, 0, 59}, {"Min", s.Min, 0, 59}, {"Hour", s.Hour, 0, 23}, {"DOW", s.DOW, 1, 7},
+		{"Day", s.Day, 1, 31}, {"Month", s.Month, 1, 12}, {"Year", s.Year, 0, 99}, {"Century", s.Century, 0, 99},
+	} {
+		if f.v < f.lo || f.v > f.hi {
+			return fmt.Errorf("CMOS: %s %d is outside %d-%d", f.name, f.v, f.lo, f.hi)
+		}
+	}
+	if s.Index > 0x7F {
+		return fmt.Errorf("CMOS: Index %02Xh is beyond the 128 bytes", s.Index)
+	}
+	c.index, c.nmiOff, c.ram = s.Index, s.NMIOff, s.RAM
+	c.sec, c.min, c.hour, c.dow = int(s.Sec), int(s.Min), int(s.Hour), int(s.DOW)
+	c.day, c.month, c.year, c.century = int(s.Day), int(s.Month), int(s.Year), int(s.Century)
+	c.phase, c.lastUpd, c.lastPer, c.flags, c.irqOn = s.Phase, s.LastUpd, s.LastPer, s.Flags, s.IRQ
+	return nil
 }

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"sync"
 )
@@ -80,4 +81,30 @@ func (e *DebugExit) Out8(_ uint16, v uint8) {
 	if e.OnExit != nil {
 		e.OnExit(int(v)<<1 | 1)
 	}
+}
+
+// DebugPortsState is the POST code latch and what the guest wrote to the
+// debug console, for a machine state (state.go).
+type DebugPortsState struct {
+	POSTCode    uint8
+	POSTWritten bool
+	DebugOutput []byte
+}
+
+func (m *Machine) debugPortsState() DebugPortsState {
+	m.debugCon.mu.Lock()
+	defer m.debugCon.mu.Unlock()
+	return DebugPortsState{POSTCode: m.post.Code, POSTWritten: m.post.written, DebugOutput: append([]byte(nil), m.debugCon.buf.Bytes()...)}
+}
+
+func (m *Machine) setDebugPortsState(s DebugPortsState) error {
+	if len(s.DebugOutput) > debugConLimit {
+		return fmt.Errorf("debug console: DebugOutput holds %d bytes, more than the %d kept", len(s.DebugOutput), debugConLimit)
+	}
+	m.post.Code, m.post.written = s.POSTCode, s.POSTWritten
+	m.debugCon.mu.Lock()
+	defer m.debugCon.mu.Unlock()
+	m.debugCon.buf.Reset()
+	m.debugCon.buf.Write(s.DebugOutput)
+	return nil
 }

@@ -1,6 +1,9 @@
 package machine
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // The 8042 keyboard controller of the PC/AT and the MF2 keyboard behind it.
 //
@@ -624,3 +627,91 @@ func (k *KBC) translated(b byte) byte {
 // LEDs returns the keyboard LEDs as last set by the guest (bit 0 Scroll
 // Lock, bit 1 Num Lock, bit 2 Caps Lock).
 func (k *KBC) LEDs() uint8 { return k.kbd.leds }
+
+// KBCState is the 8042's and the keyboard's state for a machine state
+// (state.go): the controller's RAM, ports, status bits, output buffer and
+// queued answers, the keyboard's settings and the bytes it has still to
+// send, the times their links are free, and host key bytes not yet taken.
+// The PS/2 mouse behind the auxiliary port has its own (PS2MouseState).
+type KBCState struct {
+	RAM      [32]byte
+	OutPort  uint8
+	Sys      bool
+	A2       bool
+	Timeout  bool
+	PollIn   uint8
+	OB       uint8
+	OBF      bool
+	OBAux    bool
+	CtrlQ    []KBCByte
+	Cmd      uint8
+	KbdAt    int64
+	AuxAt    int64
+	IRQ1     bool
+	IRQ12    bool
+	Inbox    []byte
+	Keyboard KeyboardState
+}
+
+// KBCByte is a byte the controller has for the output buffer, from the
+// auxiliary port or not.
+type KBCByte struct {
+	B   byte
+	Aux bool
+}
+
+// KeyboardState is the MF2 keyboard behind the 8042.
+type KeyboardState struct {
+	Queue     []byte
+	Scanning  bool
+	Expect    uint8
+	Last      byte
+	Set       uint8
+	LEDs      uint8
+	Typematic uint8
+}
+
+// State returns the controller's and the keyboard's state.
+func (k *KBC) State() KBCState {
+	s := KBCState{
+		RAM: k.ram, OutPort: k.outPort, Sys: k.sys, A2: k.a2, Timeout: k.timeout, PollIn: uint8(k.pollIn),
+		OB: k.ob, OBF: k.obf, OBAux: k.obAux, Cmd: k.cmd, KbdAt: k.kbdAt, AuxAt: k.auxAt,
+		IRQ1: k.irq1, IRQ12: k.irq12, Inbox: append([]byte(nil), k.inbox...),
+		Keyboard: KeyboardState{
+			Queue: append([]byte(nil), k.kbd.q...), Scanning: k.kbd.scanning, Expect: k.kbd.expect,
+			Last: k.kbd.last, Set: k.kbd.set, LEDs: k.kbd.leds, Typematic: k.kbd.typematic,
+		},
+	}
+	for _, b := range k.ctrlQ {
+		s.CtrlQ = append(s.CtrlQ, KBCByte{b.b, b.aux})
+	}
+	return s
+}
+
+// SetState puts the controller and the keyboard in state s. The IRQ lines'
+// levels are the PIC's state and the A20 gate the system control's; the
+// CPU's reset line is not touched.
+func (k *KBC) SetState(s KBCState) error {
+	switch {
+	case s.PollIn > 2:
+		return fmt.Errorf("8042: PollIn %d is not 0, 1 or 2", s.PollIn)
+	case len(s.Keyboard.Queue) > kbdQueueMax:
+		return fmt.Errorf("8042: Keyboard.Queue holds %d bytes, more than the keyboard's %d", len(s.Keyboard.Queue), kbdQueueMax)
+	case s.Keyboard.Set < 1 || s.Keyboard.Set > 3:
+		return fmt.Errorf("8042: Keyboard.Set %d is not a scan code set (1-3)", s.Keyboard.Set)
+	}
+	k.ram, k.outPort, k.sys, k.a2, k.timeout, k.pollIn = s.RAM, s.OutPort, s.Sys, s.A2, s.Timeout, int(s.PollIn)
+	k.ob, k.obf, k.obAux, k.cmd, k.kbdAt, k.auxAt = s.OB, s.OBF, s.OBAux, s.Cmd, s.KbdAt, s.AuxAt
+	k.irq1, k.irq12 = s.IRQ1, s.IRQ12
+	k.inbox = append([]byte(nil), s.Inbox...)
+	k.ctrlQ = nil
+	for _, b := range s.CtrlQ {
+		k.ctrlQ = append(k.ctrlQ, kbcByte{b.B, b.Aux})
+	}
+	kb := s.Keyboard
+	k.kbd = keyboard{
+		q: append([]byte(nil), kb.Queue...), scanning: kb.Scanning, expect: kb.Expect,
+		last: kb.Last, set: kb.Set, leds: kb.LEDs, typematic: kb.Typematic,
+	}
+	return nil
+}

@@ -21,6 +21,7 @@ import (
 
 	"pcemu/bios"
 	"pcemu/cpu"
+	"pcemu/disk"
 	"pcemu/ide"
 	"pcemu/machine/video"
 )
@@ -139,6 +140,7 @@ type Machine struct {
 	Video   *video.Adapter
 
 	sectorsRead, sectorsWritten uint64
+	writes                      writeHash // of what the guest wrote to its disks (digest.go)
 
 	post     *POSTPort
 	debugCon *DebugCon
@@ -147,6 +149,9 @@ type Machine struct {
 	mouse    mouseQueue
 
 	closers []io.Closer // images, flushed and closed by Close
+	hd      [4]*disk.Disk // the disks the machine opened (Config.Drives aside)
+	fd      [2]*disk.Disk
+	romSum  [32]byte // the ROM's SHA-256 (state.go)
 
 	stop      StopReason
 	status    int

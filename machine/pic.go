@@ -1,5 +1,7 @@
 package machine
 
+import "fmt"
+
 // The PC/AT interrupt controller: two Intel 8259A PICs, the slave's INT
 // output wired to the master's IR2 (Intel 8259A datasheet, "Cascading").
 // Master at 20h/21h serves IRQ 0-7, slave at A0h/A1h serves IRQ 8-15.
@@ -386,3 +388,62 @@ func (p *PIC) Out8(port uint16, v uint8) {
 func (p *PIC) IRR() uint16 { return uint16(p.chip[1].irr)<<8 | uint16(p.chip[0].irr) }
 func (p *PIC) ISR() uint16 { return uint16(p.chip[1].isr)<<8 | uint16(p.chip[0].isr) }
 func (p *PIC) IMR() uint16 { return uint16(p.chip[1].imr)<<8 | uint16(p.chip[0].imr) }
+
+// PICState is the pair's state for a machine state (state.go): each
+// chip's registers and initialization sequence, and the INTR output.
+type PICState struct {
+	Chips [2]PICChipState // master, slave
+	INTR  bool            // the output to the CPU
+}
+
+// PICChipState is one 8259A.
+type PICChipState struct {
+	IRR, ISR, IMR, Level uint8
+	Base, ICW3           uint8
+	Single, LTIM, Needs4 bool
+	AEOI, SFNM           bool
+	InitAt               uint8 // next ICW expected: 2, 3, 4, or 0 when initialized
+	Lowest               uint8
+	RotateAEOI           bool
+	SpecialMask          bool
+	ReadISR, Poll        bool
+}
+
+// State returns the pair's state.
+func (p *PIC) State() PICState {
+	s := PICState{INTR: p.out}
+	for i := range p.chip {
+		c := &p.chip[i]
+		s.Chips[i] = PICChipState{
+			IRR: c.irr, ISR: c.isr, IMR: c.imr, Level: c.level,
+			Base: c.base, ICW3: c.icw3,
+			Single: c.single, LTIM: c.ltim, Needs4: c.needs4, AEOI: c.aeoi, SFNM: c.sfnm,
+			InitAt: uint8(c.initAt), Lowest: c.lowest,
+			RotateAEOI: c.rotateAEOI, SpecialMask: c.specialMask, ReadISR: c.readISR, Poll: c.poll,
+		}
+	}
+	return s
+}
+
+// SetState puts the pair in state s. The CPU's INTR input is the CPU's
+// own state and is restored with it.
+func (p *PIC) SetState(s PICState) error {
+	for i, c := range s.Chips {
+		switch {
+		case c.InitAt != 0 && (c.InitAt < 2 || c.InitAt > 4):
+			return fmt.Errorf("PIC: Chips[%d].InitAt %d is not an ICW number (2-4, or 0)", i, c.InitAt)
+		case c.Lowest > 7:
+			return fmt.Errorf("PIC: Chips[%d].Lowest %d is not an IR (0-7)", i, c.Lowest)
+		}
+	}
+	for i, c := range s.Chips {
+		d := &p.chip[i]
+		d.irr, d.isr, d.imr, d.level = c.IRR, c.ISR, c.IMR, c.Level
+		d.base, d.icw3 = c.Base, c.ICW3
+		d.single, d.ltim, d.needs4, d.aeoi, d.sfnm = c.Single, c.LTIM, c.Needs4, c.AEOI, c.SFNM
+		d.initAt, d.lowest = int(c.InitAt), c.Lowest
+		d.rotateAEOI, d.specialMask, d.readISR, d.poll = c.RotateAEOI, c.SpecialMask, c.ReadISR, c.Poll
+	}
+	p.out = s.INTR
+	return nil
+}

@@ -1,6 +1,9 @@
 package machine
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // The Intel 8254 programmable interval timer (8253 compatible) at 40h-43h.
 // Its three counters run from the PC's 1.193182 MHz clock (14.31818 MHz / 12).
@@ -687,4 +690,101 @@ func (p *PIT) Out0() bool {
 	c.advance(t)
 	_, out := c.eval(max(t, c.lastTick))
 	return out
+}
+
+// PITState is the timer's state for a machine state (state.go): each
+// channel's programming, latches and counting element, as times in PIT
+// ticks since power-on.
+type PITState struct {
+	Channels [3]PITChannelState
+}
+
+// PITChannelState is one counter of the 8254.
+type PITChannelState struct {
+	ModeBits, Mode uint8
+	BCD            bool
+	RW             uint8
+	CR             int64
+	CRLow          uint8
+	WriteMSB       bool
+	ReadMSB        bool
+	Latched        bool
+	Latch          uint16
+	StatusOn       bool
+	Status         uint8
+	Gate           bool
+	Loaded         bool
+	LoadAt         int64
+	LastTick       int64
+	LastOut        bool
+	Running        bool
+	Start          int64
+	Val0           int64
+	N              int64
+	Fired          bool
+	HeldCount      int64
+	HeldOut        bool
+	Pending        bool
+	PendN          int64
+	SwitchAt       int64
+	PendFall       bool
+}
+
+// State returns the timer's state.
+func (p *PIT) State() PITState {
+	var s PITState
+	for i := range p.ch {
+		c := &p.ch[i]
+		s.Channels[i] = PITChannelState{
+			ModeBits: c.modeBits, Mode: c.mode, BCD: c.bcd, RW: c.rw,
+			CR: int64(c.cr), CRLow: c.crLow, WriteMSB: c.writeMSB, ReadMSB: c.readMSB,
+			Latched: c.latched, Latch: c.latch, StatusOn: c.statusOn, Status: c.status,
+			Gate: c.gate, Loaded: c.loaded, LoadAt: c.loadAt,
+			LastTick: c.lastTick, LastOut: c.lastOut, Running: c.running, Start: c.start,
+			Val0: int64(c.val0), N: int64(c.n), Fired: c.fired, HeldCount: int64(c.heldCount), HeldOut: c.heldOut,
+			Pending: c.pending, PendN: int64(c.pendN), SwitchAt: c.switchAt, PendFall: c.pendFall,
+		}
+	}
+	return s
+}
+
+// SetState puts the timer in state s. The IRQ 0 line's level is the
+// PIC's state (its input level) and is restored with it.
+func (p *PIT) SetState(s PITState) error {
+	for i, c := range s.Channels {
+		field := func(name string, v int64, lo, hi int64) error {
+			if v < lo || v > hi {
+				return fmt.Errorf("PIT: Channels[%d].%s %d is outside %d-%d", i, name, v, lo, hi)
+			}
+			return nil
+		}
+		for _, e := range []error{
+			field("ModeBits", int64(c.ModeBits), 0, 7),
+			field("Mode", int64(c.Mode), 0, 5),
+			field("RW", int64(c.RW), 0, 3),
+			field("CR", c.CR, 0, 0x10000),
+			field("Val0", c.Val0, 0, 0x10000),
+			field("N", c.N, 0, 0x10000),
+			field("HeldCount", c.HeldCount, 0, 0x10000),
+			field("PendN", c.PendN, 0, 0x10000),
+		} {
+			if e != nil {
+				return e
+			}
+		}
+		if c.Running && (c.Mode == 2 || c.Mode == 3) && c.N < 1 || c.Pending && c.PendN < 1 {
+			return fmt.Errorf("PIT: Channels[%d]: a periodic count (N %d, PendN %d) of 0", i, c.N, c.PendN)
+		}
+	}
+	for i, c := range s.Channels {
+		d := &p.ch[i]
+		d.modeBits, d.mode, d.bcd, d.rw = c.ModeBits, c.Mode, c.BCD, c.RW
+		d.cr, d.crLow, d.writeMSB, d.readMSB = int(c.CR), c.CRLow, c.WriteMSB, c.ReadMSB
+		d.latched, d.latch, d.statusOn, d.status = c.Latched, c.Latch, c.StatusOn, c.Status
+		d.gate, d.loaded, d.loadAt = c.Gate, c.Loaded, c.LoadAt
+		d.lastTick, d.lastOut, d.running, d.start = c.LastTick, c.LastOut, c.Running, c.Start
+		d.val0, d.n, d.fired, d.heldCount, d.heldOut = int(c.Val0), int(c.N), c.Fired, int(c.HeldCount), c.HeldOut
+		d.pending, d.pendN, d.switchAt, d.pendFall = c.Pending, int(c.PendN), c.SwitchAt, c.PendFall
+	}
+	return nil
 }

@@ -1,6 +1,9 @@
 package machine
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // The IBM PS/2 mouse on the 8042's auxiliary port (IBM PS/2 Hardware
 // Interface Technical Reference, "Pointing Device"; the same command set is
@@ -305,4 +308,47 @@ func (m *PS2Mouse) sent() {
 	if len(m.out) == 0 {
 		m.out = m.out[:0:0]
 	}
+}
+
+// PS2MouseState is the mouse's state for a machine state (state.go): its
+// settings, the bytes it has for the controller, and the motion and
+// buttons not yet reported.
+type PS2MouseState struct {
+	Out       []byte
+	Last      []byte
+	Expect    uint8
+	Reporting bool
+	Remote    bool
+	Wrap      bool
+	Scale21   bool
+	Rate      uint8
+	Res       uint8
+	Buttons   uint8
+	Reported  uint8
+	FineX     int64
+	FineY     int64
+	Dirty     bool
+	NextAt    int64
+}
+
+// State returns the mouse's state.
+func (m *PS2Mouse) State() PS2MouseState {
+	return PS2MouseState{
+		Out: append([]byte(nil), m.out...), Last: append([]byte(nil), m.last...), Expect: m.expect,
+		Reporting: m.reporting, Remote: m.remote, Wrap: m.wrap, Scale21: m.scale21, Rate: m.rate, Res: m.res,
+		Buttons: m.buttons, Reported: m.reported, FineX: int64(m.fineX), FineY: int64(m.fineY), Dirty: m.dirty, NextAt: m.nextAt,
+	}
+}
+
+// SetState puts the mouse in state s.
+func (m *PS2Mouse) SetState(s PS2MouseState) error {
+	if s.Res > 3 {
+		return fmt.Errorf("PS/2 mouse: Res %d is not a resolution (0-3)", s.Res)
+	}
+	*m = PS2Mouse{
+		out: append([]byte(nil), s.Out...), last: append([]byte(nil), s.Last...), expect: s.Expect,
+		reporting: s.Reporting, remote: s.Remote, wrap: s.Wrap, scale21: s.Scale21, rate: s.Rate, res: s.Res,
+		buttons: s.Buttons, reported: s.Reported, fineX: int(s.FineX), fineY: int(s.FineY), dirty: s.Dirty, nextAt: s.NextAt,
+	}
+	return nil
 }

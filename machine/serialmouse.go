@@ -140,3 +140,32 @@ func (m *SerialMouse) NextEvent() int64 {
 	}
 	return m.startAt + serialMouseCharNs
 }
+
+// SerialMouseState is the serial mouse's state for a machine state
+// (state.go): power, the characters on their way, and the motion and
+// buttons not yet reported.
+type SerialMouseState struct {
+	Powered  bool
+	Out      []byte
+	StartAt  int64
+	FreeAt   int64
+	DX, DY   int64
+	Buttons  uint8
+	Reported uint8
+	Dirty    bool
+}
+
+// State returns the mouse's state.
+func (m *SerialMouse) State() SerialMouseState {
+	return SerialMouseState{
+		Powered: m.powered, Out: append([]byte(nil), m.out...), StartAt: m.startAt, FreeAt: m.freeAt,
+		DX: int64(m.dx), DY: int64(m.dy), Buttons: m.buttons, Reported: m.reported, Dirty: m.dirty,
+	}
+}
+
+// SetState puts the mouse in state s; it stays plugged into its UART.
+func (m *SerialMouse) SetState(s SerialMouseState) error {
+	m.powered, m.out, m.startAt, m.freeAt = s.Powered, append([]byte(nil), s.Out...), s.StartAt, s.FreeAt
+	m.dx, m.dy, m.buttons, m.reported, m.dirty = int(s.DX), int(s.DY), s.Buttons, s.Reported, s.Dirty
+	return nil
+}

@@ -92,13 +92,20 @@ func NewSpeaker(clk Clock, pit *PIT) *Speaker {
 func (s *Speaker) AddOutput(rate int, sink func([]int16), maxSamples int) *SpeakerOutput {
 	s.Sync()
 	s.pit.ch2Sync = s.Sync // from now on channel 2's changes are rendered
-	o := &SpeakerOutput{rate: rate, b: newBlip(rate), sink: sink, max: maxSamples}
+	o := &SpeakerOutput{rate: rate, sink: sink, max: maxSamples}
+	s.anchor(o)
+	s.outputs = append(s.outputs, o)
+	return o
+}
+
+// anchor starts o's rendering afresh at s.tick, at the level the speaker
+// has there.
+func (s *Speaker) anchor(o *SpeakerOutput) {
+	o.b = newBlip(o.rate)
 	o.b.base = o.b.pos(s.tick) / blipPhases
 	o.b.level = s.level(&s.pit.ch[2])
 	o.b.sum = o.b.level << blipShift
 	o.b.hpIn = o.b.level
-	s.outputs = append(s.outputs, o)
-	return o
 }
 
 // Rate is the output's sample rate.
@@ -247,4 +254,25 @@ func (m *Machine) AudioOutput(rate, maxSamples int) *SpeakerOutput {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.Speaker.AddOutput(rate, nil, maxSamples)
+}
+
+// SpeakerState is the speaker's part of a machine state (state.go): port
+// 61h bit 1 and the PIT tick it has rendered to. The sound already made
+// belongs to the outputs, which are the host's.
+type SpeakerState struct {
+	Data bool
+	Tick int64
+}
+
+// State returns the speaker's state.
+func (s *Speaker) State() SpeakerState { return SpeakerState{Data: s.data, Tick: s.tick} }
+
+// SetState puts the speaker in state st, after the PIT's state: each
+// output goes on from there, with what it had not finished dropped.
+func (s *Speaker) SetState(st SpeakerState) error {
+	s.data, s.tick = st.Data, st.Tick
+	for _, o := range s.outputs {
+		s.anchor(o)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package machine
 import (
 	"time"
 
+	"pcemu/bios"
 	"pcemu/ide"
 )
 
@@ -36,10 +37,13 @@ func (m *Machine) Stats() Stats {
 	}
 }
 
-// countingDrive counts the sectors the controller moves, for Stats.
+// countingDrive counts the sectors the controller moves, for Stats, and
+// adds what is written to the digest's hash of disk writes.
 type countingDrive struct {
 	ide.Drive
 	read, written *uint64
+	writes        *writeHash
+	unit          uint8
 }
 
 func (d *countingDrive) ReadAt(p []byte, off int64) (int, error) {
@@ -51,5 +55,20 @@ func (d *countingDrive) ReadAt(p []byte, off int64) (int, error) {
 func (d *countingDrive) WriteAt(p []byte, off int64) (int, error) {
 	n, err := d.Drive.WriteAt(p, off)
 	*d.written += uint64(n / ide.SectorSize)
+	d.writes.add(d.unit, off, p[:n])
+	return n, err
+}
+
+// countingFloppy adds the BIOS's diskette writes to the hash of disk
+// writes.
+type countingFloppy struct {
+	bios.FloppyImage
+	writes *writeHash
+	unit   uint8
+}
+
+func (d *countingFloppy) WriteAt(p []byte, off int64) (int, error) {
+	n, err := d.FloppyImage.WriteAt(p, off)
+	d.writes.add(d.unit, off, p[:n])
 	return n, err
 }

@@ -114,3 +114,22 @@ func (s *SystemControl) Reset() {
 	}
 	s.pit.SetGate2(false)
 }
+
+// SystemControlState is ports 61h and 92h for a machine state (state.go).
+type SystemControlState struct {
+	PortB, PortA uint8
+	KBCA20       bool
+}
+
+// State returns the ports' state.
+func (s *SystemControl) State() SystemControlState {
+	return SystemControlState{PortB: s.portB, PortA: s.portA, KBCA20: s.kbcA20}
+}
+
+// SetState puts the ports in state st. What they drive (the A20 gate, PIT
+// channel 2's gate, the speaker's data bit) is restored with the CPU, the
+// PIT and the speaker.
+func (s *SystemControl) SetState(st SystemControlState) error {
+	s.portB, s.portA, s.kbcA20 = st.PortB, st.PortA, st.KBCA20
+	return nil
+}

@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"sync"
@@ -477,4 +478,58 @@ func (u *UART) NextEvent() int64 {
 		}
 	}
 	return next
+}
+
+// UARTState is the 16550's state for a machine state (state.go): its
+// registers, the receiver's FIFO, status and time-out, and host bytes not
+// yet on the line. The device at the other end (the serial mouse) has its
+// own state.
+type UARTState struct {
+	DLL, DLM uint8
+	IER, LCR uint8
+	MCR, SCR uint8
+	FIFOOn   bool
+	Trigger  uint8
+	RX       []byte
+	RBR      uint8
+	LSRErr   uint8
+	THRI     bool
+	MSR      uint8
+	MSRDelta uint8
+	LastRX   int64
+	RXNextAt int64
+	RXHeld   bool
+	IRQ      bool
+	Inbox    []byte
+}
+
+// State returns the UART's state.
+func (u *UART) State() UARTState {
+	u.inMu.Lock()
+	inbox := append([]byte(nil), u.inbox...)
+	u.inMu.Unlock()
+	return UARTState{
+		DLL: u.dll, DLM: u.dlm, IER: u.ier, LCR: u.lcr, MCR: u.mcr, SCR: u.scr,
+		FIFOOn: u.fifoOn, Trigger: uint8(u.trigger), RX: append([]byte(nil), u.rx...), RBR: u.rbr,
+		LSRErr: u.lsrErr, THRI: u.thri, MSR: u.msr, MSRDelta: u.msrDelta,
+		LastRX: u.lastRx, RXNextAt: u.rxNextAt, RXHeld: u.rxHeld, IRQ: u.irqOn, Inbox: inbox,
+	}
+}
+
+// SetState puts the UART in state s. IRQ 4's level is the PIC's state.
+func (u *UART) SetState(s UARTState) error {
+	switch {
+	case s.Trigger != 1 && s.Trigger != 4 && s.Trigger != 8 && s.Trigger != 14:
+		return fmt.Errorf("UART: Trigger %d is not a FIFO trigger level (1, 4, 8, 14)", s.Trigger)
+	case len(s.RX) > uartFIFOSize:
+		return fmt.Errorf("UART: RX holds %d bytes, more than the FIFO's %d", len(s.RX), uartFIFOSize)
+	}
+	u.dll, u.dlm, u.ier, u.lcr, u.mcr, u.scr = s.DLL, s.DLM, s.IER, s.LCR, s.MCR, s.SCR
+	u.fifoOn, u.trigger, u.rx, u.rbr = s.FIFOOn, int(s.Trigger), append(u.rx[:0], s.RX...), s.RBR
+	u.lsrErr, u.thri, u.msr, u.msrDelta = s.LSRErr, s.THRI, s.MSR, s.MSRDelta
+	u.lastRx, u.rxNextAt, u.rxHeld, u.irqOn = s.LastRX, s.RXNextAt, s.RXHeld, s.IRQ
+	u.inMu.Lock()
+	u.inbox = append([]byte(nil), s.Inbox...)
+	u.inMu.Unlock()
+	return nil
 }

@@ -240,3 +240,38 @@ func (m *M) MouseUp(button string) {
 	m.t.Helper()
 	m.mouse("up " + button)
 }
+
+// Save returns the machine's state (machine.State), in memory: Load makes
+// any number of machines from it, so that one machine booted once serves
+// many tests.
+//
+//	booted := machinetest.Boot(t, cfg)
+//	booted.WaitPrompt(`C:\>`, time.Minute)
+//	s := booted.Save()
+//	m := machinetest.Load(t, s) // a fork, in a millisecond or two
+func (m *M) Save() *machine.State {
+	m.t.Helper()
+	s, err := m.Machine.Save()
+	if err != nil {
+		m.t.Fatalf("saving the machine's state: %v", err)
+	}
+	return s
+}
+
+// Load builds a machine in state s (saved by M.Save or read from a state
+// file), with the guest's disk writes kept in memory, and closes it when
+// the test ends. Many machines loaded from one state run independently,
+// in parallel if the test likes.
+func Load(t testing.TB, s *machine.State) *M {
+	t.Helper()
+	m, err := machine.Restore(s, machine.Config{}, true)
+	if err != nil {
+		t.Fatalf("loading a machine state: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("closing the machine: %v", err)
+		}
+	})
+	return &M{Machine: m, t: t}
+}
