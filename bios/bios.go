@@ -97,7 +97,7 @@ type BIOS struct {
 	bulk cpu.BulkPortIO // bus as BulkPortIO, or nil
 	rom  []byte
 
-	svc map[uint16]service // IP after the stub's OUT -> handler
+	svc services // IP after the stub's OUT -> handler
 
 	hd     []*ataDrive // BIOS drives 80h, 81h, ... in IDE order (primary master first)
 	xf     xfer        // the hard disk transfer INT 13h reuses (ataxfer.go)
@@ -171,7 +171,7 @@ func (b *BIOS) Out8(port uint16, v uint8) {
 	if port != ServicePort || b.p.Seg(cpu.CS) != romSeg {
 		return
 	}
-	if s, ok := b.svc[b.p.IP()]; ok {
+	if s := b.svc.at(b.p.IP()); s != nil {
 		s(b)
 	}
 }

@@ -7,7 +7,7 @@ func (b *BIOS) buildROM() {
 	for i := range b.rom {
 		b.rom[i] = 0xFF // unprogrammed EPROM
 	}
-	b.svc = make(map[uint16]service)
+	b.svc = services{}
 	a := &asm{rom: b.rom}
 
 	// Reset vector: the CPU starts at F000:FFF0.
