@@ -130,6 +130,8 @@ const (
 	kTestMR16
 	kTestRI8
 	kTestRI16
+	kTestMI8 // [ea] & imm (F6/F7 /0 and /1)
+	kTestMI16
 	kMovRR8
 	kMovRR16
 	kMovRM8 // reg = [ea]
@@ -526,6 +528,16 @@ func (c *CPU) classify(in *inst) {
 		k, in.imm = kJmp, uint16(int8(in.imm))
 	case opc == 0xF5, opc >= 0xF8 && opc <= 0xFA, opc == 0xFC, opc == 0xFD:
 		k = kFlagOp
+	case (opc == 0xF6 || opc == 0xF7) && in.reg < 2: // group 3 TEST rm, imm (/1 an undocumented alias)
+		if opc == 0xF6 {
+			in.imm &= 0xFF
+		}
+		if mem {
+			k = pick(opc == 0xF7, kTestMI16, kTestMI8)
+		} else {
+			in.reg = in.rm
+			k = pick(opc == 0xF7, kTestRI16, kTestRI8)
+		}
 	case opc == 0xFE && in.reg < 2:
 		in.op = in.reg
 		if mem {
@@ -609,7 +621,7 @@ func writesFlags(in *inst) bool {
 	switch k := in.kind; {
 	case k >= kAddRR16 && k <= kCmpRR16, k >= kAddRI16 && k <= kCmpRI16, k == kShl1R16:
 		return true
-	case k >= kTestRR8 && k <= kTestRI16:
+	case k >= kTestRR8 && k <= kTestMI16:
 		return true
 	}
 	return false

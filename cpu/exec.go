@@ -179,6 +179,10 @@ again:
 			c.logicL8(c.reg8(in.reg) & uint8(in.imm))
 		case kTestRI16:
 			c.logicL16(r[in.reg&7] & in.imm)
+		case kTestMI8:
+			c.logicL8(c.load8(in) & uint8(in.imm))
+		case kTestMI16:
+			c.logicL16(c.load16(in) & in.imm)
 		case kMovRR8:
 			c.setReg8(in.reg, c.reg8(in.rm))
 		case kMovRR16:
@@ -259,32 +263,19 @@ again:
 				return c.leave(in)
 			}
 		case kPushR:
+			v = r[in.reg&7] // the 286 pushes SP as it was
 			if in.reg == SP && c.model != Model80286 {
-				// The 8086 and 80186 push SP as decremented by the push.
-				c.here(in)
-				r[SP] -= 2
-				c.write16(SS, r[SP], r[SP])
-				return c.leave(in)
+				v -= 2 // the 8086 and 80186 push SP as decremented by the push
 			}
-			v := r[in.reg&7] // the 286 pushes SP as it was
-			if w := c.pushSlot(); w != nil {
-				put16(w, v)
-				if c.hits(w) {
-					return c.leave(in)
-				}
-			} else {
-				c.pushSlow(in, v)
-				return c.leave(in)
-			}
+			goto push
 		case kPushM:
-			if c.pushw(in, c.load16(in)) {
-				return c.leave(in)
-			}
+			v = c.load16(in)
+			goto push
 		case kPopR:
 			if w := c.popSlot(); w != nil {
 				r[in.reg&7] = get16(w)
 			} else {
-				v := c.popSlow(in)
+				v = c.popSlow(in)
 				r[in.reg&7] = v
 			}
 		case kXchgAX:
@@ -316,30 +307,34 @@ again:
 				}
 			}
 		case kPushS:
-			if c.pushw(in, c.Segs[in.reg&3]) {
-				return c.leave(in)
-			}
+			v = c.Segs[in.reg&3]
+			goto push
 		case kPopS:
-			c.Segs[in.reg&3] = c.popw(in)
+			if w := c.popSlot(); w != nil {
+				v = get16(w)
+			} else {
+				v = c.popSlow(in)
+			}
+			c.Segs[in.reg&3] = v
 			if in.reg == SS {
 				c.raise(evShadow)
 				return c.leave(in)
 			}
 		case kPopRM:
-			if in.mod == 3 {
-				v := c.popw(in)
-				r[in.rm&7] = v
-				break
-			}
 			off, la := c.mref(in) // the address as it was before the pop
-			v := c.popw(in)
-			if c.wr16(in, off, la, v) {
+			if w := c.popSlot(); w != nil {
+				v = get16(w)
+			} else {
+				v = c.popSlow(in)
+			}
+			if in.mod == 3 {
+				r[in.rm&7] = v
+			} else if c.wr16(in, off, la, v) {
 				return c.leave(in)
 			}
 		case kPushF:
-			if c.pushw(in, c.Flags()) {
-				return c.leave(in)
-			}
+			v = c.Flags()
+			goto push
 
 		// Transfers end the block; one back to its start loops.
 		case kJcc:
@@ -417,6 +412,17 @@ again:
 	alu16: // the word ALU forms with a register destination
 		r[in.reg&7] = c.alu16(in.op, x, y)
 		continue
+	push: // the word pushes: v onto the stack
+		if w := c.pushSlot(); w != nil {
+			put16(w, v)
+			if c.hits(w) {
+				return c.leave(in)
+			}
+		} else {
+			c.pushSlow(in, v)
+			return c.leave(in)
+		}
+		continue
 	transfer:
 		c.IP = v
 		if v == ip && c.stopAt-c.Instructions >= uint64(b.n) && c.Instructions < c.stopAt {
@@ -491,9 +497,14 @@ func (c *CPU) mref(in *inst) (off uint16, la uint32) {
 }
 
 func (c *CPU) rd8(in *inst, off uint16, la uint32) uint8 {
-	if mem := c.mem; la < uint32(len(mem)) {
-		return mem[la]
+	if la < c.ramEnd {
+		return *(*uint8)(unsafe.Add(c.memBase, la))
 	}
+	return c.rd8Slow(in, off)
+}
+
+//go:noinline
+func (c *CPU) rd8Slow(in *inst, off uint16) uint8 {
 	c.here(in)
 	v := c.read8(int(in.seg), off)
 	c.resume()
@@ -502,8 +513,7 @@ func (c *CPU) rd8(in *inst, off uint16, la uint32) uint8 {
 
 func (c *CPU) rd16(in *inst, off uint16, la uint32) uint16 {
 	if la+1 < c.ramEnd && off != 0xFFFF {
-		w := (*[2]byte)(unsafe.Add(c.memBase, la))
-		return uint16(w[0]) | uint16(w[1])<<8
+		return get16((*[2]byte)(unsafe.Add(c.memBase, la)))
 	}
 	return c.rd16Slow(in, off)
 }
@@ -517,20 +527,24 @@ func (c *CPU) rd16Slow(in *inst, off uint16) uint16 {
 }
 
 func (c *CPU) wr8(in *inst, off uint16, la uint32, v uint8) bool {
-	if mem := c.mem; la < uint32(len(mem)) {
-		mem[la] = v
+	if la < c.ramEnd {
+		*(*uint8)(unsafe.Add(c.memBase, la)) = v
 		return la-c.blkLin < c.blkSize
 	}
+	return c.wr8Slow(in, off, v)
+}
+
+//go:noinline
+func (c *CPU) wr8Slow(in *inst, off uint16, v uint8) bool {
 	c.here(in)
 	c.write8(int(in.seg), off, v)
 	return true
 }
 
 func (c *CPU) wr16(in *inst, off uint16, la uint32, v uint16) bool {
-	if la+1 < c.ramEnd && off != 0xFFFF {
-		w := (*[2]byte)(unsafe.Add(c.memBase, la))
-		w[0], w[1] = uint8(v), uint8(v>>8)
-		return la+1-c.blkLin < c.blkSize+1
+	if w := c.ramWord(off, la); w != nil {
+		put16(w, v)
+		return c.hits(w)
 	}
 	return c.wr16Slow(in, off, v)
 }
@@ -595,29 +609,11 @@ func (c *CPU) hits(w *[2]byte) bool {
 	return la+1-c.blkLin < c.blkSize+1
 }
 
-// pushw is push16 with the RAM fast path in line; like wr16 it reports
-// whether the block must end.
-func (c *CPU) pushw(in *inst, v uint16) bool {
-	if w := c.pushSlot(); w != nil {
-		put16(w, v)
-		return c.hits(w)
-	}
-	return c.pushSlow(in, v)
-}
-
 //go:noinline
 func (c *CPU) pushSlow(in *inst, v uint16) bool {
 	c.here(in)
 	c.push16(v)
 	return true
-}
-
-// popw is pop16 with the RAM fast path in line.
-func (c *CPU) popw(in *inst) uint16 {
-	if w := c.popSlot(); w != nil {
-		return get16(w)
-	}
-	return c.popSlow(in)
 }
 
 //go:noinline

@@ -1,5 +1,7 @@
 package cpu
 
+import "unsafe"
+
 // Memory access. Real-mode addresses are segment*16 + offset (Intel 8086
 // Family User's Manual, 2-13); an offset wraps within its 64 KiB segment,
 // so a word at offset FFFFh takes its high byte from offset 0000h.
@@ -22,6 +24,9 @@ func (c *CPU) readLin8(a uint32) uint8 {
 // readLin16 reads a word at a linear address (interrupt vectors, descriptor
 // tables): it does not wrap at a segment boundary.
 func (c *CPU) readLin16(a uint32) uint16 {
+	if a+1 < c.ramEnd {
+		return get16((*[2]byte)(unsafe.Add(c.memBase, a)))
+	}
 	return uint16(c.readLin8(a&c.addrMask)) | uint16(c.readLin8((a+1)&c.addrMask))<<8
 }
 
@@ -126,7 +131,18 @@ func (c *CPU) fetch16Slow() uint16 {
 	return uint16(lo) | uint16(c.fetch8())<<8
 }
 
+// push16 and pop16 move a word to and from SS:SP, through the RAM fast
+// path of pushSlot and popSlot (exec.go) when the word is plain RAM and
+// not split by the end of the segment.
 func (c *CPU) push16(v uint16) {
+	if w := c.pushSlot(); w != nil {
+		put16(w, v)
+		return
+	}
+	c.push16Slow(v)
+}
+
+func (c *CPU) push16Slow(v uint16) {
 	if c.Regs[SP] == 1 {
 		c.overrun() // before SP changes: the 286 fault is restartable
 	}
@@ -135,6 +151,9 @@ func (c *CPU) push16(v uint16) {
 }
 
 func (c *CPU) pop16() uint16 {
+	if w := c.popSlot(); w != nil {
+		return get16(w)
+	}
 	v := c.read16(SS, c.Regs[SP])
 	c.Regs[SP] += 2
 	return v

@@ -1,6 +1,7 @@
 package cpu
 
-// Group 3 (F6/F7): TEST NOT NEG MUL IMUL DIV IDIV, and the decimal adjusts.
+// Group 3 (F6/F7): NOT NEG MUL IMUL DIV IDIV (TEST, /0 and its undocumented
+// alias /1, is a kind of its own in exec.go), and the decimal adjusts.
 // MUL/IMUL set CF = OF when the upper half of the product is significant;
 // SF ZF AF PF are undefined (the vectors mask them). A quotient that does
 // not fit raises interrupt 0 (Intel 8086 Family User's Manual, 2-51).
@@ -19,8 +20,6 @@ func (c *CPU) divideError() {
 func (c *CPU) group3Byte() {
 	v := c.rm8()
 	switch c.reg {
-	case 0, 1: // TEST rm8, imm8 (/1 is an undocumented alias)
-		c.logic8(v & c.fetch8())
 	case 2: // NOT
 		c.setRM8(^v)
 	case 3: // NEG
@@ -88,8 +87,6 @@ func (c *CPU) idiv8(v uint8) {
 func (c *CPU) group3Word() {
 	v := c.rm16()
 	switch c.reg {
-	case 0, 1: // TEST rm16, imm16
-		c.logic16(v & c.fetch16())
 	case 2:
 		c.setRM16(^v)
 	case 3:
