@@ -21,6 +21,9 @@ func (b *BIOS) wr8(addr uint32, v uint8) {
 }
 
 func (b *BIOS) rd16(addr uint32) uint16 {
+	if ram := b.cfg.RAM; int(addr)+1 < len(ram) {
+		return uint16(ram[addr]) | uint16(ram[addr+1])<<8
+	}
 	return uint16(b.rd8(addr)) | uint16(b.rd8(addr+1))<<8
 }
 
