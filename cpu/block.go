@@ -34,12 +34,14 @@ const (
 )
 
 type block struct {
-	src  unsafe.Pointer          // where its bytes are in memory (set when it is decoded: the same lin is always the same memory)
-	lin  uint32                  // linear address of the first byte
-	size uint8                   // bytes decoded; 0: empty
-	n    uint8                   // instructions
-	raw  [maxBlockBytes + 8]byte // its bytes, padded for sameBytes
-	code [maxBlockInsts + 1]inst // and a kEnd after the last when it is no transfer
+	src   unsafe.Pointer          // where its bytes are in memory (set when it is decoded: the same lin is always the same memory)
+	lin   uint32                  // linear address of the first byte
+	size  uint8                   // bytes decoded; 0: empty
+	n     uint8                   // instructions
+	words uint8                   // 8-byte words that hold its bytes (unchanged)
+	tail  uint64                  // the bytes of the last of them that are its own
+	raw   [maxBlockBytes]byte     // its bytes
+	code  [maxBlockInsts + 1]inst // and a kEnd after the last when it is no transfer
 }
 
 // blockCache is the CPU's table of decoded blocks.
@@ -85,25 +87,33 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 		c.blocks = new(blockCache)
 	}
 	b := &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
-	if b.lin == lin && b.size != 0 && sameBytes(src, unsafe.Pointer(&b.raw), uintptr(b.size)) {
+	if b.lin == lin && b.size != 0 && b.unchanged(src) {
 		return b
 	}
 	c.fillBlock(b, lin, src, maxBlockInsts)
 	return b
 }
 
-// sameBytes compares the n bytes at a and b (0 < n <= maxBlockBytes), a
-// word at a time; the last word is masked to what remains. Both may be
-// read 8 bytes past n-1: a holds maxBlockBytes, b is a block's raw copy
-// (padded).
-func sameBytes(a, b unsafe.Pointer, n uintptr) bool {
-	for ; n > 8; n -= 8 {
-		if *(*uint64)(a) != *(*uint64)(b) {
+// unchanged reports whether memory at src (which holds maxBlockBytes)
+// still holds b's bytes: a word compare per 8 bytes, the last word masked
+// to what is b's.
+func (b *block) unchanged(src unsafe.Pointer) bool {
+	raw := unsafe.Pointer(&b.raw)
+	for n := b.words; n > 1; n-- {
+		if *(*uint64)(src) != *(*uint64)(raw) {
 			return false
 		}
-		a, b = unsafe.Add(a, 8), unsafe.Add(b, 8)
+		src, raw = unsafe.Add(src, 8), unsafe.Add(raw, 8)
 	}
-	return (*(*uint64)(a)^*(*uint64)(b))<<(64-8*n) == 0
+	return (*(*uint64)(src)^*(*uint64)(raw))&b.tail == 0
+}
+
+// setBytes keeps a copy of the size bytes at src as b's (unchanged).
+func (b *block) setBytes(src unsafe.Pointer, size int) {
+	b.src, b.size = src, uint8(size)
+	copy(b.raw[:size], unsafe.Slice((*byte)(src), size))
+	b.words = uint8((size + 7) / 8)
+	b.tail = ^uint64(0) >> (64 - 8*((size-1)%8+1))
 }
 
 // fillBlock decodes the block at linear address lin from src, which holds
@@ -122,8 +132,8 @@ func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer, max int) {
 	}
 	liveFlags(b.code[:n])
 	b.code[n] = inst{kind: kEnd, start: uint8(off), end: uint8(off)}
-	b.lin, b.n, b.size, b.src = lin, uint8(n), uint8(off), src
-	copy(b.raw[:off], unsafe.Slice((*byte)(src), off))
+	b.lin, b.n = lin, uint8(n)
+	b.setBytes(src, off)
 }
 
 // decodeOne decodes the one instruction at CS:IP into b, reading its bytes
@@ -136,6 +146,7 @@ func (c *CPU) decodeOne(b *block, ip uint16) {
 	b.code[0] = c.decode(&w, 0)
 	b.code[1] = inst{kind: kEnd, start: b.code[0].end, end: b.code[0].end}
 	b.lin = uint32(c.Segs[CS])<<4 + uint32(ip)
-	b.n, b.size = 1, b.code[0].end
-	b.src = unsafe.Pointer(&b.raw) // not checked: the block ends after its one instruction
+	b.n = 1
+	copy(b.raw[:], w[:])
+	b.setBytes(unsafe.Pointer(&b.raw), int(b.code[0].end)) // not checked: the block ends after its one instruction
 }

@@ -342,7 +342,9 @@ const flagsMask = FlagCF | FlagPF | FlagAF | FlagZF | FlagSF | FlagTF | FlagIF |
 func (c *CPU) SetFlags(f uint16) {
 	c.flags = f & flagsMask
 	c.lazy = lzNone
-	c.stopAt = 0 // IF may have come on with INTR held
+	if f&FlagIF != 0 && c.events&evINTR != 0 {
+		c.stopAt = 0 // IF may have come on with INTR held
+	}
 	c.syncTF()
 }
 

@@ -577,7 +577,8 @@ var aluKind16 = [2][8]uint8{
 }
 
 // specialise turns a general kind into a narrower one where exec.go has
-// one: the word ALU register forms by operation, SHL r16 by 1.
+// one: the word ALU register forms by operation, SHL r16 by 1, a JMP to
+// the next instruction.
 func specialise(k uint8, in *inst) uint8 {
 	switch {
 	case k == kAluRR16:
@@ -586,6 +587,11 @@ func specialise(k uint8, in *inst) uint8 {
 		return aluKind16[1][in.op&7]
 	case k == kShiftR16 && in.op == 4 && in.imm == 1:
 		return kShl1R16
+	case k == kJmp && in.imm == 0:
+		// JMP $+2 (a delay between port accesses, or a prefetch
+		// flush after a code patch: pcemu has no prefetch queue, and a
+		// write into a block's bytes ends it) goes on like a NOP.
+		return kNop
 	}
 	return k
 }

@@ -56,25 +56,28 @@ func (c *CPU) exec(n int) (done int, err error) {
 }
 
 // runBlock runs the block at CS:IP, or as much of it as stopAt allows
-// (one instruction while an event is pending). It returns early after an
-// instruction that wrote into the block's own bytes or went through a
-// slow memory path (a device may have changed the CPU). A block that jumps
-// back to its own start runs again without being looked up (a loop).
+// (one instruction while an event is pending), and the blocks that follow
+// it while no event is pending and the run has room for them (follow). It
+// returns early after an instruction that wrote into the block's own
+// bytes or went through a slow memory path (a device may have changed the
+// CPU). A block that jumps back to its own start runs again without being
+// looked up (a loop).
 //
 // IP is stored when the block is left; until then an instruction's IP is
 // blkIP plus its offset (here sets it where a fault or a device may look).
 func (c *CPU) runBlock() error {
-	ip := c.IP
-	b := c.blockAt(uint32(c.Segs[CS])<<4, ip)
+	b := c.blockAt(uint32(c.Segs[CS])<<4, c.IP)
 	if c.stopAt <= c.Instructions || c.stopAt-c.Instructions < uint64(b.n) {
 		b = c.shortBlock(b) // an event is pending or the limit is near
 	}
+	r := &c.Regs
+enter: // b starts at CS:IP and the run has room for all of it
+	ip := c.IP
 	c.blkIP, c.blkLin, c.blkSize = ip, b.lin, uint32(b.size)
 	c.blkCode = uintptr(unsafe.Pointer(&b.code[0]))
 	c.blkCS = c.Segs[CS]
 	c.runs++ // a device may run the CPU from inside an instruction (the Go BIOS waiting for an IRQ)
 	runs := c.runs
-	r := &c.Regs
 again:
 	// The block's instructions are counted at once; an instruction that
 	// leaves early (here, leave) sets the count to its own.
@@ -396,8 +399,11 @@ again:
 			if err := c.execMap(in, c.opStart); err != nil {
 				return err
 			}
-			if c.runs != runs || !c.goOn(in, b) {
-				return nil
+			if c.runs != runs {
+				return nil // a nested run used the block state
+			}
+			if !c.goOn(in, b) {
+				goto follow // a transfer, a REP iteration, an event, a write into the block
 			}
 		case kFault13:
 			c.here(in)
@@ -406,7 +412,7 @@ again:
 			return c.leave(in)
 		case kEnd: // past the last instruction of a block that runs on
 			c.IP = ip + uint16(in.end)
-			return nil
+			goto follow
 		}
 		continue
 	alu16: // the word ALU forms with a register destination
@@ -428,8 +434,26 @@ again:
 		if v == ip && c.stopAt-c.Instructions >= uint64(b.n) && c.Instructions < c.stopAt {
 			goto again
 		}
+		goto follow
+	}
+follow:
+	if b = c.follow(); b != nil {
+		goto enter
+	}
+	return nil
+}
+
+// follow returns the block at CS:IP when the run may go straight on into
+// it: no event pending and room for all of it. Otherwise exec looks.
+func (c *CPU) follow() *block {
+	if c.Instructions >= c.stopAt {
 		return nil
 	}
+	b := c.blockAt(uint32(c.Segs[CS])<<4, c.IP)
+	if c.stopAt-c.Instructions < uint64(b.n) {
+		return nil
+	}
+	return b
 }
 
 // shortBlock is the first instructions of b that the run may execute
@@ -440,7 +464,7 @@ func (c *CPU) shortBlock(b *block) *block {
 		n = uint8(c.stopAt - c.Instructions)
 	}
 	s := &c.short
-	s.lin, s.size, s.n, s.src, s.raw = b.lin, b.size, n, b.src, b.raw
+	s.lin, s.size, s.n, s.src, s.raw, s.words, s.tail = b.lin, b.size, n, b.src, b.raw, b.words, b.tail
 	for i := range n {
 		s.code[i] = b.code[i]
 		s.code[i].kind = withFlags(&b.code[i]) // the flags a cut block leaves are seen
@@ -466,7 +490,7 @@ func (c *CPU) goOn(in *inst, b *block) bool {
 	end := c.blkCount + uint64(b.n)
 	if c.IP != c.blkIP+uint16(in.end) || c.Segs[CS] != c.blkCS || c.stopAt < end ||
 		c.Instructions != c.blkCount+uint64((uintptr(unsafe.Pointer(in))-c.blkCode)/unsafe.Sizeof(inst{}))+1 ||
-		!sameBytes(b.src, unsafe.Pointer(&b.raw), uintptr(b.size)) {
+		!b.unchanged(b.src) {
 		return false
 	}
 	c.Instructions = end

@@ -180,8 +180,8 @@ func (c *CPU) execMap(in *inst, ip uint16) error {
 	case 0xCC: // INT 3
 		c.softInt(3)
 	case 0xCD: // INT imm8
-		v := c.fetch8()
-		c.softInt(v)
+		c.IP++ // past the immediate, which the decoder read
+		c.softInt(uint8(in.imm))
 	case 0xCE: // INTO
 		c.syncFlags()
 		if c.flags&FlagOF != 0 {
@@ -218,20 +218,18 @@ func (c *CPU) execMap(in *inst, ip uint16) error {
 		}
 
 	// E0-EF
-	case 0xE4:
-		port := uint16(c.fetch8())
-		v := c.bus.In8(port)
-		c.setReg8(AX, v)
-	case 0xE5:
-		port := uint16(c.fetch8())
-		v := c.bus.In16(port)
-		c.Regs[AX] = v
-	case 0xE6:
-		port := uint16(c.fetch8())
-		c.bus.Out8(port, uint8(c.Regs[AX]))
-	case 0xE7:
-		port := uint16(c.fetch8())
-		c.bus.Out16(port, c.Regs[AX])
+	case 0xE4, 0xE5, 0xE6, 0xE7: // IN/OUT with the port in the immediate the decoder read
+		c.IP++
+		switch port := uint16(uint8(in.imm)); op {
+		case 0xE4:
+			c.setReg8(AX, c.bus.In8(port))
+		case 0xE5:
+			c.Regs[AX] = c.bus.In16(port)
+		case 0xE6:
+			c.bus.Out8(port, uint8(c.Regs[AX]))
+		case 0xE7:
+			c.bus.Out16(port, c.Regs[AX])
+		}
 	case 0xEA: // JMP ptr16:16
 		off := c.fetch16()
 		c.Segs[CS] = c.fetch16()
