@@ -203,7 +203,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		status = runMachine(ctx, cancel, m, o, sc, stderr)
 	}
 
-	for _, f := range o.screendump {
+	dumps := o.screendump
+	if status != 0 {
+		dumps = append(dumps, o.failDump...)
+	}
+	for _, f := range dumps {
 		if !started {
 			break
 		}

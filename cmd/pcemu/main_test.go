@@ -143,13 +143,29 @@ func TestExpectAndScreendump(t *testing.T) {
 	if b, _ := os.ReadFile(txt2); !strings.Contains(string(b), "Processor") {
 		t.Errorf("second --screendump: %q", b)
 	}
+	// --fail-screendump writes nothing when the run passes.
+	unused := filepath.Join(dir, "unused.png")
+	if status, _, stderr = pcemu(t, "--expect", "Processor", "--fail-screendump", unused); status != 0 {
+		t.Errorf("status %d; stderr %s", status, stderr)
+	}
+	if _, err := os.Stat(unused); !os.IsNotExist(err) {
+		t.Errorf("--fail-screendump after a pass: %v", err)
+	}
+	if status, _, stderr = pcemu(t, "--fail-screendump", dir+"/none/x.txt"); status != 1 || !strings.Contains(stderr, "--fail-screendump "+dir+"/none/x.txt: cannot be written") {
+		t.Errorf("--fail-screendump into a missing folder: status %d, %s", status, stderr)
+	}
 }
 
 func TestExpectNeverSeen(t *testing.T) {
 	// The demo powers off without showing this text: pcemu fails.
-	status, _, stderr := pcemu(t, "--expect", "no such text", "--timeout", "2m")
+	// --fail-screendump keeps the screen of a failed run.
+	dump := filepath.Join(t.TempDir(), "failed.txt")
+	status, _, stderr := pcemu(t, "--expect", "no such text", "--timeout", "2m", "--fail-screendump", dump)
 	if status != 1 || !strings.Contains(stderr, "before \"no such text\" appeared") {
 		t.Errorf("status %d, stderr %q", status, stderr)
+	}
+	if b, err := os.ReadFile(dump); err != nil || !strings.Contains(string(b), "Powering off") {
+		t.Errorf("--fail-screendump after a failure: %v %q", err, b)
 	}
 }
 

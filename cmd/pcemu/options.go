@@ -42,6 +42,7 @@ type options struct {
 	script     string
 	timeout    time.Duration
 	screendump []string // at exit, in order
+	failDump   []string // at exit after a failure
 	stats      bool
 }
 
@@ -84,6 +85,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&o.script, "script", "", "run the steps of the pcemu script `FILE` (wait, type, key, expect, reject, screendump, sleep, poweroff); exit 0 when all pass")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after `DURATION` of host time (30s, 2m): print the screen to stderr and exit 124")
 	fs.StringArrayVar(&o.screendump, "screendump", nil, "at exit, write the screen to `FILE`: text (.txt) or image (.png); may be given more than once")
+	fs.StringArrayVar(&o.failDump, "fail-screendump", nil, "like --screendump, but only when pcemu exits with a status other than 0 (a failed script, a timeout): evidence for CI at no cost to the runs that pass")
 	fs.BoolVar(&o.stats, "stats", false, "at exit, print instructions executed, emulated MIPS and IDE sectors read/written")
 	fs.SortFlags = false
 	fs.Usage = func() {
@@ -223,6 +225,11 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	for _, f := range o.screendump {
 		if err := machine.CheckScreendump(f); err != nil {
 			return nil, fmt.Errorf("--screendump %v", err)
+		}
+	}
+	for _, f := range o.failDump {
+		if err := machine.CheckScreendump(f); err != nil {
+			return nil, fmt.Errorf("--fail-screendump %v", err)
 		}
 	}
 	return o, nil

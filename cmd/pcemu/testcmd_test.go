@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"pcemu/internal/shared"
 	"pcemu/machine/machinetest"
@@ -268,4 +270,52 @@ func TestSuiteUsageErrors(t *testing.T) {
 	if status != 0 || !strings.Contains(stderr, "usage: pcemu test [flags] SCRIPT|DIR...") || !strings.Contains(stderr, "--shard K/N") || !strings.Contains(stderr, "--hda FILE") {
 		t.Errorf("pcemu test -help: status %d\n%s", status, stderr)
 	}
+}
+
+// smallScripts are the commands of the benchmark suite: a script each
+// types one and waits for its output at the FreeDOS prompt.
+var smallScripts = []struct{ name, typed, output string }{
+	{"ver", `ver\r`, "FreeDOS kernel"},
+	{"dir", `dir C:\\FREEDOS\r`, "bytes free"},
+	{"type", `type C:\\AUTOEXEC.BAT\r`, "SET DOSDIR"},
+}
+
+// BenchmarkSuiteFreeDOS runs a suite of small FreeDOS scripts (ver, dir,
+// type) with pcemu test -j 2, each script booting FreeDOS from the disk:
+// the figure of issue 17 is this with PCEMU_SUITE_SCRIPTS=200. Reported:
+// the suite's wall time, the wall time per script, and the CPU time per
+// script of the runner and its pcemu processes together (less sensitive to
+// the other work on a shared host than the wall time).
+func BenchmarkSuiteFreeDOS(b *testing.B) {
+	img := shared.Path(b, "images/freedos-hd.vhd")
+	n := 20
+	if s := os.Getenv("PCEMU_SUITE_SCRIPTS"); s != "" {
+		if _, err := fmt.Sscan(s, &n); err != nil || n < 1 {
+			b.Fatalf("PCEMU_SUITE_SCRIPTS=%q: want a number of scripts", s)
+		}
+	}
+	dir := b.TempDir()
+	for i := range n {
+		sc := smallScripts[i%len(smallScripts)]
+		text := fmt.Sprintf("wait \"C:\\>\" 60s\ntype \"%s\"\nwait %q 10s\n", sc.typed, sc.output)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d-%s.script", i, sc.name)), []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var cpu time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(pcemuBin, "test", "-hda", img, "-j", "2", "--out", filepath.Join(b.TempDir(), "out"), dir)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("pcemu test: %v\n%s", err, out)
+		}
+		// The rusage of a waited-for process includes its waited-for
+		// children: the scripts' pcemu processes.
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	per := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(per, "s/suite")
+	b.ReportMetric(per*1000/float64(n), "ms/script")
+	b.ReportMetric(cpu.Seconds()*1000/float64(b.N*n), "cpu-ms/script")
+	b.ReportMetric(0, "ns/op")
 }

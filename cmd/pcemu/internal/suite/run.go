@@ -269,9 +269,11 @@ func (r *Runner) runOne(ctx context.Context, s Script, dir string) (res Result) 
 	}
 	defer stderr.Close()
 
+	// The screen is kept only when the run fails: a PNG costs about a
+	// tenth of a FreeDOS boot.
 	args := []string{
-		"--screendump", filepath.Join(dir, ScreenText),
-		"--screendump", filepath.Join(dir, ScreenImage),
+		"--fail-screendump", filepath.Join(dir, ScreenText),
+		"--fail-screendump", filepath.Join(dir, ScreenImage),
 	}
 	cmd := exec.Command(r.Program, append(args, res.Command...)...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr

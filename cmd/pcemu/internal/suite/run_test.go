@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 var xsd string
 
 // fakePCemu reads pcemu's arguments as the runner gives them
-// (--screendump FILE... --script FILE) and does what the script's
+// (--fail-screendump FILE... --script FILE) and does what the script's
 // "# fake:" lines say:
 //
 //	pass (the default), fail, timeout, crash, hang   how the run ends
@@ -47,7 +47,7 @@ func fakePCemu(args []string) int {
 	var path string
 	for i := 0; i+1 < len(args); i += 2 {
 		switch args[i] {
-		case "--screendump":
+		case "--fail-screendump":
 			dumps = append(dumps, args[i+1])
 		case "--script":
 			path = args[i+1]
