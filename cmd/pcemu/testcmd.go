@@ -111,6 +111,15 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	if tf.out == "" {
 		return usage(errors.New("--out: no folder given"))
 	}
+	if tf.junit != "" {
+		// Found out now, not after the whole suite has run.
+		if fi, err := os.Stat(filepath.Dir(tf.junit)); err != nil || !fi.IsDir() {
+			return usage(fmt.Errorf("--junit %s: the folder %s does not exist", tf.junit, filepath.Dir(tf.junit)))
+		}
+		if fi, err := os.Stat(tf.junit); err == nil && !fi.Mode().IsRegular() {
+			return usage(fmt.Errorf("--junit %s: not a regular file", tf.junit))
+		}
+	}
 	// The machine flags, as pcemu reads them: checked now, so that a bad
 	// default stops the suite before any script runs.
 	var given []string

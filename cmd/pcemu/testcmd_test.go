@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -91,6 +92,9 @@ type junitFile struct {
 			Error *struct {
 				Message string `xml:"message,attr"`
 			} `xml:"error"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
 			SystemOut string `xml:"system-out"`
 		} `xml:"testcase"`
 	} `xml:"testsuite"`
@@ -257,6 +261,8 @@ func TestSuiteUsageErrors(t *testing.T) {
 		{[]string{"test", "--script", sc, sc}, "--script: pcemu test runs each script itself"},
 		{[]string{"test", "--no-such-flag", sc}, "unknown flag: --no-such-flag"},
 		{[]string{"test", "--out", foreign, sc}, "the folder has files that pcemu test did not make"},
+		{[]string{"test", "--junit", filepath.Join(dir, "none", "j.xml"), sc}, "j.xml: the folder " + filepath.Join(dir, "none") + " does not exist"},
+		{[]string{"test", "--junit", dir, sc}, "not a regular file"},
 	} {
 		status, stdout, stderr := pcemu(t, tc.args...)
 		if status != 2 || !strings.Contains(stderr, "pcemu test: ") || !strings.Contains(stderr, tc.want) || stdout != "" {
@@ -269,6 +275,46 @@ func TestSuiteUsageErrors(t *testing.T) {
 	status, _, stderr := pcemu(t, "test", "-help")
 	if status != 0 || !strings.Contains(stderr, "usage: pcemu test [flags] SCRIPT|DIR...") || !strings.Contains(stderr, "--shard K/N") || !strings.Contains(stderr, "--hda FILE") {
 		t.Errorf("pcemu test -help: status %d\n%s", status, stderr)
+	}
+}
+
+// SIGINT stops the suite: the running script is stopped (its images
+// closed), the others are not run, the JUnit file still says so, and the
+// exit status is 128+2.
+func TestSuiteInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	img := machinetest.Image(t, shared.Path(t, "images/freedos-hd.vhd"))
+	before := sha(t, img)
+	os.Mkdir(filepath.Join(dir, "tests"), 0o755)
+	// An hour of virtual time: far longer than the test waits.
+	os.WriteFile(filepath.Join(dir, "tests", "a-long.script"), []byte("wait \"C:\\>\" 60s\nsleep 3600s\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "tests", "b-short.script"), []byte("wait \"C:\\>\" 60s\n"), 0o644)
+	junit := filepath.Join(dir, "junit.xml")
+	cmd := exec.Command(pcemuBin, "test", "-hda", img, "-j", "1", "--junit", junit, "tests")
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("pcemu test after SIGINT: %v, want exit status 130\n%s", err, out.String())
+	}
+	s := readJUnit(t, junit).Suites[0]
+	if s.Tests != 2 || s.Cases[1].Skipped == nil {
+		t.Errorf("JUnit after SIGINT: %+v\n%s", s, out.String())
+	}
+	if c := s.Cases[0]; c.Error == nil && c.Skipped == nil {
+		t.Errorf("the long script is neither stopped nor skipped: %+v", c)
+	}
+	if !strings.Contains(out.String(), "1 not run") {
+		t.Errorf("report:\n%s", out.String())
+	}
+	if sha(t, img) != before {
+		t.Errorf("the image changed")
 	}
 }
 

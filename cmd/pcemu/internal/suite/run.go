@@ -330,10 +330,9 @@ func (r *Runner) classify(ctx context.Context, res *Result) {
 	case ctx.Err() != nil:
 		res.Outcome, res.Kind = Errored, "interrupted"
 		if res.Message == "" {
-			res.Message = "interrupted"
-		} else {
-			res.Message = "interrupted: " + res.Message
+			res.Message = lastLine(res.Log) // pcemu: terminated
 		}
+		res.Message = strings.TrimSuffix("interrupted: "+res.Message, ": ")
 	case res.Message != "" && res.Status == 124:
 		res.Outcome, res.Kind = Failed, "timeout"
 	case res.Message != "":
