@@ -552,11 +552,23 @@ func TestSDLAudio(t *testing.T) {
 	for i := range s {
 		s[i] = int16(uint16(b[2*i]) | uint16(b[2*i+1])<<8)
 	}
+	// The device plays in real time: a host too busy to feed it for longer
+	// than the window's queue breaks the tone into pieces with silence
+	// between (the rate within each stays right); the longest is measured.
 	tones := wavcheck.Tones(s, 500, 2000, 48000/40)
-	if len(tones) != 1 || tones[0].End-tones[0].Start < 48000/50 {
+	var tone wavcheck.Span
+	for _, sp := range tones {
+		if sp.End-sp.Start > tone.End-tone.Start {
+			tone = sp
+		}
+	}
+	if tone.End-tone.Start < 48000/50 {
 		t.Fatalf("sounds %v in %d samples the device played, want one of 20 ms or more", tones, len(s))
 	}
-	if f := wavcheck.Dominant(s[tones[0].Start:tones[0].End], 48000, 50, 10000); f < 980 || f > 1020 {
+	if len(tones) > 1 {
+		t.Logf("the tone came in %d pieces (the host was busy): %v", len(tones), tones)
+	}
+	if f := wavcheck.Dominant(s[tone.Start:tone.End], 48000, 50, 10000); f < 980 || f > 1020 {
 		t.Errorf("the device played %.1f Hz, want 1001", f)
 	}
 }

@@ -18,7 +18,10 @@
 // Sound. With Options.Audio the window opens SDL's audio device (48 kHz
 // mono 16-bit, or the rate the device gives) and keeps about 60 ms of the
 // speaker's samples queued in it, taking them from the machine as the
-// device plays them.
+// device plays them. The samples start 30 ms behind the device (again
+// after it ran dry), so that the window's polls do not break a sound
+// into crackles; when the machine stops, what it played last is heard
+// to the end.
 //
 // Closing the window powers the machine off (as Ctrl+Alt+Q does); the caller's
 // run loop then returns machine.PowerOff and the caller closes the machine,

@@ -90,10 +90,11 @@ type window struct {
 	captured bool // the host's pointer drives the guest's mouse
 	swallow  bool // the release of the click that captured it is the host's
 
-	audio     sdl.AudioDeviceID // 0: no sound
-	audioRate int
-	sound     Sound
-	samples   []int16
+	audio       sdl.AudioDeviceID // 0: no sound
+	audioRate   int
+	audioBuffer int // samples in the device's own buffer
+	sound       Sound
+	samples     []int16
 
 	painted func() // test hook: called after painting, before Present
 }
@@ -181,33 +182,68 @@ func (w *window) openAudio() error {
 		sdl.QuitSubSystem(sdl.INIT_AUDIO)
 		return err
 	}
-	w.audio, w.audioRate = dev, int(got.Freq)
+	w.audio, w.audioRate, w.audioBuffer = dev, int(got.Freq), int(got.Samples)
 	w.sound = w.opt.Audio(w.audioRate)
 	w.samples = make([]int16, int(time.Duration(w.audioRate)*audioQueue/time.Second))
 	sdl.PauseAudioDevice(dev, false)
 	return nil
 }
 
+// audioPrime is the silence queued ahead of the samples whenever the
+// device's queue is empty (at the start, and after the device ran dry):
+// the machine makes its samples at the pace of the host clock, so without
+// a lead the device would take each one as soon as it exists and run dry
+// at every late poll, breaking a tone into pieces. One gap of this length
+// per starvation replaces a crackle every few polls.
+const audioPrime = 30 * time.Millisecond
+
 // feedAudio tops the device's queue up to audioQueue with the samples the
 // machine has ready. When the machine has fallen behind (the host was
-// busy), the device plays silence meanwhile.
-func (w *window) feedAudio() {
+// busy), the device plays silence meanwhile, and the samples that follow
+// are queued behind audioPrime of silence.
+func (w *window) feedAudio() (n int) {
 	if w.audio == 0 {
-		return
+		return 0
 	}
 	queued := int(sdl.GetQueuedAudioSize(w.audio) / 2)
 	if queued >= len(w.samples) {
-		return
+		return 0
 	}
-	n := w.sound.Read(w.samples[:len(w.samples)-queued])
+	room := len(w.samples) - queued
+	prime := 0
+	if queued == 0 {
+		prime = int(time.Duration(w.audioRate) * audioPrime / time.Second)
+		clear(w.samples[:prime])
+	}
+	n = w.sound.Read(w.samples[prime:room])
 	if n == 0 {
-		return
+		return 0
 	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&w.samples[0])), 2*n)
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&w.samples[0])), 2*(prime+n))
 	if err := sdl.QueueAudio(w.audio, b); err != nil {
 		w.logf("sound: %v", err)
 		sdl.CloseAudioDevice(w.audio)
 		w.audio = 0
+	}
+	return n
+}
+
+// drainAudio plays what is left when the machine has stopped (a guest
+// that beeps and ends, as a program's last sound): the machine's last
+// samples and the device's queue, waiting at most as long as they can
+// take to play.
+func (w *window) drainAudio() {
+	if w.audio == 0 {
+		return
+	}
+	deadline := time.Now().Add(2 * (audioQueue + audioPrime))
+	for time.Now().Before(deadline) {
+		if w.feedAudio() == 0 && sdl.GetQueuedAudioSize(w.audio) == 0 {
+			// The queue is empty; the device's own buffer still plays.
+			time.Sleep(time.Duration(w.audioBuffer) * time.Second / time.Duration(w.audioRate))
+			return
+		}
+		time.Sleep(pollMillis * time.Millisecond / 2)
 	}
 }
 
@@ -251,6 +287,7 @@ func (w *window) loop(ctx context.Context) error {
 			w.updateTitle(now)
 		}
 	}
+	w.drainAudio()
 	return nil
 }
 
