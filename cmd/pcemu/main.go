@@ -198,7 +198,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// standard input arrives at COM1's receiver.
 		go forward(stdin, m.UART.Receive)
 	}
-	status, started := startMonitor(ctx, cancel, m, o.monitor, stdin, stdout, stderr)
+	status, started, closeMonitor := startMonitor(ctx, cancel, m, o.monitor, stdin, stdout, stderr)
+	defer closeMonitor()
 	if started {
 		status = runMachine(ctx, cancel, m, o, sc, stderr)
 	}
@@ -372,21 +373,26 @@ func (h *hostStop) exitStatus() int {
 // output, or on a Unix socket, waiting there for the first client before
 // the machine starts unless told not to. quit ends the run with status 0.
 // It reports false, with the exit status, when the run must not start.
-func startMonitor(ctx context.Context, cancel context.CancelCauseFunc, m *machine.Machine, d monitorDev, stdin io.Reader, stdout, stderr io.Writer) (int, bool) {
+// closeMonitor removes the socket; the caller calls it before pcemu exits
+// (the context's end also closes it, to stop the wait for a client, but
+// on a goroutine of its own that the exit need not wait for).
+func startMonitor(ctx context.Context, cancel context.CancelCauseFunc, m *machine.Machine, d monitorDev, stdin io.Reader, stdout, stderr io.Writer) (status int, started bool, closeMonitor func()) {
+	closeMonitor = func() {}
 	if !d.stdio && d.unix == "" {
-		return 0, true
+		return 0, true, closeMonitor
 	}
 	mon := monitor.New(m, func() { cancel(&hostStop{quit: true}) })
 	if d.stdio {
 		go mon.Serve(stdin, stdout)
-		return 0, true
+		return 0, true, closeMonitor
 	}
 	l, err := monitor.ListenUnix(d.unix)
 	if err != nil {
 		fmt.Fprintf(stderr, "pcemu: -monitor: %v\n", err)
-		return exitError, false
+		return exitError, false, closeMonitor
 	}
-	context.AfterFunc(ctx, func() { l.Close() }) // the run is over: no more sessions, the socket goes
+	closeMonitor = func() { l.Close() }
+	context.AfterFunc(ctx, closeMonitor) // the run is over: no more sessions, the socket goes
 	var first net.Conn
 	if d.wait {
 		fmt.Fprintf(stderr, "pcemu: waiting for a monitor connection on %s\n", d.unix)
@@ -394,14 +400,14 @@ func startMonitor(ctx context.Context, cancel context.CancelCauseFunc, m *machin
 			var h *hostStop
 			if errors.As(context.Cause(ctx), &h) {
 				fmt.Fprintf(stderr, "pcemu: %v\n", h)
-				return h.exitStatus(), false
+				return h.exitStatus(), false, closeMonitor
 			}
 			fmt.Fprintf(stderr, "pcemu: -monitor: %v\n", err)
-			return exitError, false
+			return exitError, false, closeMonitor
 		}
 	}
 	go mon.ServeListener(l, first)
-	return 0, true
+	return 0, true, closeMonitor
 }
 
 // loop runs the machine without a script until it stops or the host ends
