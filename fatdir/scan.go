@@ -10,12 +10,12 @@ import (
 	"unicode/utf16"
 
 	"pcemu/fat"
-	"pcemu/machine/video"
+	"pcemu/internal/cp437"
 )
 
 // codePage is the code page of the 8.3 names the guest sees: 437, the IBM
 // PC's own, which DOS uses unless told otherwise.
-var codePage fat.CodePage = &video.CP437
+var codePage fat.CodePage = &cp437.Table
 
 // Node is a host file or folder as the guest sees it.
 type Node struct {

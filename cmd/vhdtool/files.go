@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"pcemu/fat"
-	"pcemu/machine/video"
+	"pcemu/internal/cp437"
 	"pcemu/vhd"
 )
 
@@ -141,7 +141,7 @@ func openVolume(r imageRef, write bool) (*volume, error) {
 		closeImage()
 		return nil, err
 	}
-	opt := &fat.Options{CodePage: &video.CP437}
+	opt := &fat.Options{CodePage: &cp437.Table}
 	var v *fat.FS
 	if write {
 		v, err = fat.OpenWritable(dev, off, n, opt)

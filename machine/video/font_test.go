@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"pcemu/internal/cp437"
 )
 
 func TestFontSizes(t *testing.T) {
@@ -47,10 +49,10 @@ func TestGlyphsDistinct(t *testing.T) {
 		}
 		k := string(f[c*8 : c*8+8])
 		if k == string(make([]byte, 8)) {
-			t.Errorf("glyph %02X (%q) is blank", c, CP437[c])
+			t.Errorf("glyph %02X (%q) is blank", c, cp437.Table[c])
 		}
 		if d, ok := seen[k]; ok {
-			t.Errorf("glyphs %02X (%q) and %02X (%q) are identical", d, CP437[d], c, CP437[c])
+			t.Errorf("glyphs %02X (%q) and %02X (%q) are identical", d, cp437.Table[d], c, cp437.Table[c])
 		}
 		seen[k] = c
 	}
@@ -117,10 +119,10 @@ func TestTallGlyphsDistinct(t *testing.T) {
 			}
 			k := string(f.font[c*f.h : (c+1)*f.h])
 			if k == string(make([]byte, f.h)) {
-				t.Errorf("%d-line glyph %02X (%q) is blank", f.h, c, CP437[c])
+				t.Errorf("%d-line glyph %02X (%q) is blank", f.h, c, cp437.Table[c])
 			}
 			if d, ok := seen[k]; ok {
-				t.Errorf("%d-line glyphs %02X (%q) and %02X (%q) are identical", f.h, d, CP437[d], c, CP437[c])
+				t.Errorf("%d-line glyphs %02X (%q) and %02X (%q) are identical", f.h, d, cp437.Table[d], c, cp437.Table[c])
 			}
 			seen[k] = c
 		}
@@ -170,15 +172,15 @@ func TestBoxDrawingConnects(t *testing.T) {
 			for j, b := range boxArms {
 				d := uint8(0xB3 + j)
 				if a[3] != none && a[3] == b[2] && edge(c, 'r') != edge(d, 'l') {
-					t.Errorf("h=%d: %q right edge %s does not meet %q left edge %s", h, CP437[c], edge(c, 'r'), CP437[d], edge(d, 'l'))
+					t.Errorf("h=%d: %q right edge %s does not meet %q left edge %s", h, cp437.Table[c], edge(c, 'r'), cp437.Table[d], edge(d, 'l'))
 				}
 				if a[1] != none && a[1] == b[0] && edge(c, 'b') != edge(d, 't') {
-					t.Errorf("h=%d: %q bottom %s does not meet %q top %s", h, CP437[c], edge(c, 'b'), CP437[d], edge(d, 't'))
+					t.Errorf("h=%d: %q bottom %s does not meet %q top %s", h, cp437.Table[c], edge(c, 'b'), cp437.Table[d], edge(d, 't'))
 				}
 			}
 			// An arm that is absent leaves its edge dark.
 			if a[2] == none && edge(c, 'l') != "" || a[3] == none && edge(c, 'r') != "" {
-				t.Errorf("h=%d: %q has a line on an edge without an arm", h, CP437[c])
+				t.Errorf("h=%d: %q has a line on an edge without an arm", h, cp437.Table[c])
 			}
 		}
 	}
@@ -230,7 +232,7 @@ func TestBoxCorners(t *testing.T) {
 	for c, w := range want {
 		g, _ := generatedGlyph(c, 8)
 		if got := rows(g); strings.Join(got, "\n") != strings.Join(w, "\n") {
-			t.Errorf("%q:\n%s\nwant\n%s", CP437[c], strings.Join(got, "\n"), strings.Join(w, "\n"))
+			t.Errorf("%q:\n%s\nwant\n%s", cp437.Table[c], strings.Join(got, "\n"), strings.Join(w, "\n"))
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package video
 
-import "strings"
+import (
+	"strings"
+
+	"pcemu/internal/cp437"
+)
 
 // The screen read back as text for headless runs, scripts and the
 // terminal display: in text modes the character and attribute of every
@@ -128,7 +132,7 @@ func (a *Adapter) Text() Screen {
 			ma := sl.ma + c>>l.countShift
 			v := a.vram[l.address(ma, 0)]
 			code := uint8(v)
-			s.Cells[r*s.Cols+c] = Cell{Char: CP437[code], Code: code, Attr: uint8(v >> 8)}
+			s.Cells[r*s.Cols+c] = Cell{Char: cp437.Table[code], Code: code, Attr: uint8(v >> 8)}
 			if ma == cur && s.CursorRow < 0 {
 				s.CursorRow, s.CursorCol = r, c
 			}
@@ -181,7 +185,7 @@ func (a *Adapter) readGraphicsText(l *layout, s *Screen) {
 			if !ok {
 				code = ' '
 			}
-			s.Cells[r*s.Cols+c] = Cell{Char: CP437[code], Code: code, Attr: fg}
+			s.Cells[r*s.Cols+c] = Cell{Char: cp437.Table[code], Code: code, Attr: fg}
 		}
 	}
 }

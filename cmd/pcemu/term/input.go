@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"pcemu/internal/cp437"
 	"pcemu/machine/keys"
-	"pcemu/machine/video"
 )
 
 // A terminal sends characters, not keys: each byte or escape sequence it
@@ -203,7 +203,7 @@ func next(p []byte, flush bool) (ks keystroke, n int, ok bool) {
 		return ks, 0, false
 	}
 	r, size := utf8.DecodeRune(p)
-	if code, found := video.EncodeCP437(r); found && code >= 0x80 {
+	if code, found := cp437.Encode(r); found && code >= 0x80 {
 		return keystroke{altCode: int(code), ch: r}, size, true
 	}
 	return keystroke{none: true}, size, true

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pcemu/cmd/pcemu/internal/displaytest"
+	"pcemu/internal/cp437"
 	"pcemu/machine/video"
 )
 
@@ -13,7 +14,7 @@ import (
 // through the adapter's memory as a program would.
 func putText(a *video.Adapter, row, col int, s string, attr uint8) {
 	for i, r := range []rune(s) {
-		code, ok := video.EncodeCP437(r)
+		code, ok := cp437.Encode(r)
 		if !ok {
 			code = '?'
 		}
@@ -67,7 +68,7 @@ func TestPainterText(t *testing.T) {
 		t.Errorf("yellow foreground is SGR %d, want 93", v.fg[3][10])
 	}
 	for c := 0; c < 256; c++ {
-		got, want := v.grid[10+c/64][c%64], video.CP437[c]
+		got, want := v.grid[10+c/64][c%64], cp437.Table[c]
 		if got != want {
 			t.Errorf("CP437 %02X shown as %q, want %q", c, got, want)
 		}

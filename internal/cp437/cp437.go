@@ -1,10 +1,13 @@
-package video
+// Package cp437 is code page 437, the IBM PC's character set: what the
+// video adapter's text shows, what DOS writes in 8.3 names, what the
+// terminal display types as Alt+keypad codes. One table for all of them.
+package cp437
 
-// CP437 is code page 437, the IBM PC's character set, as Unicode. Codes
-// 01h-1Fh and 7Fh are the graphic characters the display hardware shows for
-// them (smileys, card suits, arrows, the house), not control codes; 00h and
-// FFh are shown as spaces (FFh as the no-break space it is).
-var CP437 = [256]rune{
+// Table maps each code to Unicode. Codes 01h-1Fh and 7Fh are the graphic
+// characters the display hardware shows for them (smileys, card suits,
+// arrows, the house), not control codes; 00h and FFh are shown as spaces
+// (FFh as the no-break space it is).
+var Table = [256]rune{
 	' ', '☺', '☻', '♥', '♦', '♣', '♠', '•', '◘', '○', '◙', '♂', '♀', '♪', '♫', '☼',
 	'►', '◄', '↕', '‼', '¶', '§', '▬', '↨', '↑', '↓', '→', '←', '∟', '↔', '▲', '▼',
 	' ', '!', '"', '#', '$', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/',
@@ -23,19 +26,19 @@ var CP437 = [256]rune{
 	'≡', '±', '≥', '≤', '⌠', '⌡', '÷', '≈', '°', '∙', '·', '√', 'ⁿ', '²', '■', '\u00A0',
 }
 
-// cp437Reverse maps Unicode back to CP437 for the characters of the table.
-var cp437Reverse = func() map[rune]byte {
+// reverse maps Unicode back to the table's codes.
+var reverse = func() map[rune]byte {
 	m := make(map[rune]byte, 256)
 	for i := 255; i >= 0; i-- { // lower codes win: ' ' is 20h, not 00h
-		m[CP437[i]] = byte(i)
+		m[Table[i]] = byte(i)
 	}
 	m[' '] = 0x20
 	return m
 }()
 
-// EncodeCP437 returns the CP437 code of r; ok is false when CP437 has no
+// Encode returns the code of r; ok is false when code page 437 has no
 // such character.
-func EncodeCP437(r rune) (c byte, ok bool) {
-	c, ok = cp437Reverse[r]
+func Encode(r rune) (c byte, ok bool) {
+	c, ok = reverse[r]
 	return c, ok
 }
