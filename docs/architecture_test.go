@@ -174,7 +174,7 @@ func TestParseDepList(t *testing.T) {
 		t.Errorf("parsed %+v", l)
 	}
 	for _, bad := range []string{
-		section + "\n```\na ──► b\na\n```\n",     // listed twice
+		section + "\n```\na ──► b\na\n```\n",    // listed twice
 		section + "\n```\na, b ──► c\nc\n```\n", // two before the arrow
 		section + "\nno block\n",
 	} {
