@@ -89,19 +89,44 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			f.Close()
 		}
 	}()
-	sink := func(c chardev) (io.Writer, error) {
+	// Output to a reader (a FIFO, a pipe, a terminal) never waits for it
+	// (hostout.go); what the reader has not taken is given to it, for a
+	// while, once the machine has stopped, before the files close.
+	var outputs []*hostOutput
+	defer func() {
+		for _, o := range outputs {
+			o.drain()
+		}
+	}()
+	hostWriter := func(name string, w io.Writer) io.Writer {
+		for _, o := range outputs {
+			if o.w == w { // -serial stdio -debugcon stdio: one stream, in order
+				o.name += " and " + name
+				return o
+			}
+		}
+		w, o := newHostOutput(name, w, stderr)
+		if o != nil {
+			outputs = append(outputs, o)
+		}
+		return w
+	}
+	sink := func(name string, c chardev) (io.Writer, error) {
+		var w io.Writer
 		switch {
 		case c.stdio:
-			return stdout, nil
+			w = stdout
 		case c.path != "":
 			f, err := interruptible(ctx, func() (*os.File, error) { return os.Create(c.path) }, closeFile)
 			if err != nil {
 				return nil, err
 			}
 			files = append(files, f)
-			return f, nil
+			w = f
+		default:
+			return nil, nil
 		}
-		return nil, nil
+		return hostWriter(name, w), nil
 	}
 	cfg := machine.Config{
 		Model:      o.model,
@@ -125,14 +150,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			cfg.NsPerInstruction = 1
 		}
 	}
-	if cfg.DebugCon, err = sink(o.debugcon); err != nil {
+	if cfg.DebugCon, err = sink("-debugcon", o.debugcon); err != nil {
 		if st, ok := stopped(err, "-debugcon's file"); ok {
 			return st
 		}
 		fmt.Fprintf(stderr, "pcemu: -debugcon: %v\n", err)
 		return exitError
 	}
-	if cfg.Serial, err = sink(o.serial); err != nil {
+	if cfg.Serial, err = sink("-serial", o.serial); err != nil {
 		if st, ok := stopped(err, "-serial's file"); ok {
 			return st
 		}
@@ -163,7 +188,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// console it also writes to (unless standard output is the
 		// monitor's).
 		if o.display == "none" && cfg.DebugCon == nil && !o.monitor.stdio {
-			cfg.DebugCon = stdout
+			cfg.DebugCon = hostWriter("the demo's debug console", stdout)
 		}
 	}
 

@@ -755,3 +755,114 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// serialFloodDisk is a boot sector that sends 'x' to COM1 as fast as it
+// can: blocks times 64 KiB, then exit status 1 through port F4h, or for
+// ever when blocks is 0.
+func serialFloodDisk(t *testing.T, blocks uint8) string {
+	t.Helper()
+	code := []byte{
+		0xBA, 0xF8, 0x03, // mov dx, 3F8h
+		0xBB, blocks, 0x00, // mov bx, blocks
+		0xB9, 0x00, 0x00, // L1: mov cx, 0 (65536 times)
+		0xB0, 0x78, // L2: mov al, 'x'
+		0xEE,       // out dx, al
+		0xE2, 0xFB, // loop L2
+		0x4B,       // dec bx
+		0x75, 0xF5, // jnz L1
+		0xB0, 0x00, 0xE6, 0xF4, // exit status 1
+	}
+	if blocks == 0 {
+		code[14], code[15], code[16] = 0xEB, 0xF6, 0x90 // jmp L1; nop
+	}
+	img := make([]byte, 1<<20)
+	copy(img, code)
+	img[510], img[511] = 0x55, 0xAA
+	p := filepath.Join(t.TempDir(), "flood.img")
+	if err := os.WriteFile(p, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// -serial file:FIFO with nobody reading: the pipe fills, and the machine
+// goes on (the output beyond a bounded buffer is dropped, with a warning)
+// and ends as the guest, a signal or --timeout says. A reader that reads
+// gets every byte.
+func TestSerialToStalledFIFO(t *testing.T) {
+	fifo := func(t *testing.T) string {
+		p := filepath.Join(t.TempDir(), "com1")
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skip("mkfifo:", err)
+		}
+		return p
+	}
+	t.Run("guest ends", func(t *testing.T) {
+		t.Parallel()
+		status, _, stderr := pcemu(t, "-hda", serialFloodDisk(t, 32), "-serial", "file:"+fifo(t), "--timeout", "60s")
+		if status != 1 {
+			t.Errorf("exit status %d, want the guest's 1; stderr %s", status, stderr)
+		}
+		if !strings.Contains(stderr, "does not keep up: output is dropped") || !strings.Contains(stderr, "took nothing for 1s") {
+			t.Errorf("stderr %q, want the warnings of a reader that does not read", stderr)
+		}
+	})
+	t.Run("signal", func(t *testing.T) {
+		t.Parallel()
+		cmd := exec.Command(pcemuBin, "-hda", serialFloodDisk(t, 0), "-serial", "file:"+fifo(t))
+		cmd.Env = headless()
+		var stderr syncBuffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Process.Kill()
+		for deadline := time.Now().Add(30 * time.Second); !strings.Contains(stderr.String(), "does not keep up"); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no warning within 30 s; stderr %q", stderr.String())
+			}
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 128+int(syscall.SIGTERM) {
+			t.Errorf("after SIGTERM: %v; stderr %s", err, stderr.String())
+		}
+	})
+	t.Run("timeout", func(t *testing.T) {
+		t.Parallel()
+		status, _, stderr := pcemu(t, "-hda", serialFloodDisk(t, 0), "-serial", "file:"+fifo(t), "--timeout", "2s")
+		if status != 124 {
+			t.Errorf("exit status %d, want 124; stderr %s", status, stderr)
+		}
+	})
+	t.Run("reader", func(t *testing.T) {
+		t.Parallel()
+		// Two blocks (128 KiB) are more than the pipe holds: every byte
+		// reaches a reader that reads.
+		p := fifo(t)
+		got := make(chan int, 1)
+		go func() {
+			f, err := os.Open(p)
+			if err != nil {
+				got <- -1
+				return
+			}
+			defer f.Close()
+			n, _ := io.Copy(io.Discard, f)
+			got <- int(n)
+		}()
+		status, _, stderr := pcemu(t, "-hda", serialFloodDisk(t, 2), "-serial", "file:"+p, "--timeout", "60s")
+		if status != 1 || strings.Contains(stderr, "dropped") {
+			t.Errorf("exit status %d, stderr %q", status, stderr)
+		}
+		select {
+		case n := <-got:
+			if n != 2<<16 {
+				t.Errorf("the reader got %d bytes, want %d", n, 2<<16)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("the reader saw no end of the output within 30 s")
+		}
+	})
+}
