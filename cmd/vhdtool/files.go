@@ -14,9 +14,9 @@ import (
 	"strconv"
 	"strings"
 
+	"pcemu/disk"
 	"pcemu/fat"
 	"pcemu/internal/cp437"
-	"pcemu/vhd"
 )
 
 // imageRef is an IMAGE[@N][:PATH] argument.
@@ -55,7 +55,16 @@ func parseImageRef(s string) (imageRef, bool) {
 	return imageRef{}, false
 }
 
+// isFile reports whether name is an image file: an existing file that is
+// not a folder, after the format prefix disk.Open takes (raw:, vhd:; a
+// file whose name starts so is ./raw:NAME, as for pcemu).
 func isFile(name string) bool {
+	for _, prefix := range []string{"raw:", "vhd:"} {
+		if rest, ok := strings.CutPrefix(name, prefix); ok {
+			name = rest
+			break
+		}
+	}
 	st, err := os.Stat(name)
 	return err == nil && !st.IsDir()
 }
@@ -82,79 +91,46 @@ type volume struct {
 	close func() error // flushes a writable image, then closes it
 }
 
-// openVolume opens the image (a VHD when it carries a footer cookie, else
-// raw) and its FAT volume. For writing, the image is locked exclusively as
-// pcemu locks it, so an image in use is refused; for reading a shared lock
-// keeps a writer out while vhdtool reads.
-func openVolume(r imageRef, write bool) (*volume, error) {
-	// Opened without blocking: a FIFO or a device is refused at once.
-	f, fsize, err := vhd.OpenImageFile(r.file, false)
+// openVolume opens the image as pcemu opens a hard disk (disk.Open: a VHD
+// by its name or footer, else raw; a FIFO or device refused at once) and
+// its FAT volume. For writing, the image is locked exclusively as pcemu
+// locks it, so an image in use is refused; for reading a shared lock keeps
+// a writer out while vhdtool reads. What the user should know about an
+// image opened for writing (a differencing child beside it, which the
+// write spoils) goes to warn.
+func openVolume(r imageRef, write bool, warn io.Writer) (*volume, error) {
+	d, err := disk.Open(r.file, disk.Options{ReadOnly: !write})
 	if err != nil {
 		return nil, err
 	}
-	var dev fat.ReadWriterAt
-	var size int64
-	var closeImage func() error
-	if vhd.HasFooterCookie(f, fsize) {
-		f.Close()
-		d, err := vhd.Open(r.file, &vhd.OpenOptions{ReadOnly: !write})
-		if err != nil {
-			return nil, err
-		}
-		if write && d.ReadOnly() {
-			d.Close()
-			return nil, errors.New("the image is read-only")
-		}
-		dev, size = d, d.Size()
-		closeImage = func() error {
-			err := d.Flush()
-			if cerr := d.Close(); err == nil {
-				err = cerr
-			}
-			return err
-		}
-	} else {
-		if write {
-			f.Close()
-			if f, _, err = vhd.OpenImageFile(r.file, true); err != nil {
-				return nil, err
-			}
-		}
-		if err := vhd.LockFile(f, !write); err != nil {
-			f.Close()
-			return nil, err
-		}
-		dev, size = f, fsize
-		closeImage = func() error {
-			var err error
-			if write {
-				err = f.Sync()
-			}
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			return err
+	if write && d.ReadOnly() {
+		d.Close()
+		return nil, errors.New("the image is read-only")
+	}
+	if write {
+		for _, w := range d.Warnings() {
+			fmt.Fprintf(warn, "vhdtool: %s\n", w)
 		}
 	}
-	off, n, err := fat.FindVolume(dev, size, r.part)
+	off, n, err := fat.FindVolume(d, d.Size(), r.part)
 	if err != nil {
-		closeImage()
+		d.Close()
 		return nil, err
 	}
 	opt := &fat.Options{CodePage: &cp437.Table}
 	var v *fat.FS
 	if write {
-		v, err = fat.OpenWritable(dev, off, n, opt)
+		v, err = fat.OpenWritable(d, off, n, opt)
 	} else {
-		v, err = fat.Open(dev, off, n, opt)
+		v, err = fat.Open(d, off, n, opt)
 	}
 	if err != nil {
-		closeImage()
+		d.Close()
 		return nil, err
 	}
 	return &volume{fs: v, close: func() error {
 		err := v.Flush()
-		if cerr := closeImage(); err == nil {
+		if cerr := d.Close(); err == nil { // flushes the image, then closes it
 			err = cerr
 		}
 		return err
@@ -172,7 +148,7 @@ func cmdLs(args []string, stdout io.Writer) error {
 	if !ok {
 		return fileError{a[0], errors.New("no such image file")}
 	}
-	v, err := openVolume(ref, false)
+	v, err := openVolume(ref, false, nil)
 	if err != nil {
 		return fileError{ref.file, err}
 	}
@@ -250,7 +226,7 @@ func inner(err error) error {
 	return err
 }
 
-func cmdCp(args []string, stdout io.Writer) error {
+func cmdCp(args []string, stdout, stderr io.Writer) error {
 	fl := flags("cp")
 	recursive := fl.BoolP("recursive", "r", false, "copy folders and their contents")
 	force := fl.BoolP("force", "f", false, "replace existing files")
@@ -263,7 +239,7 @@ func cmdCp(args []string, stdout io.Writer) error {
 	dst, dstImg := parseImageRef(a[1])
 	srcImg = srcImg && strings.Contains(a[0], ":") && !isFile(a[0])
 	dstImg = dstImg && strings.Contains(a[1], ":") && !isFile(a[1])
-	c := copier{recursive: *recursive, force: *force}
+	c := copier{recursive: *recursive, force: *force, warn: stderr}
 	switch {
 	case srcImg && dstImg:
 		return usageError{"cp: both arguments are images; one must be a path on the host"}
@@ -275,11 +251,14 @@ func cmdCp(args []string, stdout io.Writer) error {
 	return usageError{fmt.Sprintf("cp: neither %q nor %q is IMAGE:PATH with an existing image", a[0], a[1])}
 }
 
-type copier struct{ recursive, force bool }
+type copier struct {
+	recursive, force bool
+	warn             io.Writer // stderr
+}
 
 // out copies IMAGE:PATH to the host.
 func (c copier) out(src imageRef, host string) error {
-	v, err := openVolume(src, false)
+	v, err := openVolume(src, false, nil)
 	if err != nil {
 		return fileError{src.file, err}
 	}
@@ -373,7 +352,7 @@ func (c copier) in(host string, dst imageRef) error {
 	if st.IsDir() && !c.recursive {
 		return fileError{host, errors.New("is a directory (use -r)")}
 	}
-	v, err := openVolume(dst, true)
+	v, err := openVolume(dst, true, c.warn)
 	if err != nil {
 		return fileError{dst.file, err}
 	}

@@ -220,3 +220,37 @@ func TestCpRefusals(t *testing.T) {
 	vtOK(t, "cp", host, rawImg+":/")
 	fattest.Fsck(t, rawImg)
 }
+
+// ls and cp open an image as pcemu opens -hda (disk.Open): a raw image
+// named .vhd needs raw:, one without write permission is not written (even
+// for root), and writing a parent with a child beside it warns.
+func TestFilesOpenAsPcemu(t *testing.T) {
+	raw, _, _ := fatDisk(t, 16)
+	host := filepath.Join(t.TempDir(), "a.txt")
+	os.WriteFile(host, []byte("one"), 0o644)
+
+	named := filepath.Join(t.TempDir(), "raw.vhd")
+	b, _ := os.ReadFile(raw)
+	os.WriteFile(named, b, 0o644)
+	if r := vt(t, "ls", named); r.code == 0 || !strings.Contains(r.stderr, "cookie") {
+		t.Errorf("ls of a raw image named .vhd: exit %d, stderr %q; want the VHD footer refused", r.code, r.stderr)
+	}
+	vtOK(t, "cp", host, "raw:"+named+":/")
+	if out := vtOK(t, "ls", "raw:"+named); !strings.Contains(out, "A.TXT") {
+		t.Errorf("ls raw:IMAGE after cp:\n%s", out)
+	}
+
+	os.Chmod(raw, 0o444)
+	if r := vt(t, "cp", host, raw+":/"); r.code == 0 || !strings.Contains(r.stderr, "read-only") {
+		t.Errorf("cp into an image without write permission: exit %d, stderr %q", r.code, r.stderr)
+	}
+	vtOK(t, "ls", raw)
+	os.Chmod(raw, 0o644)
+
+	parent, _ := asVHD(t, raw, "dynamic")
+	vtOK(t, "create", "--parent", parent, filepath.Join(filepath.Dir(parent), "child.vhd"))
+	r := vt(t, "cp", host, parent+":/")
+	if r.code != 0 || !strings.Contains(r.stderr, "differencing child beside it") {
+		t.Errorf("cp into a parent: exit %d, stderr %q; want the child's warning", r.code, r.stderr)
+	}
+}

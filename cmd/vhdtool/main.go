@@ -78,9 +78,13 @@ func (e fileError) Error() string {
 		err = pe.Err // the file is named already
 	}
 	msg := err.Error()
-	// Errors of package vhd already read "vhd: FILE: reason".
+	// Errors of package vhd already read "vhd: FILE: reason", those of
+	// package disk "FILE: reason".
 	if rest, ok := strings.CutPrefix(msg, "vhd: "); ok {
 		return rest
+	}
+	if strings.HasPrefix(msg, e.file+": ") {
+		return msg
 	}
 	return e.file + ": " + msg
 }
@@ -132,7 +136,7 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	case "ls":
 		return cmdLs(rest, stdout)
 	case "cp":
-		return cmdCp(rest, stdout)
+		return cmdCp(rest, stdout, stderr)
 	case "undo-repair":
 		return cmdUndoRepair(rest, stdout)
 	case "accept-parent":
