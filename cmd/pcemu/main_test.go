@@ -87,6 +87,19 @@ func benchDisk(t *testing.T, name string) string {
 	return p
 }
 
+// bootDisk is a 1 MiB raw image whose boot sector holds code.
+func bootDisk(t *testing.T, name string, code []byte) string {
+	t.Helper()
+	img := make([]byte, 1<<20)
+	copy(img, code)
+	img[510], img[511] = 0x55, 0xAA
+	p := filepath.Join(t.TempDir(), name+".img")
+	if err := os.WriteFile(p, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestBenchExitStatusAndDebugcon(t *testing.T) {
 	disk := benchDisk(t, "bench0.bin")
 	out := filepath.Join(t.TempDir(), "e9.txt")
@@ -496,14 +509,7 @@ func beepDisk(t *testing.T) string {
 		0xE4, 0x61, 0x24, 0xFC, 0xE6, 0x61, // speaker off
 		0xB0, 0x00, 0xE6, 0xF4, // exit status 1
 	}
-	img := make([]byte, 1<<20)
-	copy(img, code)
-	img[510], img[511] = 0x55, 0xAA
-	p := filepath.Join(t.TempDir(), "beep.img")
-	if err := os.WriteFile(p, img, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return bootDisk(t, "beep", code)
 }
 
 // --audio-out writes the speaker's sound, headless, as a WAV file.
@@ -607,14 +613,7 @@ func loopDisk(t *testing.T) string {
 		0xFB,       // sti
 		0xEB, 0xFE, // jmp $
 	}
-	img := make([]byte, 1<<20)
-	copy(img, code)
-	img[510], img[511] = 0x55, 0xAA
-	p := filepath.Join(t.TempDir(), "loop.img")
-	if err := os.WriteFile(p, img, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return bootDisk(t, "loop", code)
 }
 
 // monitorSession talks to a monitor: each command's reply is what comes
@@ -775,14 +774,7 @@ func serialFloodDisk(t *testing.T, blocks uint8) string {
 	if blocks == 0 {
 		code[14], code[15], code[16] = 0xEB, 0xF6, 0x90 // jmp L1; nop
 	}
-	img := make([]byte, 1<<20)
-	copy(img, code)
-	img[510], img[511] = 0x55, 0xAA
-	p := filepath.Join(t.TempDir(), "flood.img")
-	if err := os.WriteFile(p, img, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return bootDisk(t, "flood", code)
 }
 
 // -serial file:FIFO with nobody reading: the pipe fills, and the machine
