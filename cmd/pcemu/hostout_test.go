@@ -5,28 +5,9 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// lockedBuffer is a bytes.Buffer for a writer goroutine and the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // A pipe nobody reads: writes return at once, what is beyond the buffer is
 // dropped with one warning, and drain gives up. Once the reader reads, the
@@ -39,7 +20,7 @@ func TestHostOutput(t *testing.T) {
 	}
 	defer r.Close()
 	defer w.Close()
-	var log lockedBuffer
+	var log syncBuffer
 	out, o := newHostOutput("-serial", w, &log)
 	if o == nil {
 		t.Fatal("a pipe was given no hostOutput")
