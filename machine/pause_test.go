@@ -61,12 +61,17 @@ func TestPauseWhileRunning(t *testing.T) {
 		t.Errorf("%d instructions ran while paused", c-n)
 	}
 	m.Resume()
+	resumed := time.Now()
 	for count() == n {
 		time.Sleep(time.Millisecond)
 	}
 	m.Pause()
-	if d := m.Stats().VirtualTime - vt; d > 200*time.Millisecond {
-		t.Errorf("virtual time jumped %v over a pause of 300 ms", d)
+	// The run goes on in real time until the second Pause, which a busy
+	// host may make late: virtual time may advance by the host time since
+	// Resume, but not by the 300 ms of the pause besides.
+	ran := time.Since(resumed)
+	if d := m.Stats().VirtualTime - vt; d > ran+150*time.Millisecond {
+		t.Errorf("virtual time jumped %v over a pause of 300 ms and %v of running", d, ran)
 	}
 	m.PowerOff()
 	select {
