@@ -74,6 +74,11 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 		}
 	}
 	if src == nil {
+		if c.dbg != nil && c.dbg.breaks != nil {
+			if s := c.breakAt(lin & c.addrMask); s != nil {
+				return s
+			}
+		}
 		c.decodeOne(&c.single, ip)
 		return &c.single
 	}
@@ -81,6 +86,11 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 		// The cache is made once the CPU has run a while, so that a CPU
 		// made for a few instructions (tests, tools) costs nothing more.
 		if c.coldBlocks++; c.coldBlocks < coldBlocks {
+			if c.dbg != nil && c.dbg.breaks != nil {
+				if s := c.breakAt(lin); s != nil {
+					return s
+				}
+			}
 			c.fillBlock(&c.single, lin, src, 1)
 			return &c.single
 		}
@@ -89,6 +99,15 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 	b := &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
 	if b.lin == lin && b.size != 0 && b.unchanged(src) {
 		return b
+	}
+	if c.dbg != nil && c.dbg.breaks != nil && c.breaksIn(lin) {
+		// A block at a breakpoint is never cached, so that every entry
+		// comes here (debug.go).
+		if s := c.breakAt(lin); s != nil {
+			return s
+		}
+		c.fillBlock(&c.single, lin, src, 1)
+		return &c.single
 	}
 	c.fillBlock(b, lin, src, maxBlockInsts)
 	return b
@@ -122,6 +141,9 @@ func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer, max int) {
 	n, off := 0, 0
 	for n < max && off+decodeWindow <= maxBlockBytes {
 		w := (*[decodeWindow]byte)(unsafe.Add(src, off))
+		if n > 0 && c.dbg != nil && c.dbg.breaks != nil && c.breaksIn(lin+uint32(off)) {
+			break // the breakpoint's instruction starts a block of its own (debug.go)
+		}
 		in := c.decode(w, uint8(off))
 		b.code[n] = in
 		n++

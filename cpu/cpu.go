@@ -25,6 +25,7 @@
 //	             video-memory runs
 //	ext186.go    80186 additions (PUSHA POPA BOUND PUSH/IMUL imm ENTER)
 //	ext286.go    80286 two-byte opcodes as far as real mode goes
+//	debug.go     breakpoints, watched memory, instruction and interrupt hooks
 //
 // Every instruction is executed in one place: a kind of its own in exec.go
 // (decode.go's classify says which) or its case in opmap.go. Effective
@@ -62,7 +63,10 @@
 // decoded blocks when breakpoints change. Watchpoints see every memory
 // access if the fast paths are given no RAM (mem and ramEnd empty, which
 // setRAMEnd sets): everything then goes through mem.go's slow paths and
-// the Bus, which serves the same memory. Instructions is exact
+// the Bus, which serves the same memory. debug.go builds the debugger's
+// hooks this way: SetBreakpoints, WatchMemory, SetInstructionHook (an
+// event kept pending) and SetInterruptHook (called as an interrupt is
+// entered); none costs anything while unset. Instructions is exact
 // at every boundary where Run returns, at every fault and whenever a
 // device is called.
 //
@@ -256,6 +260,8 @@ type CPU struct {
 	gdtLimit uint16
 
 	scratch []byte // reused buffer for backward bulk string I/O
+
+	dbg *debugState // breakpoints, watched memory and hooks (debug.go); nil when none was ever set
 }
 
 // New returns a CPU of the given model after reset. ram is the memory from
@@ -283,6 +289,9 @@ func (c *CPU) setRAMEnd() {
 	if c.ramEnd > c.addrMask+1 {
 		c.ramEnd = c.addrMask + 1
 	}
+	if c.dbg != nil && c.dbg.watch {
+		c.ramEnd = 0 // every data access through the Bus (WatchMemory)
+	}
 	c.mem = c.ram[:c.ramEnd]
 	c.memBase = unsafe.Pointer(unsafe.SliceData(c.mem))
 }
@@ -305,7 +314,7 @@ func (c *CPU) Reset() {
 	}
 	c.flags = 0
 	c.lazy = lzNone
-	c.events &= evINTR // the INTR line is the PIC's, not reset by the CPU
+	c.events &= evINTR | evDebug // the INTR line is the PIC's, not reset by the CPU; evDebug is the debugger's
 	c.repPending = false
 	c.msw = 0
 	c.idtBase, c.idtLimit = 0, 0x3FF

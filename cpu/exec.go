@@ -41,6 +41,9 @@ func (c *CPU) exec(n int) (done int, err error) {
 				if c.flags&FlagTF != 0 {
 					c.events |= evTFArmed // TF as the instruction starts
 				}
+				if c.events&evDebug != 0 && c.dbg.onInst != nil {
+					c.dbg.onInst() // debug.go
+				}
 			}
 			// INTR held while IF=0 (a CLI section with an IRQ pending)
 			// needs no look per instruction: STI raises evShadow and
@@ -459,6 +462,9 @@ func (c *CPU) follow() *block {
 // shortBlock is the first instructions of b that the run may execute
 // before it must look at events again (at least one).
 func (c *CPU) shortBlock(b *block) *block {
+	if b.n == 0 {
+		return b // a breakpoint's stopBlock (debug.go)
+	}
 	n := uint8(1)
 	if c.stopAt > c.Instructions {
 		n = uint8(c.stopAt - c.Instructions)

@@ -13,17 +13,17 @@ import "fmt"
 // or at the IDTR base on an 80286 after LIDT). Exceptions and external
 // interrupts, which have nothing else to return to, use it.
 func (c *CPU) interrupt(vec uint8, retIP uint16) {
-	c.enterInterrupt(vec, retIP, retIP)
+	c.enterInterrupt(vec, retIP, retIP, IntException)
 }
 
 // softInt is INT n, INT 3 and INTO: they return past the instruction, but
 // an exception they raise points at it.
 func (c *CPU) softInt(vec uint8) {
-	c.enterInterrupt(vec, c.IP, c.opStart)
+	c.enterInterrupt(vec, c.IP, c.opStart, IntSoftware)
 }
 
 // enterInterrupt is interrupt with the IP an exception raised on the way
-// in would push (restartIP).
+// in would push (restartIP), and what raised it (for the interrupt hook).
 //
 // On the 80286 the vector must lie within the IDT limit (LIDT can lower it
 // from 3FFh). When it does not, the 286 raises interrupt 8, "interrupt
@@ -34,14 +34,17 @@ func (c *CPU) softInt(vec uint8) {
 // only NMI or RESET restarts it, and it runs a shutdown bus cycle, which
 // the AT's board decodes to reset the CPU.
 // The 8086 and 80186 have no limit: their table is always 0-3FFh.
-func (c *CPU) enterInterrupt(vec uint8, retIP, restartIP uint16) {
+func (c *CPU) enterInterrupt(vec uint8, retIP, restartIP uint16, kind InterruptKind) {
 	if c.model == Model80286 && uint32(vec)*4+3 > uint32(c.idtLimit) {
 		if vec == 8 {
 			c.shutdown()
 			return
 		}
-		c.enterInterrupt(8, restartIP, restartIP)
+		c.enterInterrupt(8, restartIP, restartIP, IntException)
 		return
+	}
+	if c.dbg != nil && c.dbg.onInt != nil {
+		c.dbg.onInt(vec, kind)
 	}
 	base := c.idtBase + uint32(vec)*4
 	c.noOverrun = true
@@ -77,7 +80,7 @@ func (c *CPU) ShutDown() bool { return c.events&evShutdown != 0 }
 // Interrupt enters an interrupt as INT n would at the current CS:IP (used
 // by firmware written in Go).
 func (c *CPU) Interrupt(vector uint8) {
-	c.interrupt(vector, c.IP)
+	c.enterInterrupt(vector, c.IP, c.IP, IntSoftware)
 }
 
 // serviceEvent takes the highest-priority pending event at an instruction
@@ -91,11 +94,11 @@ func (c *CPU) serviceEvent() bool {
 		c.interrupt(1, c.IP)
 	case c.events&evNMI != 0:
 		c.events &^= evNMI | evHalted | evShutdown
-		c.interrupt(2, c.IP)
+		c.enterInterrupt(2, c.IP, c.IP, IntNMI)
 	case c.events&evINTR != 0 && c.flags&FlagIF != 0 && c.ic != nil && c.events&evShutdown == 0:
 		vec := c.ic.Acknowledge()
 		c.events &^= evHalted
-		c.interrupt(vec, c.IP)
+		c.enterInterrupt(vec, c.IP, c.IP, IntExternal)
 	default:
 		return false
 	}
@@ -106,6 +109,9 @@ func (c *CPU) serviceEvent() bool {
 // instruction), or enters one pending interrupt.
 func (c *CPU) Step() (err error) {
 	c.events &^= evStop
+	if c.dbg != nil {
+		c.dbg.hit = false
+	}
 	c.armTrap()
 	if c.events&(evINTR|evNMI|evTrap|evHalted) != 0 && c.events&evShadow == 0 {
 		if c.serviceEvent() {
@@ -142,6 +148,9 @@ func (c *CPU) deliverFault(r any) {
 // called, or on an error.
 func (c *CPU) Run(n int) (int, error) {
 	c.events &^= evStop
+	if c.dbg != nil {
+		c.dbg.hit = false
+	}
 	done := 0
 	for {
 		k, again, err := c.run(n - done)

@@ -92,7 +92,7 @@ func (c *CPU) SetState(s State) error {
 			ev |= e.bit
 		}
 	}
-	c.events = ev
+	c.events = ev | c.events&evDebug // the debugger's hooks are not the processor's state (debug.go)
 	c.syncTF()
 	c.stopAt = 0
 	c.repPending = s.RepPending
