@@ -92,6 +92,7 @@ type Config struct {
 // BIOS is the firmware of one machine.
 type BIOS struct {
 	cfg  Config
+	ram  []byte // cfg.RAM, or nil while RAMThroughBus (core.go)
 	p    Processor
 	bus  cpu.Bus
 	bulk cpu.BulkPortIO // bus as BulkPortIO, or nil
@@ -140,7 +141,7 @@ func New(cfg Config, p Processor, bus cpu.Bus) (*BIOS, error) {
 			return nil, fmt.Errorf("bios: boot order %q: only drives a and c can be booted", cfg.BootOrder)
 		}
 	}
-	b := &BIOS{cfg: cfg, p: p, bus: bus, pend: pending{}}
+	b := &BIOS{cfg: cfg, ram: cfg.RAM, p: p, bus: bus, pend: pending{}}
 	b.bulk, _ = bus.(cpu.BulkPortIO)
 	for i, img := range cfg.Floppies {
 		if img == nil {

@@ -3,25 +3,38 @@ package bios
 import "pcemu/cpu"
 
 // Memory access for the handlers: RAM directly, the rest (video memory,
-// ROM) through the bus, as the CPU does.
+// ROM) through the bus, as the CPU does; everything through the bus while
+// a debugger watches memory (RAMThroughBus).
+
+// RAMThroughBus, when on, makes the services read and write guest RAM
+// through the bus a byte at a time instead of through the RAM slice (and
+// the disk services move sectors a word at a time), so that a bus that
+// watches addresses (a debugger's watchpoints) sees every access the
+// firmware makes. Off, the default, is the fast path.
+func (b *BIOS) RAMThroughBus(on bool) {
+	b.ram = b.cfg.RAM
+	if on {
+		b.ram = nil
+	}
+}
 
 func (b *BIOS) rd8(addr uint32) uint8 {
-	if int(addr) < len(b.cfg.RAM) {
-		return b.cfg.RAM[addr]
+	if int(addr) < len(b.ram) {
+		return b.ram[addr]
 	}
 	return b.bus.Read8(addr)
 }
 
 func (b *BIOS) wr8(addr uint32, v uint8) {
-	if int(addr) < len(b.cfg.RAM) {
-		b.cfg.RAM[addr] = v
+	if int(addr) < len(b.ram) {
+		b.ram[addr] = v
 		return
 	}
 	b.bus.Write8(addr, v)
 }
 
 func (b *BIOS) rd16(addr uint32) uint16 {
-	if ram := b.cfg.RAM; int(addr)+1 < len(ram) {
+	if ram := b.ram; int(addr)+1 < len(ram) {
 		return uint16(ram[addr]) | uint16(ram[addr+1])<<8
 	}
 	return uint16(b.rd8(addr)) | uint16(b.rd8(addr+1))<<8
@@ -35,8 +48,8 @@ func (b *BIOS) wr16(addr uint32, v uint16) {
 // ramSlice returns guest RAM [addr, addr+n) when it lies wholly in the RAM
 // slice, for bulk transfers; nil otherwise.
 func (b *BIOS) ramSlice(addr uint32, n int) []byte {
-	if int(addr)+n <= len(b.cfg.RAM) {
-		return b.cfg.RAM[addr : int(addr)+n]
+	if int(addr)+n <= len(b.ram) {
+		return b.ram[addr : int(addr)+n]
 	}
 	return nil
 }

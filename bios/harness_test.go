@@ -38,11 +38,19 @@ type testPC struct {
 
 	poweredOff, resets int
 	noBoot             string
+
+	// busRAM is conventional memory served through the bus, when the test
+	// runs everything through it (testConfig.throughBus): ram is then a
+	// decoy that nothing may touch.
+	busRAM []byte
 }
 
 type testConfig struct {
 	cfg    Config
 	drives [4]ide.Drive
+	// throughBus gives the CPU no RAM slice and the BIOS RAMThroughBus, so
+	// that every memory access reaches the bus (a debugger watching).
+	throughBus bool
 }
 
 func newTestPC(t testing.TB, tc testConfig) *testPC {
@@ -71,20 +79,37 @@ func newTestPC(t testing.TB, tc testConfig) *testPC {
 	for r, v := range map[int]uint8{0x00: 0x56, 0x02: 0x34, 0x04: 0x12, 0x07: 0x25, 0x08: 0x11, 0x09: 0x26, 0x32: 0x20, 0x0A: 0x26, 0x0B: 0x02} {
 		pc.cmos[r] = v
 	}
-	pc.cpu = cpu.New(cfg.Model, pc.ram, pc)
+	cpuRAM := pc.ram
+	if tc.throughBus {
+		pc.busRAM, cpuRAM = make([]byte, len(pc.ram)), nil
+	}
+	pc.cpu = cpu.New(cfg.Model, cpuRAM, pc)
 	pc.cpu.SetInterruptController(&pc.pic)
 	b, err := New(cfg, FromCPU(pc.cpu), pc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b.RAMThroughBus(tc.throughBus)
 	pc.bios = b
 	copy(pc.high[0x50000:], b.ROM())
 	return pc
 }
 
+// guestRAM is the conventional memory the guest sees: busRAM when the
+// test runs through the bus, else ram.
+func (pc *testPC) guestRAM() []byte {
+	if pc.busRAM != nil {
+		return pc.busRAM
+	}
+	return pc.ram
+}
+
 // Bus.
 func (pc *testPC) Read8(addr uint32) uint8 {
 	addr &= 0xFFFFF
+	if addr < uint32(len(pc.busRAM)) {
+		return pc.busRAM[addr]
+	}
 	if addr >= 0xA0000 && addr < 0xC0000 {
 		return pc.vga.Read8(addr)
 	}
@@ -96,6 +121,10 @@ func (pc *testPC) Read8(addr uint32) uint8 {
 
 func (pc *testPC) Write8(addr uint32, v uint8) {
 	addr &= 0xFFFFF
+	if addr < uint32(len(pc.busRAM)) {
+		pc.busRAM[addr] = v
+		return
+	}
 	if addr >= 0xA0000 && addr < 0xC0000 {
 		pc.vga.Write8(addr, v)
 	}
@@ -416,7 +445,7 @@ func (pc *testPC) call(n uint8, setup func(c *cpu.CPU)) {
 // call, with the registers set by setup.
 func (pc *testPC) startCall(n uint8, setup func(c *cpu.CPU)) {
 	c := pc.cpu
-	copy(pc.ram[callAt:], []byte{0xCD, n, 0xE6, testDonePort})
+	copy(pc.guestRAM()[callAt:], []byte{0xCD, n, 0xE6, testDonePort})
 	c.Segs[cpu.CS], c.IP = 0, callAt
 	c.Segs[cpu.SS], c.Regs[cpu.SP] = 0, 0x7000
 	c.SetFlags(0x0002)
@@ -444,7 +473,7 @@ func (pc *testPC) ready() {
 func (pc *testPC) settle() {
 	pc.t.Helper()
 	c := pc.cpu
-	copy(pc.ram[callAt+0x10:], []byte{0xFB, 0x90, 0xE6, testDonePort})
+	copy(pc.guestRAM()[callAt+0x10:], []byte{0xFB, 0x90, 0xE6, testDonePort})
 	c.Segs[cpu.CS], c.IP = 0, callAt+0x10
 	c.Segs[cpu.SS], c.Regs[cpu.SP] = 0, 0x7000
 	if c.Halted() {

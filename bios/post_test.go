@@ -186,6 +186,31 @@ func TestPOSTBootsHardDisk(t *testing.T) {
 	}
 }
 
+// With RAMThroughBus every access of the firmware to guest RAM goes
+// through the bus (what a debugger's watchpoints rely on): POST, the video
+// and disk services and the bootstrap run on a RAM the bus serves, and
+// the RAM slice the BIOS was given is never touched.
+func TestRAMThroughBus(t *testing.T) {
+	pc := newTestPC(t, testConfig{throughBus: true, drives: [4]ide.Drive{diskWithBoot(20*16*63, ide.Geometry{Cylinders: 20, Heads: 16, SectorsPerTrack: 63})}})
+	pc.post()
+	if c := pc.cpu; c.Segs[cpu.CS] != 0 || c.IP != 0x7C03 {
+		t.Fatalf("after POST the CPU is at %04X:%04X, want the boot sector's end at 0000:7C03", c.Segs[cpu.CS], c.IP)
+	}
+	if got := pc.busRAM[0x7C00:0x7C03]; string(got) != string(bootSector()[:3]) {
+		t.Errorf("boot sector in the bus's RAM: % X", got)
+	}
+	if eq := uint16(pc.busRAM[0x410]) | uint16(pc.busRAM[0x411])<<8; eq != 0x0220 {
+		t.Errorf("equipment word %04X in the bus's RAM", eq)
+	}
+	pc.call(0x16, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0100 }) // keyboard status: reads the BDA's buffer
+	pc.call(0x10, func(c *cpu.CPU) { c.Regs[cpu.AX] = 0x0E41 }) // teletype: writes the cursor position
+	for i, v := range pc.ram {
+		if v != 0 {
+			t.Fatalf("the BIOS wrote %02X to its RAM slice at %05X", v, i)
+		}
+	}
+}
+
 func TestShutdownResume(t *testing.T) {
 	pc := newTestPC(t, testConfig{cfg: Config{Model: cpu.Model80286}})
 	pc.ready()
