@@ -52,6 +52,7 @@ func build(cfg Config, hd [4]*disk.Disk, fd [2]*disk.Disk) (m *Machine, err erro
 		debugCon: &DebugCon{Sink: cfg.DebugCon},
 		hd:       hd,
 		fd:       fd,
+		done:     make(chan struct{}),
 	}
 	for _, d := range append(hd[:], fd[:]...) {
 		if d != nil {

@@ -160,6 +160,9 @@ type Machine struct {
 
 	paused bool          // Pause: the run loop waits (pause.go)
 	wake   chan struct{} // closed when a pause ends
+	done   chan struct{} // closed when the machine stops (Done)
+
+	dbg *debugState // breakpoints and watchpoints (debug.go); nil until a debugger sets one
 
 	hostRun time.Duration // host time spent executing
 }
@@ -229,6 +232,9 @@ func (m *Machine) slice(until int64) bool {
 	if err != nil && m.stop == Running {
 		m.fail(err)
 	}
+	if m.dbg != nil {
+		m.debugStopped()
+	}
 	if m.CPU.Halted() {
 		// HLT: nothing happens until the next interrupt, so virtual
 		// time jumps to the next device event.
@@ -240,6 +246,41 @@ func (m *Machine) slice(until int64) bool {
 // fail stops the machine with an emulation error, at the CPU's CS:IP.
 func (m *Machine) fail(err error) {
 	m.stop, m.status, m.err = Failed, 1, fmt.Errorf("at %04X:%04X: %w", m.CPU.Segs[cpu.CS], m.CPU.IP, err)
+	m.stopped()
+}
+
+// stopped marks the end of the run for Done. Called with mu held when
+// m.stop has just left Running.
+func (m *Machine) stopped() {
+	select {
+	case <-m.done:
+	default:
+		close(m.done)
+	}
+}
+
+// syncDone makes Done agree with m.stop after a state was loaded: a
+// machine put back into a running state runs again. Called with mu held.
+func (m *Machine) syncDone() {
+	select {
+	case <-m.done:
+		if m.stop == Running {
+			m.done = make(chan struct{})
+		}
+	default:
+		if m.stop != Running {
+			close(m.done)
+		}
+	}
+}
+
+// Done is closed when the machine stops for good (Stopped is no longer
+// Running): a debugger waiting for a stop learns that the guest powered
+// off.
+func (m *Machine) Done() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.done
 }
 
 // nextEvent is the earliest of limit and the devices' next events.

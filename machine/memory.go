@@ -32,6 +32,10 @@ type Memory struct {
 	High  []byte // RAM from HighMemoryBase (nil without extended memory)
 	ROM   [BIOSSize]byte
 	Video MemoryDevice // nil: the window reads FFh
+
+	// watch sees every guest access while a debugger watches memory
+	// (debug.go: the CPU and the BIOS then send all of RAM here too).
+	watch *watchSet
 }
 
 // MemorySizes splits a total memory size in bytes the way an AT decodes it:
@@ -61,6 +65,14 @@ func MemorySizes(total int, has24BitBus bool) (conventional, extended int, err e
 
 // Read8 reads a byte of the address space.
 func (m *Memory) Read8(addr uint32) uint8 {
+	if m.watch != nil {
+		m.watch.access(addr, WatchRead)
+	}
+	return m.read8(addr)
+}
+
+// read8 is Read8 unwatched.
+func (m *Memory) read8(addr uint32) uint8 {
 	switch {
 	case addr < uint32(len(m.RAM)):
 		return m.RAM[addr]
@@ -82,8 +94,6 @@ func (m *Memory) Read8(addr uint32) uint8 {
 	return 0xFF // between the end of RAM and 640 KiB: nothing decodes it
 }
 
-// Write8 writes a byte of the address space; writes to ROM and to holes are
-// lost, as on the bus.
 // CodeBytes returns the plain memory (RAM, the BIOS ROM, the high memory)
 // from addr to the end of its region, for the CPU to read code from
 // directly (cpu.CodeMemory); nil for the video window and the holes.
@@ -101,7 +111,17 @@ func (m *Memory) CodeBytes(addr uint32) []byte {
 	return nil
 }
 
+// Write8 writes a byte of the address space; writes to ROM and to holes are
+// lost, as on the bus.
 func (m *Memory) Write8(addr uint32, v uint8) {
+	if m.watch != nil {
+		m.watch.access(addr, WatchWrite)
+	}
+	m.write8(addr, v)
+}
+
+// write8 is Write8 unwatched.
+func (m *Memory) write8(addr uint32, v uint8) {
 	switch {
 	case addr < uint32(len(m.RAM)):
 		m.RAM[addr] = v
@@ -133,7 +153,20 @@ func (m *Memory) Peek8(addr uint32) uint8 {
 			return p.Peek8(addr)
 		}
 	}
-	return m.Read8(addr)
+	return m.read8(addr)
+}
+
+// Poke8 writes a byte of the address space for a debugger changing guest
+// memory: a watchpoint does not see it. RAM and the high memory take it, a
+// write to the video window reaches the adapter as the CPU's would, and,
+// unlike the guest's writes, the BIOS ROM takes it too (a debugger may
+// patch firmware, as QEMU's gdb stub may); holes ignore it.
+func (m *Memory) Poke8(addr uint32, v uint8) {
+	if addr >= BIOSBase && addr < BIOSBase+BIOSSize {
+		m.ROM[addr-BIOSBase] = v
+		return
+	}
+	m.write8(addr, v)
 }
 
 // BulkMemoryDevice is a MemoryDevice that takes whole runs of REP STOS

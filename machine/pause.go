@@ -22,10 +22,15 @@ func (m *Machine) Pause() {
 	}
 }
 
-// Resume lets a paused machine run on.
+// Resume lets a paused machine run on. After a stop at a breakpoint
+// (debug.go) the instruction there runs: resuming never stops again where
+// the machine stands.
 func (m *Machine) Resume() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.dbg != nil {
+		m.CPU.StepOffBreakpoint()
+	}
 	m.unpause()
 }
 

@@ -18,6 +18,7 @@ func (m *Machine) PowerOff() {
 func (m *Machine) halt(r StopReason, status int) {
 	if m.stop == Running {
 		m.stop, m.status = r, status
+		m.stopped()
 	}
 	m.unpause() // a paused run loop returns the reason
 	m.CPU.Stop()

@@ -372,6 +372,7 @@ func (m *Machine) loadDevices(s *State) error {
 	m.Clock.setState(s.Clock)
 	r := s.Run
 	m.stop, m.status, m.pendReset = r.Stop, int(r.Status), r.PendReset
+	m.syncDone()
 	m.err = nil
 	if r.Err != "" {
 		m.err = errors.New(r.Err)

@@ -1,0 +1,228 @@
+package machine
+
+import (
+	"fmt"
+
+	"pcemu/cpu"
+)
+
+// Debugging a guest: breakpoints, watchpoints, the stops they cause and
+// the debugger's single step, for the gdb stub (machine/gdbstub) and the
+// monitor. Addresses are physical (segment*16 + offset after the A20
+// mask), as gdb's are for a real-mode target under QEMU.
+//
+// Breakpoints cost nothing while none is set, and nothing per instruction
+// while some are: the CPU ends its decoded blocks at them (cpu/debug.go).
+// Watching memory sends every guest access through Memory's Read8 and
+// Write8, where the watched ranges are checked: the CPU's accesses
+// (cpu.CPU.WatchMemory: no RAM fast path, no bulk runs, a look at events
+// after every instruction), the BIOS's Go code (bios.BIOS.RAMThroughBus)
+// and so the disk path, which the BIOS and the CPU's string I/O carry
+// byte by byte while watching. A watchpoint slows the machine down while it
+// is set; removing the last one restores every fast path.
+//
+// A breakpoint or watchpoint hit pauses the run loop (as Pause does) and
+// is delivered on DebugStops; Resume goes on from there.
+
+// WatchKind is what accesses a watchpoint catches, and what access hit
+// one.
+type WatchKind uint8
+
+const (
+	WatchWrite WatchKind = 1 << iota // a write (gdb's Z2)
+	WatchRead                        // a read (Z3)
+)
+
+// WatchAccess is either access (gdb's Z4).
+const WatchAccess = WatchWrite | WatchRead
+
+// Watchpoint watches Len bytes from physical address Addr.
+type Watchpoint struct {
+	Addr, Len uint32
+	Kind      WatchKind
+}
+
+// DebugStop is why the run loop paused itself: a breakpoint (CS:IP is at
+// Addr and that instruction has not run) or a watched byte at Addr read or
+// written (Watch) by the instruction that ran last; a REP string
+// instruction stops after the iteration that touched it, IP on the
+// instruction.
+type DebugStop struct {
+	Breakpoint bool
+	Watch      WatchKind
+	Addr       uint32
+}
+
+func (s DebugStop) String() string {
+	switch {
+	case s.Breakpoint:
+		return fmt.Sprintf("breakpoint at %05Xh", s.Addr)
+	case s.Watch == WatchRead:
+		return fmt.Sprintf("watchpoint: read of %05Xh", s.Addr)
+	case s.Watch == WatchWrite:
+		return fmt.Sprintf("watchpoint: write to %05Xh", s.Addr)
+	}
+	return "no stop"
+}
+
+// debugState is the machine's side of debugging; nil until a debugger
+// sets something.
+type debugState struct {
+	breaks []uint32
+	watch  watchSet
+	stops  chan DebugStop // the last stop the run loop made, for the debugger
+}
+
+// watchSet holds the watchpoints and the first hit since the last run.
+type watchSet struct {
+	list   []Watchpoint
+	lo, hi uint32 // every watched byte is in [lo, hi)
+	hit    DebugStop
+	hasHit bool
+	stop   func() // the CPU's Stop: the run returns after this instruction
+}
+
+// access is Memory's check of one guest access.
+func (w *watchSet) access(addr uint32, kind WatchKind) {
+	if addr < w.lo || addr >= w.hi {
+		return
+	}
+	for _, p := range w.list {
+		if p.Kind&kind != 0 && addr-p.Addr < p.Len {
+			if !w.hasHit {
+				w.hit, w.hasHit = DebugStop{Watch: kind, Addr: addr}, true
+			}
+			w.stop()
+			return
+		}
+	}
+}
+
+func (m *Machine) debug() *debugState {
+	if m.dbg == nil {
+		m.dbg = &debugState{stops: make(chan DebugStop, 1)}
+		m.dbg.watch.stop = m.CPU.Stop
+	}
+	return m.dbg
+}
+
+// SetBreakpoints replaces the breakpoints with addrs (physical addresses
+// of instructions' first bytes).
+func (m *Machine) SetBreakpoints(addrs []uint32) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.debug()
+	d.breaks = append(d.breaks[:0], addrs...)
+	m.CPU.SetBreakpoints(d.breaks)
+}
+
+// SetWatchpoints replaces the watchpoints with ws.
+func (m *Machine) SetWatchpoints(ws []Watchpoint) error {
+	for _, w := range ws {
+		switch {
+		case w.Len == 0:
+			return fmt.Errorf("watchpoint at %05Xh: no bytes to watch", w.Addr)
+		case w.Kind == 0 || w.Kind&^WatchAccess != 0:
+			return fmt.Errorf("watchpoint at %05Xh: unknown kind %d", w.Addr, w.Kind)
+		case uint64(w.Addr)+uint64(w.Len) > AddressLimit286:
+			return fmt.Errorf("watchpoint at %05Xh+%d: beyond the 16 MiB the PC addresses", w.Addr, w.Len)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.debug()
+	w := &d.watch
+	w.list = append(w.list[:0], ws...)
+	w.lo, w.hi = 0, 0
+	for i, p := range ws {
+		if i == 0 || p.Addr < w.lo {
+			w.lo = p.Addr
+		}
+		w.hi = max(w.hi, p.Addr+p.Len)
+	}
+	on := len(ws) > 0
+	m.Mem.watch = nil
+	if on {
+		m.Mem.watch = w
+	}
+	m.CPU.WatchMemory(on)
+	m.BIOS.RAMThroughBus(on)
+	return nil
+}
+
+// DebugStops delivers the stops the run loop makes at breakpoints and
+// watchpoints (the machine is paused when one arrives; only the latest is
+// kept until read).
+func (m *Machine) DebugStops() <-chan DebugStop {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.debug().stops
+}
+
+// takeDebugStop returns the breakpoint or watchpoint the last CPU run
+// stopped at, clearing it. Called with mu held, with m.dbg set.
+func (m *Machine) takeDebugStop() (DebugStop, bool) {
+	w := &m.dbg.watch
+	switch {
+	case w.hasHit:
+		w.hasHit = false
+		return w.hit, true
+	case m.CPU.StoppedAtBreakpoint():
+		return DebugStop{Breakpoint: true, Addr: m.CPU.Linear(m.CPU.Segs[cpu.CS], m.CPU.IP)}, true
+	}
+	return DebugStop{}, false
+}
+
+// debugStopped is the run loop's look after a slice: a breakpoint or
+// watchpoint hit pauses the machine and is delivered to the debugger.
+// Called with mu held, with m.dbg set.
+func (m *Machine) debugStopped() {
+	s, ok := m.takeDebugStop()
+	if !ok || m.stop != Running {
+		return
+	}
+	if !m.paused {
+		m.paused = true
+		m.wake = make(chan struct{})
+	}
+	select {
+	case <-m.dbg.stops: // an older stop nobody read
+	default:
+	}
+	m.dbg.stops <- s
+}
+
+// DebugStep executes one instruction (one iteration of a REP string
+// instruction), or enters one pending interrupt, as Step does, even when
+// CS:IP is at a breakpoint (a debugger's stepi). A halted CPU lets virtual
+// time pass to the next device event and waits again, up to a second of
+// virtual time, until an interrupt wakes it. It reports a watchpoint the
+// step hit.
+func (m *Machine) DebugStep() (DebugStop, bool, StopReason, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.debug()
+	start := m.Clock.Now()
+	for {
+		if m.stop != Running {
+			return DebugStop{}, false, m.stop, m.err
+		}
+		m.CPU.StepOffBreakpoint()
+		was := m.CPU.Instructions
+		if err := m.CPU.Step(); err != nil {
+			m.fail(err)
+			return DebugStop{}, false, m.stop, m.err
+		}
+		halted := m.CPU.Halted()
+		if halted {
+			m.Clock.Skip(m.nextEvent(m.Clock.Now() + maxSlice))
+		}
+		m.catchUp()
+		if s, ok := m.takeDebugStop(); ok && !s.Breakpoint {
+			return s, true, m.stop, m.err
+		}
+		if !halted || m.CPU.Instructions != was || m.Clock.Now()-start >= int64(1e9) {
+			return DebugStop{}, false, m.stop, m.err
+		}
+	}
+}
