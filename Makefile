@@ -10,8 +10,9 @@
 # mtools and dosfstools for files inside FAT images, xvfb for window tests,
 # binutils for objdump (the disassembler's reference), qemu-system-x86 for
 # the cross-checks of the test programs (QEMU's VGA, SeaBIOS), libxml2-utils for
-# xmllint (pcemu test's JUnit XML checked against Jenkins' schema).
-DEB_PACKAGES := gcc pkg-config libsdl2-dev qemu-utils nasm mtools dosfstools xvfb binutils qemu-system-x86 libxml2-utils
+# xmllint (pcemu test's JUnit XML checked against Jenkins' schema), gdb to
+# drive the gdb stub.
+DEB_PACKAGES := gcc pkg-config libsdl2-dev qemu-utils nasm mtools dosfstools xvfb binutils qemu-system-x86 libxml2-utils gdb
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO ?= go

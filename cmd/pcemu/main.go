@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cmd/pcemu/term"
 	"pcemu/machine"
+	"pcemu/machine/gdbstub"
 	"pcemu/machine/monitor"
 	"pcemu/machine/script"
 )
@@ -225,7 +227,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	status, started, closeMonitor := startMonitor(ctx, cancel, m, o.monitor, stdin, stdout, stderr)
 	defer closeMonitor()
+	if started && o.gdb != "" {
+		var stopGDB func()
+		if stopGDB, err = startGDB(cancel, m, o.gdb, stderr); err != nil {
+			fmt.Fprintf(stderr, "pcemu: -gdb: %v\n", err)
+			status, started = exitError, false
+		} else {
+			defer stopGDB()
+		}
+	}
 	if started {
+		if o.startStopped {
+			// -S: the machine waits for gdb's continue or the monitor's cont.
+			m.Pause()
+			fmt.Fprintln(stderr, "pcemu: stopped at power-on (-S): continue from gdb or with the monitor's cont")
+		}
 		status = runMachine(ctx, cancel, m, o, sc, stderr)
 	}
 
@@ -370,12 +386,15 @@ type hostStop struct {
 	sig     syscall.Signal // 0 for the timeout and quit
 	timeout time.Duration
 	quit    bool
+	kill    bool // gdb's kill (also a quit)
 }
 
 func (h *hostStop) Error() string {
 	switch {
 	case h.sig != 0:
 		return h.sig.String()
+	case h.kill:
+		return "killed from gdb"
 	case h.quit:
 		return "quit from the monitor"
 	}
@@ -433,6 +452,35 @@ func startMonitor(ctx context.Context, cancel context.CancelCauseFunc, m *machin
 	}
 	go mon.ServeListener(l, first)
 	return 0, true, closeMonitor
+}
+
+// startGDB serves gdb on addr for the run (-gdb, -s). gdb's kill ends pcemu
+// with status 0, as QEMU exits; its `monitor CMD` runs pcemu's monitor
+// commands. The returned function stops the server.
+func startGDB(cancel context.CancelCauseFunc, m *machine.Machine, addr string, stderr io.Writer) (func(), error) {
+	mon := monitor.New(m, func() { cancel(&hostStop{quit: true}) })
+	srv, err := gdbstub.Listen(m, addr, gdbstub.Options{
+		Kill: func() { cancel(&hostStop{quit: true, kill: true}) },
+		Monitor: func(cmd string) string {
+			var out strings.Builder
+			mon.Exec(&out, cmd)
+			return out.String()
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(); err != nil {
+			fmt.Fprintf(stderr, "pcemu: %v\n", err)
+		}
+	}()
+	return func() {
+		srv.Close()
+		<-done
+	}, nil
 }
 
 // loop runs the machine without a script until it stops or the host ends

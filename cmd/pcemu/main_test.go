@@ -858,3 +858,66 @@ func TestSerialToStalledFIFO(t *testing.T) {
 		}
 	})
 }
+
+// freePort returns a TCP port on localhost that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "localhost:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// -S -gdb tcp::PORT: the machine waits at power-on for gdb, which finds
+// it at the reset vector, runs it to the boot sector, uses the monitor
+// through `monitor`, and kills it: pcemu exits 0, as QEMU does.
+func TestGDBStartStopped(t *testing.T) {
+	gdb := shared.Tool(t, "gdb")
+	port := freePort(t)
+	cmd := exec.Command(pcemuBin, "-hda", loopDisk(t), "-S", "-gdb", fmt.Sprintf("tcp::%d", port), "--timeout", "60s")
+	cmd.Env = headless()
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, err := net.Dial("tcp", fmt.Sprintf("localhost:%d", port))
+		if err == nil {
+			c.Close() // a session lost at once: the machine stays stopped, pcemu accepts the next
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pcemu does not listen: %v; stderr %q", err, stderr.String())
+		}
+	}
+	script := fmt.Sprintf(`set confirm off
+target remote :%d
+printf "AT %%04x:%%04x %%02x\n", $cs, $eip, *(unsigned char *)0x600
+break *0x7c04
+continue
+printf "BOOT %%04x:%%04x %%02x\n", $cs, $eip, *(unsigned char *)0x600
+monitor info registers
+kill
+`, port)
+	path := filepath.Join(t.TempDir(), "s.gdb")
+	os.WriteFile(path, []byte(script), 0o644)
+	out, err := exec.Command(gdb, "-batch", "-nx", "-x", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("gdb: %v\n%s", err, out)
+	}
+	for _, want := range []string{"AT f000:fff0 00", "BOOT 0000:7c04 01", "AX=0000"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("gdb's output lacks %q:\n%s", want, out)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("pcemu after gdb's kill: %v, stderr %q", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "stopped at power-on (-S)") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ type options struct {
 	noReboot         bool
 	realTime         bool
 	mips             int // instructions per virtual microsecond, 0 for the default
+
+	gdb          string // -gdb, -s: the address the gdb stub listens on, "" for none
+	startStopped bool   // -S: the machine waits for gdb's (or the monitor's) cont
 
 	expect     string
 	script     string
@@ -76,6 +80,9 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&v.debugcon, "debugcon", "", "debug console port E9h to `DEV`: stdio or file:PATH")
 	fs.StringVar(&v.serial, "serial", "", "COM1 to `DEV`: stdio (both ways), file:PATH, none, or msmouse (a Microsoft serial mouse with a third button, in place of the PS/2 mouse)")
 	fs.StringVar(&v.monitor, "monitor", "", "the monitor (QEMU's human monitor commands: info registers, x, xp, sendkey, stop, cont, ...) on `DEV`: stdio, unix:PATH,server (waits for a client before the machine starts; add ,nowait not to wait) or none")
+	fs.StringVar(&v.gdb, "gdb", "", "wait for gdb on `DEV`: tcp::PORT (localhost), tcp:HOST:PORT, or none; in gdb: set architecture i8086, target remote :PORT")
+	fs.BoolVar(&v.gdbDefault, "s", false, "shorthand for -gdb tcp::1234")
+	fs.BoolVar(&o.startStopped, "S", false, "do not start the CPU: wait for gdb's continue (or the monitor's cont)")
 	fs.StringVar(&o.audio, "audio", "", "the PC speaker through `DRIVER`: sdl (the default with -display sdl) or none")
 	fs.StringVar(&o.audioOut, "audio-out", "", "write what the PC speaker plays to `FILE`.wav (16-bit mono, 48 kHz, in virtual time: the same run writes the same bytes)")
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
@@ -97,7 +104,8 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 
 // flagValues holds the flags that need decoding after parsing.
 type flagValues struct {
-	boot, memory, cpu, debugcon, serial, monitor string
+	boot, memory, cpu, debugcon, serial, monitor, gdb string
+	gdbDefault                                        bool
 }
 
 // normaliseArgs turns QEMU's single-dash long options (-hda, -no-reboot,
@@ -168,6 +176,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case o.debugcon.stdio:
 			return nil, errors.New("-monitor stdio and -debugcon stdio both write standard output: send -debugcon to file:PATH")
 		}
+	}
+	if o.gdb, err = parseGDB(v.gdb, v.gdbDefault); err != nil {
+		return nil, err
 	}
 	if o.display == "" {
 		o.display = defaultDisplay(os.Stdin, os.Stdout)
@@ -379,4 +390,47 @@ func parseMonitor(s string) (monitorDev, error) {
 		return monitorDev{}, fmt.Errorf("-monitor %s: add ,server (pcemu listens on the socket; it does not connect to one)", s)
 	}
 	return d, nil
+}
+
+// parseGDB decodes QEMU's -gdb device (tcp::PORT, tcp:HOST:PORT, none,
+// with QEMU's chardev options server and nowait accepted and implied) and
+// -s, which is -gdb tcp::1234. It returns the address to listen on. An
+// empty host is localhost: QEMU listens on every interface there, which
+// would let anyone on the network drive the guest; tcp:0.0.0.0:PORT asks
+// for that explicitly.
+func parseGDB(dev string, dflt bool) (string, error) {
+	if dflt {
+		if dev != "" && dev != "tcp::1234" {
+			return "", fmt.Errorf("-s is -gdb tcp::1234: it cannot be combined with -gdb %s", dev)
+		}
+		dev = "tcp::1234"
+	}
+	switch dev {
+	case "", "none":
+		return "", nil
+	}
+	rest, ok := strings.CutPrefix(dev, "tcp:")
+	if !ok {
+		return "", fmt.Errorf("-gdb %s: choose tcp::PORT, tcp:HOST:PORT or none", dev)
+	}
+	parts := strings.Split(rest, ",")
+	for _, p := range parts[1:] {
+		switch p {
+		case "server", "server=on", "nowait", "wait=off":
+		default:
+			return "", fmt.Errorf("-gdb %s: unknown option %q (pcemu always listens and never waits: use -S to start stopped)", dev, p)
+		}
+	}
+	i := strings.LastIndex(parts[0], ":")
+	if i < 0 {
+		return "", fmt.Errorf("-gdb %s: no port (tcp::PORT or tcp:HOST:PORT)", dev)
+	}
+	host, port := parts[0][:i], parts[0][i+1:]
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+		return "", fmt.Errorf("-gdb %s: port %q is not a number from 1 to 65535", dev, port)
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(strings.Trim(host, "[]"), port), nil
 }

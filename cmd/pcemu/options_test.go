@@ -174,3 +174,40 @@ func TestParseArgsMonitor(t *testing.T) {
 		}
 	}
 }
+
+func TestParseGDB(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+		stop bool
+	}{
+		{[]string{"-s"}, "localhost:1234", false},
+		{[]string{"-s", "-S"}, "localhost:1234", true},
+		{[]string{"-gdb", "tcp::4321"}, "localhost:4321", false},
+		{[]string{"-gdb", "tcp:0.0.0.0:4321"}, "0.0.0.0:4321", false},
+		{[]string{"-gdb", "tcp:[::1]:4321,server,nowait"}, "[::1]:4321", false},
+		{[]string{"-gdb", "none", "-S"}, "", true},
+		{[]string{"-s", "-gdb", "tcp::1234"}, "localhost:1234", false},
+	} {
+		o, err := parseArgs(append(c.args, "-display", "none"), &bytes.Buffer{})
+		if err != nil || o.gdb != c.want || o.startStopped != c.stop {
+			t.Errorf("%v: gdb %q stopped %v, %v; want %q %v", c.args, o.gdb, o.startStopped, err, c.want, c.stop)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-gdb", "tcp::0"}, "port \"0\""},
+		{[]string{"-gdb", "tcp::99999"}, "port \"99999\""},
+		{[]string{"-gdb", "tcp:1234"}, "no port"},
+		{[]string{"-gdb", "udp::1234"}, "choose tcp::PORT"},
+		{[]string{"-gdb", "tcp::1234,wait"}, "unknown option \"wait\""},
+		{[]string{"-s", "-gdb", "tcp::1"}, "cannot be combined"},
+	} {
+		_, err := parseArgs(append(c.args, "-display", "none"), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one saying %q", c.args, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package gdbstub
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"pcemu/cpu"
+	"pcemu/internal/shared"
+	"pcemu/machine"
+)
+
+// Debian's gdb drives the stub as a user would: the session of the README
+// (set architecture i8086, target remote, break *0x7c00, x/i
+// $cs*16+$eip), stepping, registers, memory, a watchpoint on a BIOS data
+// area word that FreeDOS has the BIOS write, Ctrl-C, and kill.
+
+// gdbRun runs gdb in batch mode on script and returns its output. When
+// the output shows a line "INTERRUPT-ME", gdb gets SIGINT once the machine
+// has run on, as when a user presses Ctrl-C at gdb's prompt.
+func gdbRun(t *testing.T, m *machine.Machine, script string) string {
+	t.Helper()
+	gdb := shared.Tool(t, "gdb")
+	path := filepath.Join(t.TempDir(), "test.gdb")
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(gdb, "-batch", "-nx", "-x", path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(3*time.Minute, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	var all strings.Builder
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		line := sc.Text()
+		all.WriteString(line + "\n")
+		if line == "INTERRUPT-ME" {
+			go func() {
+				// gdb is waiting for the stop; let the machine run.
+				start := m.Stats().Instructions
+				for deadline := time.Now().Add(time.Minute); m.Stats().Instructions < start+100000 && time.Now().Before(deadline); {
+					time.Sleep(10 * time.Millisecond)
+				}
+				cmd.Process.Signal(syscall.SIGINT)
+			}()
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("gdb: %v\n%s", err, all.String())
+	}
+	return all.String()
+}
+
+// field returns the text after "NAME " on the output's line that starts
+// with it (the script's printf markers).
+func field(t *testing.T, out, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + name + ` (.*)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("gdb printed no %s line:\n%s", name, out)
+	}
+	return strings.TrimSpace(m[1])
+}
+
+func freeDOS(t *testing.T, opts Options) (*machine.Machine, *Server) {
+	t.Helper()
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20, HardDisks: [4]string{img}, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serve(t, m, opts)
+}
+
+func TestGDBDrivesFreeDOS(t *testing.T) {
+	killed := make(chan struct{})
+	m, srv := freeDOS(t, Options{Kill: func() { close(killed) }})
+	out := gdbRun(t, m, fmt.Sprintf(`
+set architecture i8086
+set confirm off
+set pagination off
+target remote %s
+printf "START %%04x:%%04x\n", $cs, $eip
+break *0x7c00
+continue
+printf "BP %%04x:%%04x\n", $cs, $eip
+x/i $cs*16+$eip
+printf "SIG %%02x%%02x\n", *(unsigned char *)0x7dff, *(unsigned char *)0x7dfe
+stepi
+printf "STEP %%04x:%%04x\n", $cs, $eip
+set $old = $ebx
+set $ebx = 0xbeef
+printf "BX %%04x\n", $ebx
+set $ebx = $old
+printf "BXBACK %%04x\n", $ebx
+delete
+watch *(unsigned short *)0x450
+continue
+printf "WATCH %%04x %%04x\n", $cs, *(unsigned short *)0x450
+delete
+echo INTERRUPT-ME\n
+continue
+printf "INTERRUPTED %%04x:%%04x\n", $cs, $eip
+kill
+`, srv.Addr()))
+	t.Logf("gdb's session:\n%s", out)
+	for _, c := range []struct{ name, want string }{
+		{"START", "f000:fff0"},
+		{"BP", "0000:7c00"},
+		{"SIG", "aa55"},
+		{"STEP", "0000:7c01"}, // the boot sector starts with CLI
+		{"BX", "beef"},
+		{"BXBACK", "0000"},
+	} {
+		if got := field(t, out, c.name); got != c.want {
+			t.Errorf("%s %s, want %s", c.name, got, c.want)
+		}
+	}
+	for _, want := range []string{"Breakpoint 1, 0x00007c00", "0x7c00:\tcli", "Hardware watchpoint 2: *(unsigned short *)0x450", "New value =", "Program received signal SIGINT"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("gdb's output lacks %q", want)
+		}
+	}
+	// The cursor position is written by the BIOS's INT 10h, in Go behind
+	// the ROM at F000h, for FreeDOS printing its banner.
+	if w := field(t, out, "WATCH"); !strings.HasPrefix(w, "f000 ") {
+		t.Errorf("the watchpoint stopped in segment %s, want the BIOS's f000", w)
+	}
+	select {
+	case <-killed:
+	case <-time.After(10 * time.Second):
+		t.Error("gdb's kill did not reach pcemu")
+	}
+}
