@@ -169,3 +169,8 @@ func (c *CPU) syncDebugEvent() {
 		c.events &^= evDebug
 	}
 }
+
+// InstructionIP is the IP of the instruction being executed, for a device
+// or a tracer called from inside it (an I/O port access, an interrupt an
+// instruction raises): IP itself already points past it then.
+func (c *CPU) InstructionIP() uint16 { return c.opStart }

@@ -71,6 +71,8 @@ type debugState struct {
 	breaks []uint32
 	watch  watchSet
 	stops  chan DebugStop // the last stop the run loop made, for the debugger
+
+	at []*atCall // AtInstruction's calls to come
 }
 
 // watchSet holds the watchpoints and the first hit since the last run.
@@ -217,6 +219,7 @@ func (m *Machine) DebugStep() (DebugStop, bool, StopReason, error) {
 		if halted {
 			m.Clock.Skip(m.nextEvent(m.Clock.Now() + maxSlice))
 		}
+		m.atReached()
 		m.catchUp()
 		if s, ok := m.takeDebugStop(); ok && !s.Breakpoint {
 			return s, true, m.stop, m.err
@@ -225,4 +228,74 @@ func (m *Machine) DebugStep() (DebugStop, bool, StopReason, error) {
 			return DebugStop{}, false, m.stop, m.err
 		}
 	}
+}
+
+// AtInstruction has the run loop call f when the instruction count
+// reaches n: exactly at that boundary, before an interrupt pending there
+// is entered (a tracer starting at a count, a debugger going to a point of
+// the run). f runs on the run loop's goroutine with the machine locked,
+// so it uses the parts directly. When the count is n already, f runs now;
+// past n, never. The function returned cancels the call if it has not
+// been made.
+func (m *Machine) AtInstruction(n uint64, f func()) (cancel func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.debug()
+	switch c := m.CPU.Instructions; {
+	case c == n:
+		f()
+		return func() {}
+	case c > n:
+		return func() {}
+	}
+	a := &atCall{n: n, f: f}
+	d.at = append(d.at, a)
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		a.f = nil
+	}
+}
+
+// atCall is one AtInstruction.
+type atCall struct {
+	n uint64
+	f func() // nil once made or cancelled
+}
+
+// atLimit caps a slice's instructions at the next AtInstruction count.
+// Called with mu held.
+func (m *Machine) atLimit(n int64) int64 {
+	if d := m.dbg; d != nil {
+		for _, a := range d.at {
+			if a.f != nil {
+				n = min(n, int64(a.n-m.CPU.Instructions))
+			}
+		}
+	}
+	return n
+}
+
+// atReached makes the AtInstruction calls due when a slice ended. Called
+// with mu held, after the CPU ran.
+func (m *Machine) atReached() {
+	d := m.dbg
+	if len(d.at) == 0 {
+		return
+	}
+	now := m.CPU.Instructions
+	keep := d.at[:0]
+	for _, a := range d.at {
+		switch {
+		case a.f == nil:
+		case a.n == now:
+			f := a.f
+			a.f = nil
+			f()
+		case a.n > now:
+			keep = append(keep, a)
+		}
+	}
+	clear(d.at[len(keep):])
+	d.at = keep
 }

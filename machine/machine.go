@@ -227,13 +227,14 @@ func (m *Machine) slice(until int64) bool {
 	}
 	next := m.nextEvent(min(until, now+maxSlice))
 	start := time.Now()
-	_, err := m.CPU.Run(int(m.Clock.InstructionsUntil(next)))
+	_, err := m.CPU.Run(int(m.atLimit(m.Clock.InstructionsUntil(next))))
 	m.hostRun += time.Since(start)
 	if err != nil && m.stop == Running {
 		m.fail(err)
 	}
 	if m.dbg != nil {
 		m.debugStopped()
+		m.atReached()
 	}
 	if m.CPU.Halted() {
 		// HLT: nothing happens until the next interrupt, so virtual

@@ -383,6 +383,18 @@ func (p *PIC) Out8(port uint16, v uint8) {
 	p.update()
 }
 
+// VectorIRQ names the IRQ whose vector is vec under the bases ICW2 set
+// (the acknowledge cycle sends base | IR number; 8259A data sheet, ICW2),
+// for a trace of interrupts; false when neither chip sends vec.
+func (p *PIC) VectorIRQ(vec uint8) (int, bool) {
+	for i := range p.chip {
+		if vec&0xF8 == p.chip[i].base {
+			return i*8 + int(vec&7), true
+		}
+	}
+	return 0, false
+}
+
 // IRR, ISR and IMR return the registers of the pair as 16-bit values (bit n
 // is IRQ n), for the debugger and tests.
 func (p *PIC) IRR() uint16 { return uint16(p.chip[1].irr)<<8 | uint16(p.chip[0].irr) }

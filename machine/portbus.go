@@ -13,6 +13,9 @@ import (
 type PortBus struct {
 	decode [65536]uint8
 	slots  []portSlot
+
+	trace func(PortAccess) // Trace's observer, nil when untraced
+	plain []portSlot       // the slots as mapped, while traced
 }
 
 type portSlot struct {
@@ -54,6 +57,10 @@ func (b *PortBus) Map(name string, first, last uint16, dev PortDevice) error {
 	s := portSlot{dev: dev, name: name}
 	s.dev16, _ = dev.(PortDevice16)
 	s.bulk, _ = dev.(cpu.BulkPortIO)
+	if b.trace != nil {
+		b.plain = append(b.plain, s)
+		s = b.traced(s)
+	}
 	b.slots = append(b.slots, s)
 	idx := uint8(len(b.slots) - 1)
 	for p := int(first); p <= int(last); p++ {
@@ -112,4 +119,72 @@ func (b *PortBus) OutsBulk(port uint16, width int, src []byte) int {
 		return d.OutsBulk(port, width, src)
 	}
 	return 0
+}
+
+// PortAccess is one access an I/O trace sees (Trace): a write as it is
+// made (before the device acts on it: the BIOS's service port runs a whole
+// service), a read with the value read.
+type PortAccess struct {
+	Port   uint16
+	Value  uint16
+	Word   bool // a 16-bit access to a device that takes words (else a byte)
+	Out    bool
+	Device string // the name the device was mapped with ("open bus": none)
+}
+
+// Trace makes f see every port access (-d ioport);
+// nil stops it. While traced, every device is reached through a wrapper
+// and string I/O runs go element by element (no bulk path), so f sees
+// each element; untraced, the bus is as it was, at no cost.
+func (b *PortBus) Trace(f func(PortAccess)) {
+	if b.trace != nil {
+		b.slots, b.plain = b.plain, nil // back to the devices as mapped
+	}
+	b.trace = f
+	if f == nil {
+		return
+	}
+	b.plain = b.slots
+	b.slots = make([]portSlot, len(b.plain))
+	for i, s := range b.plain {
+		b.slots[i] = b.traced(s)
+	}
+}
+
+// traced is slot s behind the trace's wrapper.
+func (b *PortBus) traced(s portSlot) portSlot {
+	t := &tracedPorts{slot: s, f: b.trace}
+	w := portSlot{dev: t, name: s.name}
+	if s.dev16 != nil {
+		w.dev16 = t
+	}
+	return w
+}
+
+// tracedPorts is a device seen through Trace.
+type tracedPorts struct {
+	slot portSlot
+	f    func(PortAccess)
+}
+
+func (t *tracedPorts) In8(port uint16) uint8 {
+	v := t.slot.dev.In8(port)
+	t.f(PortAccess{Port: port, Value: uint16(v), Device: t.slot.name})
+	return v
+}
+
+func (t *tracedPorts) Out8(port uint16, v uint8) {
+	t.f(PortAccess{Port: port, Value: uint16(v), Out: true, Device: t.slot.name})
+	t.slot.dev.Out8(port, v)
+}
+
+func (t *tracedPorts) In16(port uint16) uint16 {
+	v := t.slot.dev16.In16(port)
+	t.f(PortAccess{Port: port, Value: v, Word: true, Device: t.slot.name})
+	return v
+}
+
+func (t *tracedPorts) Out16(port uint16, v uint16) {
+	t.f(PortAccess{Port: port, Value: v, Word: true, Out: true, Device: t.slot.name})
+	t.slot.dev16.Out16(port, v)
 }

@@ -125,3 +125,49 @@ func BenchmarkPortBusIn8(b *testing.B) {
 	}
 	_ = s
 }
+
+// bulkDev is a port device with a bulk path.
+type bulkDev struct{ in8 int }
+
+func (d *bulkDev) In8(uint16) uint8                         { d.in8++; return 0x5A }
+func (d *bulkDev) Out8(uint16, uint8)                       {}
+func (d *bulkDev) InsBulk(_ uint16, _ int, dst []byte) int  { return len(dst) }
+func (d *bulkDev) OutsBulk(_ uint16, _ int, src []byte) int { return len(src) }
+
+// Trace sees every access, takes the bulk path away while it traces (so
+// that each element is seen) and gives the bus back as it was.
+func TestPortBusTrace(t *testing.T) {
+	b := NewPortBus()
+	d := &bulkDev{}
+	if err := b.Map("dev", 0x100, 0x101, d); err != nil {
+		t.Fatal(err)
+	}
+	var seen []PortAccess
+	b.Trace(func(a PortAccess) { seen = append(seen, a) })
+	if v := b.In8(0x100); v != 0x5A || len(seen) != 1 || seen[0] != (PortAccess{Port: 0x100, Value: 0x5A, Device: "dev"}) {
+		t.Fatalf("traced In8: %02X, seen %+v", v, seen)
+	}
+	b.Out8(0x101, 7)
+	b.In8(0x300) // the open bus is traced too
+	if len(seen) != 3 || !seen[1].Out || seen[2].Device != "open bus" {
+		t.Fatalf("seen %+v", seen)
+	}
+	if n := b.InsBulk(0x100, 2, make([]byte, 8)); n != 0 {
+		t.Fatalf("a bulk run of %d bytes while traced", n)
+	}
+	// A device mapped while traced is traced.
+	b.Map("late", 0x200, 0x200, &bulkDev{})
+	b.In8(0x200)
+	if len(seen) != 4 || seen[3].Device != "late" {
+		t.Fatalf("the device mapped while traced: %+v", seen)
+	}
+	b.Trace(nil)
+	b.In8(0x100)
+	b.In8(0x200)
+	if len(seen) != 4 || d.in8 != 2 {
+		t.Fatalf("after Trace(nil): seen %d, device read %d times", len(seen), d.in8)
+	}
+	if n := b.InsBulk(0x100, 2, make([]byte, 8)); n != 8 || b.InsBulk(0x200, 2, make([]byte, 4)) != 4 {
+		t.Fatalf("the bulk path is not back (%d)", n)
+	}
+}

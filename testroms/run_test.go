@@ -1,8 +1,12 @@
 package testroms
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +14,7 @@ import (
 	"pcemu/cpu"
 	"pcemu/machine"
 	"pcemu/machine/machinetest"
+	"pcemu/machine/trace"
 )
 
 // programTimeout bounds one program's run in virtual time; the slowest
@@ -129,4 +134,78 @@ func modelName(m cpu.Model) string {
 		return "80186"
 	}
 	return "80286"
+}
+
+// TestTraceGolden runs the trace program with pcemu's debug log of its own
+// code (-d exec,int,ioport -dfilter 7C00h-8FFFh) and compares the log with
+// testdata/trace.log. The instruction counts are taken relative to the
+// program's first instruction, so that the BIOS's POST may change length;
+// PCEMU_UPDATE_GOLDEN=1 rewrites the file (check the diff: every line is
+// an instruction, interrupt or port access as the program makes it).
+func TestTraceGolden(t *testing.T) {
+	prog, err := Binary("trace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hd, _ := writeDisks(t, t.TempDir(), "trace", prog)
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{hd}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var log bytes.Buffer
+	filter, _ := trace.ParseRanges("0x7c00..0x8fff")
+	tr, err := trace.Start(m, trace.Options{Items: trace.Exec | trace.Int | trace.IOPort, Out: &log, Filter: filter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if r, err := m.RunFor(ctx, programTimeout); r != machine.ExitPort || m.ExitStatus() != 1 {
+		t.Fatalf("the trace program stopped with %v (%v), status %d:\n%s", r, err, m.ExitStatus(), m.DebugOutput())
+	}
+	if err := tr.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	got := relativeCounts(t, log.String())
+	golden := filepath.Join("testdata", "trace.log")
+	if os.Getenv("PCEMU_UPDATE_GOLDEN") == "1" {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		g, w := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(g), len(w)) {
+			if g[i] != w[i] {
+				t.Fatalf("the log differs from %s at line %d:\n got: %s\nwant: %s\n(PCEMU_UPDATE_GOLDEN=1 rewrites it)", golden, i+1, g[i], w[i])
+			}
+		}
+		t.Fatalf("the log has %d lines, %s %d", len(g), golden, len(w))
+	}
+}
+
+// relativeCounts rewrites each log line's instruction count (the second
+// field) as the difference from the first line's.
+func relativeCounts(t *testing.T, log string) string {
+	var out strings.Builder
+	var first uint64
+	for i, line := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
+		kind, rest, _ := strings.Cut(line, " ")
+		rest = strings.TrimLeft(rest, " ")
+		num, tail, _ := strings.Cut(rest, " ")
+		n, err := strconv.ParseUint(num, 10, 64)
+		if err != nil {
+			t.Fatalf("log line %d has no count: %q", i+1, line)
+		}
+		if i == 0 {
+			first = n
+		}
+		fmt.Fprintf(&out, "%-4s %10d %s\n", kind, n-first, tail)
+	}
+	return out.String()
 }

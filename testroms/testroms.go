@@ -22,7 +22,7 @@ import (
 )
 
 // Programs are the test programs, by name (name.asm / name.bin).
-var Programs = []string{"bios_video", "bios_disk", "bios_misc", "ide_ports", "cpu_machine", "pit_pic", "vga_retrace"}
+var Programs = []string{"bios_video", "bios_disk", "bios_misc", "ide_ports", "cpu_machine", "pit_pic", "vga_retrace", "trace"}
 
 // MousePrograms check the mice: they ask for host mouse input (motion,
 // buttons) at the points they need it, so they run with the steps of

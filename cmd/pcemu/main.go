@@ -34,6 +34,7 @@ import (
 	"pcemu/machine/gdbstub"
 	"pcemu/machine/monitor"
 	"pcemu/machine/script"
+	"pcemu/machine/trace"
 )
 
 // SDL must run on the process's main thread (see package sdl): lock main's
@@ -62,6 +63,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	o, err := parseArgs(args, stderr)
 	if errors.Is(err, pflag.ErrHelp) {
+		return 0
+	}
+	if errors.Is(err, errTraceHelp) {
+		fmt.Fprint(stdout, trace.Help())
 		return 0
 	}
 	if err != nil {
@@ -234,6 +239,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			status, started = exitError, false
 		} else {
 			defer stopGDB()
+		}
+	}
+	if started && o.traceItems != 0 {
+		stopTrace, err := startTrace(ctx, m, o, stderr, &files)
+		if err != nil {
+			if st, ok := stopped(err, "-D's file"); ok {
+				return st
+			}
+			fmt.Fprintf(stderr, "pcemu: -D: %v\n", err)
+			status, started = exitError, false
+		} else {
+			defer func() {
+				if err := stopTrace(); err != nil {
+					fmt.Fprintf(stderr, "pcemu: -D: writing the log: %v\n", err)
+				}
+			}()
 		}
 	}
 	if started {
@@ -452,6 +473,25 @@ func startMonitor(ctx context.Context, cancel context.CancelCauseFunc, m *machin
 	}
 	go mon.ServeListener(l, first)
 	return 0, true, closeMonitor
+}
+
+// startTrace starts the -d log on -D's file (created, or truncated) or
+// standard error; the function returned ends it.
+func startTrace(ctx context.Context, m *machine.Machine, o *options, stderr io.Writer, files *[]*os.File) (func() error, error) {
+	out := stderr
+	if o.traceLog != "" {
+		f, err := interruptible(ctx, func() (*os.File, error) { return os.Create(o.traceLog) }, closeFile)
+		if err != nil {
+			return nil, err
+		}
+		*files = append(*files, f)
+		out = f
+	}
+	t, err := trace.Start(m, trace.Options{Items: o.traceItems, Out: out, Filter: o.traceAddr, Count: o.traceCount})
+	if err != nil {
+		return nil, err
+	}
+	return t.Stop, nil
 }
 
 // startGDB serves gdb on addr for the run (-gdb, -s). gdb's kill ends pcemu

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -919,5 +920,43 @@ kill
 	}
 	if !strings.Contains(stderr.String(), "stopped at power-on (-S)") {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// -d exec,int,ioport -D FILE -dfilter --trace-range: the boot sector's
+// instructions, its port write and its exit, and nothing else.
+func TestDebugLog(t *testing.T) {
+	code := []byte{
+		0xB8, 0x34, 0x12, // mov ax, 1234h
+		0xB0, 0x00, // mov al, 0
+		0xE6, 0xF4, // out F4h, al: exit status 1
+	}
+	log := filepath.Join(t.TempDir(), "pcemu.log")
+	status, _, stderr := pcemu(t, "-hda", bootDisk(t, "exit", code), "-d", "exec,int,ioport", "-D", log,
+		"-dfilter", "0x7c00+0x200", "--trace-range", "0..")
+	if status != 1 {
+		t.Fatalf("exit status %d; stderr %s", status, stderr)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	want := []string{
+		`^exec +\d+ 0000:7C00  B83412 +mov ax,0x1234 +AX=1234$`,
+		`^exec +\d+ 0000:7C03  B000 +mov al,0x0 +AX=1200$`,
+		`^io +\d+ OUT 00F4 <- 00 +exit port +at 0000:7C05$`,
+		`^exec +\d+ 0000:7C05  E6F4 +out 0xf4,al$`,
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("log:\n%s", b)
+	}
+	for i, w := range want {
+		if !regexp.MustCompile(w).MatchString(lines[i]) {
+			t.Errorf("line %d %q, want %s", i+1, lines[i], w)
+		}
+	}
+	if status, out, _ := pcemu(t, "-d", "help"); status != 0 || !strings.Contains(out, "ioport") {
+		t.Errorf("-d help: %d %q", status, out)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cpu"
 	"pcemu/machine"
+	"pcemu/machine/trace"
 )
 
 // options is the command line, checked and decoded.
@@ -41,6 +42,11 @@ type options struct {
 
 	gdb          string // -gdb, -s: the address the gdb stub listens on, "" for none
 	startStopped bool   // -S: the machine waits for gdb's (or the monitor's) cont
+
+	traceItems trace.Items   // -d
+	traceLog   string        // -D FILE ("" is standard error)
+	traceAddr  []trace.Range // -dfilter
+	traceCount trace.Range   // --trace-range (the zero Range: all)
 
 	expect     string
 	script     string
@@ -83,6 +89,10 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&v.gdb, "gdb", "", "wait for gdb on `DEV`: tcp::PORT (localhost), tcp:HOST:PORT, or none; in gdb: set architecture i8086, target remote :PORT")
 	fs.BoolVar(&v.gdbDefault, "s", false, "shorthand for -gdb tcp::1234")
 	fs.BoolVar(&o.startStopped, "S", false, "do not start the CPU: wait for gdb's continue (or the monitor's cont)")
+	fs.StringVar(&v.traceItems, "d", "", "log `ITEMS` (comma-separated): exec (instructions), int (interrupts, BIOS and DOS calls), ioport; -d help lists them")
+	fs.StringVar(&o.traceLog, "D", "", "write the -d log to `FILE` (default: standard error)")
+	fs.StringVar(&v.traceAddr, "dfilter", "", "log only code at these physical `RANGES`: FIRST..LAST or FIRST+SIZE, comma-separated (0x7c00..0x7dff)")
+	fs.StringVar(&v.traceCount, "trace-range", "", "log only instructions number `N..M` (both included; N.. or ..M open), or N+COUNT")
 	fs.StringVar(&o.audio, "audio", "", "the PC speaker through `DRIVER`: sdl (the default with -display sdl) or none")
 	fs.StringVar(&o.audioOut, "audio-out", "", "write what the PC speaker plays to `FILE`.wav (16-bit mono, 48 kHz, in virtual time: the same run writes the same bytes)")
 	fs.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets the machine")
@@ -105,6 +115,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 // flagValues holds the flags that need decoding after parsing.
 type flagValues struct {
 	boot, memory, cpu, debugcon, serial, monitor, gdb string
+	traceItems, traceAddr, traceCount                 string
 	gdbDefault                                        bool
 }
 
@@ -178,6 +189,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		}
 	}
 	if o.gdb, err = parseGDB(v.gdb, v.gdbDefault); err != nil {
+		return nil, err
+	}
+	if err := parseTrace(o, v); err != nil {
 		return nil, err
 	}
 	if o.display == "" {
@@ -433,4 +447,40 @@ func parseGDB(dev string, dflt bool) (string, error) {
 		host = "localhost"
 	}
 	return net.JoinHostPort(strings.Trim(host, "[]"), port), nil
+}
+
+// errTraceHelp is -d help: the items are listed and pcemu ends.
+var errTraceHelp = errors.New("-d help")
+
+// parseTrace decodes -d, -dfilter and --trace-range (-D is a plain path).
+func parseTrace(o *options, v *flagValues) error {
+	if v.traceItems == "help" {
+		return errTraceHelp
+	}
+	if v.traceItems == "" {
+		if o.traceLog != "" || v.traceAddr != "" || v.traceCount != "" {
+			return errors.New("-D, -dfilter and --trace-range need -d ITEMS (-d help lists them)")
+		}
+		return nil
+	}
+	var err error
+	if o.traceItems, err = trace.ParseItems(v.traceItems); err != nil {
+		return err
+	}
+	if v.traceAddr != "" {
+		if o.traceAddr, err = trace.ParseRanges(v.traceAddr); err != nil {
+			return fmt.Errorf("-dfilter: %w", err)
+		}
+	}
+	if v.traceCount != "" {
+		rs, err := trace.ParseRanges(v.traceCount)
+		if err != nil || len(rs) != 1 {
+			if err == nil {
+				err = errors.New("one range of instruction counts")
+			}
+			return fmt.Errorf("--trace-range: %w", err)
+		}
+		o.traceCount = rs[0]
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"pcemu/cmd/pcemu/sdl"
 	"pcemu/cpu"
+	"pcemu/machine/trace"
 )
 
 func TestParseArgsQEMUSpellings(t *testing.T) {
@@ -204,6 +205,31 @@ func TestParseGDB(t *testing.T) {
 		{[]string{"-gdb", "udp::1234"}, "choose tcp::PORT"},
 		{[]string{"-gdb", "tcp::1234,wait"}, "unknown option \"wait\""},
 		{[]string{"-s", "-gdb", "tcp::1"}, "cannot be combined"},
+	} {
+		_, err := parseArgs(append(c.args, "-display", "none"), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one saying %q", c.args, err, c.want)
+		}
+	}
+}
+
+func TestParseTrace(t *testing.T) {
+	o, err := parseArgs([]string{"-d", "exec,int", "-D", "x.log", "-dfilter", "0x7c00..0x7dff,0xf0000+0x10000", "--trace-range", "100..", "-display", "none"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.traceItems != trace.Exec|trace.Int || o.traceLog != "x.log" || len(o.traceAddr) != 2 || o.traceAddr[1] != (trace.Range{First: 0xF0000, Last: 0xFFFFF}) || o.traceCount != (trace.Range{First: 100, Last: ^uint64(0)}) {
+		t.Errorf("%+v", o)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-d", "cpu"}, `unknown log item "cpu"`},
+		{[]string{"-D", "x.log"}, "need -d ITEMS"},
+		{[]string{"-d", "exec", "-dfilter", "0x10"}, "-dfilter: range"},
+		{[]string{"-d", "exec", "--trace-range", "5..1"}, "--trace-range: range"},
+		{[]string{"-d", "exec", "--trace-range", "1..2,3..4"}, "one range"},
 	} {
 		_, err := parseArgs(append(c.args, "-display", "none"), &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
