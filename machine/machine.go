@@ -148,7 +148,7 @@ type Machine struct {
 	keys     keyQueue
 	mouse    mouseQueue
 
-	closers []io.Closer // images, flushed and closed by Close
+	closers []io.Closer   // images, flushed and closed by Close
 	hd      [4]*disk.Disk // the disks the machine opened (Config.Drives aside)
 	fd      [2]*disk.Disk
 	romSum  [32]byte // the ROM's SHA-256 (state.go)
