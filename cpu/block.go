@@ -96,7 +96,7 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 		}
 		c.blocks = new(blockCache)
 	}
-	b := &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
+	b := c.cached(lin)
 	if b.lin == lin && b.size != 0 && b.unchanged(src) {
 		return b
 	}
@@ -111,6 +111,15 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 	}
 	c.fillBlock(b, lin, src, maxBlockInsts)
 	return b
+}
+
+// cached is the cache's entry for a block at linear address lin, or nil
+// while there is no cache.
+func (c *CPU) cached(lin uint32) *block {
+	if c.blocks == nil {
+		return nil
+	}
+	return &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
 }
 
 // unchanged reports whether memory at src (which holds maxBlockBytes)

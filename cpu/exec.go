@@ -447,12 +447,20 @@ follow:
 }
 
 // follow returns the block at CS:IP when the run may go straight on into
-// it: no event pending and room for all of it. Otherwise exec looks.
+// it: no event pending and room for all of it. Otherwise exec looks. A
+// block of RAM found in the cache is taken here (blockAt's first case,
+// written out); everything else is blockAt's.
 func (c *CPU) follow() *block {
 	if c.Instructions >= c.stopAt {
 		return nil
 	}
-	b := c.blockAt(uint32(c.Segs[CS])<<4, c.IP)
+	ip := c.IP
+	lin := uint32(c.Segs[CS])<<4 + uint32(ip)
+	b := c.cached(lin)
+	if b == nil || uint32(ip) > 0x10000-maxBlockBytes || lin+maxBlockBytes > c.ramEnd ||
+		b.lin != lin || b.size == 0 || !b.unchanged(unsafe.Add(c.memBase, lin)) {
+		b = c.blockAt(uint32(c.Segs[CS])<<4, ip)
+	}
 	if c.stopAt-c.Instructions < uint64(b.n) {
 		return nil
 	}
