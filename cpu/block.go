@@ -162,6 +162,7 @@ func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer, max int) {
 		}
 	}
 	liveFlags(b.code[:n])
+	fuse(b.code[:n])
 	b.code[n] = inst{kind: kEnd, start: uint8(off), end: uint8(off)}
 	b.lin, b.n = lin, uint8(n)
 	b.setBytes(src, off)

@@ -25,7 +25,7 @@ type inst struct {
 	seg   int8  // segment of the memory operand, override applied
 	pfx   uint8 // prefixes and immediate length (pfx* below)
 	idx   uint8 // the memory operand's index register (eaNone: none)
-	_     uint8
+	alone uint8 // the kind the lead of a fused run has on its own (fuse)
 	disp  uint16
 	imm   uint16 // immediate or relative displacement, sign-extended where the form is
 }
@@ -156,6 +156,8 @@ const (
 	kPushR
 	kPushM
 	kPopR
+	kPushRun // the lead of op consecutive PUSH r16/sreg (fuse)
+	kPopRun  // the lead of op consecutive POP r16/ES/DS (fuse)
 	kXchgAX
 	kCbw
 	kCwd
@@ -665,12 +667,59 @@ func liveFlags(code []inst) {
 	}
 }
 
-// withFlags is the kind of in that makes its flags.
+// withFlags is the kind of in that makes its flags, and that runs it
+// alone when it leads a fused run.
 func withFlags(in *inst) uint8 {
 	if k, ok := flagKinds[in.kind]; ok {
 		return k
 	}
+	if in.kind == kPushRun || in.kind == kPopRun {
+		return in.alone
+	}
 	return in.kind
+}
+
+// Fused stack runs: compiled code saves and restores registers in runs
+// of PUSH and POP (a C function's prologue and epilogue; FreeDOS's
+// intr() pushes seven and pops eight). A run of two or more runs as one
+// instruction of the block, its lead's kind turned into kPushRun or
+// kPopRun with the run's length in op: one check that the whole run lies
+// in plain RAM, within the segment and outside the block's bytes, then
+// each element's transfer; where the check fails, the lead runs alone
+// (alone) and the rest follow as decoded. The instructions of the run
+// stay in the block unchanged (runBlock steps over them), so a block cut
+// short (shortBlock) runs them one by one. PUSH SP and POP SP (whose
+// value depends on the push itself) and POP SS (which ends the block)
+// are not fused. TestStackRunsMatchStepping checks the fused runs
+// against single steps.
+
+// stackRunKind says whether in can be part of a fused run: +1 a push, -1
+// a pop, 0 neither.
+func stackRunKind(in *inst) int {
+	switch {
+	case in.kind == kPushR && in.reg != SP, in.kind == kPushS:
+		return 1
+	case in.kind == kPopR && in.reg != SP, in.kind == kPopS && in.reg != SS:
+		return -1
+	}
+	return 0
+}
+
+// fuse marks the runs of pushes and of pops in a decoded block.
+func fuse(code []inst) {
+	for i := 0; i < len(code); {
+		d := stackRunKind(&code[i])
+		j := i + 1
+		for d != 0 && j < len(code) && stackRunKind(&code[j]) == d {
+			j++
+		}
+		if j-i >= 2 {
+			in := &code[i]
+			in.alone, in.op = in.kind, uint8(j-i)
+			in.kind = pick(d > 0, kPushRun, kPopRun)
+		}
+		i = j
+	}
 }
 
 func pick(cond bool, a, b uint8) uint8 {

@@ -284,6 +284,31 @@ again:
 				v = c.popSlow(in)
 				r[in.reg&7] = v
 			}
+		case kPushRun:
+			if last := c.pushRun(in); last != nil {
+				in = last
+				break
+			}
+			v = r[in.reg&7]
+			if in.alone == kPushS {
+				v = c.Segs[in.reg&3]
+			}
+			goto push
+		case kPopRun:
+			if last := c.popRun(in); last != nil {
+				in = last
+				break
+			}
+			if w := c.popSlot(); w != nil {
+				v = get16(w)
+			} else {
+				v = c.popSlow(in)
+			}
+			if in.alone == kPopS {
+				c.Segs[in.reg&3] = v
+			} else {
+				r[in.reg&7] = v
+			}
 		case kXchgAX:
 			r[AX], r[in.reg&7] = r[in.reg&7], r[AX]
 		case kCbw:
@@ -660,6 +685,55 @@ func (c *CPU) popSlow(in *inst) uint16 {
 	v := c.pop16()
 	c.resume()
 	return v
+}
+
+// pushRun runs the fused pushes that in leads (decode.go's fuse) when
+// their words all lie in plain RAM, within the stack segment and outside
+// the running block, and returns the last of them; nil when they do not.
+func (c *CPU) pushRun(in *inst) *inst {
+	n := uint32(in.op)
+	sp := uint32(c.Regs[SP])
+	la := uint32(c.Segs[SS])<<4 + sp - 2*n // the last push's word
+	if sp < 2*n || la+2*n > c.ramEnd || la+2*n > c.blkLin && la < c.blkLin+c.blkSize {
+		return nil
+	}
+	c.Regs[SP] = uint16(sp - 2*n)
+	w := unsafe.Add(c.memBase, la+2*n)
+	for ; ; in = (*inst)(unsafe.Add(unsafe.Pointer(in), unsafe.Sizeof(inst{}))) {
+		v := c.Regs[in.reg&7]
+		if in.kind == kPushS || in.kind == kPushRun && in.alone == kPushS {
+			v = c.Segs[in.reg&3]
+		}
+		w = unsafe.Add(w, -2)
+		put16((*[2]byte)(w), v)
+		if n--; n == 0 {
+			return in
+		}
+	}
+}
+
+// popRun is pushRun for the fused pops in leads.
+func (c *CPU) popRun(in *inst) *inst {
+	n := uint32(in.op)
+	sp := uint32(c.Regs[SP])
+	la := uint32(c.Segs[SS])<<4 + sp
+	if sp+2*n > 0x10000 || la+2*n > c.ramEnd {
+		return nil
+	}
+	c.Regs[SP] = uint16(sp + 2*n)
+	w := unsafe.Add(c.memBase, la)
+	for ; ; in = (*inst)(unsafe.Add(unsafe.Pointer(in), unsafe.Sizeof(inst{}))) {
+		v := get16((*[2]byte)(w))
+		if in.kind == kPopS || in.kind == kPopRun && in.alone == kPopS {
+			c.Segs[in.reg&3] = v
+		} else {
+			c.Regs[in.reg&7] = v
+		}
+		w = unsafe.Add(w, 2)
+		if n--; n == 0 {
+			return in
+		}
+	}
 }
 
 // count is a shift's count: 1, CL or an immediate, masked as the model
