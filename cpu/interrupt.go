@@ -1,6 +1,9 @@
 package cpu
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Interrupts and the run loop (Intel 8086 Family User's Manual, 2-25 ff.).
 // Maskable interrupts, NMI and the single-step trap are taken only between
@@ -47,16 +50,48 @@ func (c *CPU) enterInterrupt(vec uint8, retIP, restartIP uint16, kind InterruptK
 		c.dbg.onInt(vec, kind)
 	}
 	base := c.idtBase + uint32(vec)*4
-	c.noOverrun = true
-	defer func() { c.noOverrun = false }()
-	c.push16(c.Flags())
+	c.pushFrame(c.Flags(), c.Segs[CS], retIP)
 	c.flags &^= FlagIF | FlagTF
 	c.events &^= evTF
-	c.push16(c.Segs[CS])
-	c.push16(retIP)
 	c.IP = c.readLin16(base)
 	c.Segs[CS] = c.readLin16(base + 2)
 	c.repPending = false
+}
+
+// pushFrame pushes an interrupt's frame: FLAGS, CS, IP. The three words
+// go to RAM at once when they lie in it within the stack segment; else
+// one by one, wrapping at the segment's end (noOverrun: the 286 would
+// shut down, which the model does not follow here).
+func (c *CPU) pushFrame(flags, cs, ip uint16) {
+	sp := uint32(c.Regs[SP])
+	if la := uint32(c.Segs[SS])<<4 + sp - 6; sp >= 6 && la+6 <= c.ramEnd {
+		w := unsafe.Add(c.memBase, la)
+		put16((*[2]byte)(unsafe.Add(w, 4)), flags)
+		put16((*[2]byte)(unsafe.Add(w, 2)), cs)
+		put16((*[2]byte)(w), ip)
+		c.Regs[SP] = uint16(sp - 6)
+		return
+	}
+	c.noOverrun = true
+	c.push16(flags)
+	c.push16(cs)
+	c.push16(ip)
+	c.noOverrun = false
+}
+
+// popFrame pops what pushFrame pushed (IRET), at once when the three
+// words lie in RAM within the stack segment. IRET stores IP and CS.
+func (c *CPU) popFrame() (ip, cs, flags uint16) {
+	sp := uint32(c.Regs[SP])
+	if la := uint32(c.Segs[SS])<<4 + sp; sp <= 0x10000-6 && la+6 <= c.ramEnd {
+		w := unsafe.Add(c.memBase, la)
+		c.Regs[SP] = uint16(sp + 6)
+		return get16((*[2]byte)(w)), get16((*[2]byte)(unsafe.Add(w, 2))), get16((*[2]byte)(unsafe.Add(w, 4)))
+	}
+	// One by one, as far as a fault on the way lets them go.
+	c.IP = c.pop16()
+	c.Segs[CS] = c.pop16()
+	return c.IP, c.Segs[CS], c.pop16()
 }
 
 // ShutdownBus may be implemented by a Bus that watches for the 80286's

@@ -188,9 +188,9 @@ func (c *CPU) execMap(in *inst, ip uint16) error {
 			c.softInt(4)
 		}
 	case 0xCF: // IRET
-		c.IP = c.pop16()
-		c.Segs[CS] = c.pop16()
-		c.SetFlags(c.pop16())
+		ip, cs, flags := c.popFrame()
+		c.IP, c.Segs[CS] = ip, cs
+		c.SetFlags(flags)
 
 	// D0-DF
 	case 0xD4:
