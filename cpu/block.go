@@ -58,13 +58,17 @@ func (c *CPU) FlushCode() {
 	}
 }
 
-// blockAt returns the block that starts at CS:IP (cs is CS*16).
+// blockAt returns the block that starts at CS:IP (cs is CS*16). A block
+// ends before the end of its segment (where IP would wrap), so near it
+// blocks are shorter, and a cached block serves a CS:IP only if it fits
+// in the segment from there.
 func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 	lin := cs + uint32(ip) // the physical address, once masked below
+	room := min(0x10000-uint32(ip), maxBlockBytes)
 	var src unsafe.Pointer // the block's bytes where they lie in plain memory
 	switch {
-	case uint32(ip)+maxBlockBytes > 0x10000:
-		// Near the end of the segment: IP wraps inside a block.
+	case room < decodeWindow:
+		// At the very end of the segment: IP wraps inside an instruction.
 	case lin+maxBlockBytes <= c.ramEnd:
 		src = unsafe.Add(c.memBase, lin)
 	case c.code != nil && (lin+maxBlockBytes-1)&c.addrMask == lin&c.addrMask+maxBlockBytes-1:
@@ -91,13 +95,13 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 					return s
 				}
 			}
-			c.fillBlock(&c.single, lin, src, 1)
+			c.fillBlock(&c.single, lin, src, 1, room)
 			return &c.single
 		}
 		c.blocks = new(blockCache)
 	}
 	b := c.cached(lin)
-	if b.lin == lin && b.size != 0 && b.unchanged(src) {
+	if b.lin == lin && b.size != 0 && uint32(b.size) <= room && b.unchanged(src) {
 		return b
 	}
 	if c.dbg != nil && c.dbg.breaks != nil && c.breaksIn(lin) {
@@ -106,10 +110,10 @@ func (c *CPU) blockAt(cs uint32, ip uint16) *block {
 		if s := c.breakAt(lin); s != nil {
 			return s
 		}
-		c.fillBlock(&c.single, lin, src, 1)
+		c.fillBlock(&c.single, lin, src, 1, room)
 		return &c.single
 	}
-	c.fillBlock(b, lin, src, maxBlockInsts)
+	c.fillBlock(b, lin, src, maxBlockInsts, room)
 	return b
 }
 
@@ -145,10 +149,10 @@ func (b *block) setBytes(src unsafe.Pointer, size int) {
 }
 
 // fillBlock decodes the block at linear address lin from src, which holds
-// its maxBlockBytes.
-func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer, max int) {
+// maxBlockBytes: at most max instructions in room bytes.
+func (c *CPU) fillBlock(b *block, lin uint32, src unsafe.Pointer, max int, room uint32) {
 	n, off := 0, 0
-	for n < max && off+decodeWindow <= maxBlockBytes {
+	for n < max && uint32(off)+decodeWindow <= room {
 		w := (*[decodeWindow]byte)(unsafe.Add(src, off))
 		if n > 0 && c.dbg != nil && c.dbg.breaks != nil && c.breaksIn(lin+uint32(off)) {
 			break // the breakpoint's instruction starts a block of its own (debug.go)

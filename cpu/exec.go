@@ -476,20 +476,23 @@ follow:
 // block of RAM found in the cache is taken here (blockAt's first case,
 // written out); everything else is blockAt's.
 func (c *CPU) follow() *block {
-	if c.Instructions >= c.stopAt {
+	if c.stopAt <= c.Instructions+maxBlockInsts {
+		// An event is pending, or the limit is near: any block may not fit.
+		if c.Instructions >= c.stopAt {
+			return nil
+		}
+		if b := c.blockAt(uint32(c.Segs[CS])<<4, c.IP); c.stopAt-c.Instructions >= uint64(b.n) {
+			return b
+		}
 		return nil
 	}
 	ip := c.IP
 	lin := uint32(c.Segs[CS])<<4 + uint32(ip)
-	b := c.cached(lin)
-	if b == nil || uint32(ip) > 0x10000-maxBlockBytes || lin+maxBlockBytes > c.ramEnd ||
-		b.lin != lin || b.size == 0 || !b.unchanged(unsafe.Add(c.memBase, lin)) {
-		b = c.blockAt(uint32(c.Segs[CS])<<4, ip)
+	if b := c.cached(lin); b != nil && lin+maxBlockBytes <= c.ramEnd &&
+		b.lin == lin && b.size != 0 && uint32(ip)+uint32(b.size) <= 0x10000 && b.unchanged(unsafe.Add(c.memBase, lin)) {
+		return b
 	}
-	if c.stopAt-c.Instructions < uint64(b.n) {
-		return nil
-	}
-	return b
+	return c.blockAt(uint32(c.Segs[CS])<<4, ip)
 }
 
 // shortBlock is the first instructions of b that the run may execute

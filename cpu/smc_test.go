@@ -109,3 +109,37 @@ func TestA20OffEndsBlock(t *testing.T) {
 		t.Errorf("AX=%d CX=%d, want 0 and 1 (INC CX from the wrapped address)", c.Regs[AX], c.Regs[CX])
 	}
 }
+
+// TestBlocksAtSegmentEnd runs the same bytes as the start of a segment
+// (1FFE:0000) and as its last 32 bytes (1000:FFE0), where IP wraps to
+// 1000:0000: the long block the first run caches must not serve the
+// second (reached by a jump, and so through follow), which must go on at
+// linear 10000h, not at 20000h.
+func TestBlocksAtSegmentEnd(t *testing.T) {
+	for _, m := range []Model{Model8086, Model80186, Model80286} {
+		c, ram, _ := newTest(t, m)
+		c.coldBlocks = coldBlocks
+		for i := 0x1FFE0; i < 0x20040; i += 2 {
+			ram[i], ram[i+1] = 0xFF, 0xC0 // INC AX (two bytes: blocks longer than 20h bytes)
+		}
+		ram[0x20040] = 0xF4 // HLT after the run from 1FFE:0000
+		ram[0x10000] = 0x43 // INC BX where 1000:FFFF wraps to
+		ram[0x10001] = 0xF4
+		c.Segs[CS], c.IP = 0x1FFE, 0
+		runUntilHalt(t, c)
+		if c.Regs[AX] != 0x30 {
+			t.Fatalf("model %d: from 1FFE:0000 AX=%04X, want 0030", m, c.Regs[AX])
+		}
+		c.Reset()
+		c.events = 0
+		c.Regs = [8]uint16{}
+		c.Segs = [4]uint16{0, 0x1000, 0, 0}
+		c.IP = 0x0100 // JMP FFE0h: the run goes on into the block there (follow)
+		ram[0x10100], ram[0x10101], ram[0x10102] = 0xE9, 0xDD, 0xFE
+		runUntilHalt(t, c)
+		if c.Regs[AX] != 0x10 || c.Regs[BX] != 1 || c.Segs[CS] != 0x1000 || c.IP != 0x0002 {
+			t.Errorf("model %d: from 1000:FFE0 AX=%04X BX=%04X CS:IP %04X:%04X, want 0010 0001 1000:0002",
+				m, c.Regs[AX], c.Regs[BX], c.Segs[CS], c.IP)
+		}
+	}
+}

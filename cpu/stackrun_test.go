@@ -94,7 +94,7 @@ func TestStackRunsFused(t *testing.T) {
 	var b block
 	src := make([]byte, maxBlockBytes)
 	copy(src, code)
-	c.fillBlock(&b, 0, unsafe.Pointer(&src[0]), maxBlockInsts)
+	c.fillBlock(&b, 0, unsafe.Pointer(&src[0]), maxBlockInsts, maxBlockBytes)
 	if b.code[0].kind != kPushRun || b.code[0].op != 7 || b.code[7].kind != kPopRun || b.code[7].op != 2 {
 		t.Errorf("kinds %d/%d %d/%d, want a push run of 7 and a pop run of 2",
 			b.code[0].kind, b.code[0].op, b.code[7].kind, b.code[7].op)
