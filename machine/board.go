@@ -19,12 +19,13 @@ import (
 // New builds and powers on a machine. Images are opened here, so an error
 // from a bad image arrives before anything runs.
 func New(cfg Config) (m *Machine, err error) {
-	return build(cfg, [4]*disk.Disk{}, [2]*disk.Disk{})
+	return build(cfg, [4]*disk.Disk{}, [2]*disk.Disk{}, nil, nil)
 }
 
 // build is New with some disks already open (Restore): hd and fd take the
-// place of cfg's names there, and are closed with the machine.
-func build(cfg Config, hd [4]*disk.Disk, fd [2]*disk.Disk) (m *Machine, err error) {
+// place of cfg's names there, and are closed with the machine. ram and
+// high, when not nil, are the memory, of the sizes cfg asks.
+func build(cfg Config, hd [4]*disk.Disk, fd [2]*disk.Disk, ram, high []byte) (m *Machine, err error) {
 	if cfg.MemorySize == 0 {
 		cfg.MemorySize = ConventionalLimit
 	}
@@ -44,9 +45,18 @@ func build(cfg Config, hd [4]*disk.Disk, fd [2]*disk.Disk) (m *Machine, err erro
 	if err != nil {
 		return nil, err
 	}
+	if ram == nil {
+		ram = make([]byte, conv)
+	}
+	if ext > 0 && high == nil {
+		high = make([]byte, ext)
+	}
+	if len(ram) != conv || len(high) != ext {
+		return nil, fmt.Errorf("machine: memory of %d+%d bytes for %d+%d", len(ram), len(high), conv, ext)
+	}
 	m = &Machine{
 		cfg:      cfg,
-		Mem:      &Memory{RAM: make([]byte, conv)},
+		Mem:      &Memory{RAM: ram, High: high},
 		Ports:    NewPortBus(),
 		post:     &POSTPort{},
 		debugCon: &DebugCon{Sink: cfg.DebugCon},
@@ -65,9 +75,6 @@ func build(cfg Config, hd [4]*disk.Disk, fd [2]*disk.Disk) (m *Machine, err erro
 			built.Close() // images opened before the failure
 		}
 	}()
-	if ext > 0 {
-		m.Mem.High = make([]byte, ext)
-	}
 	m.CPU = cpu.New(cfg.Model, m.Mem.RAM, bus{m.Mem, m.Ports, m.requestReset})
 	m.Clock = NewVirtualClock(&m.CPU.Instructions, cfg.NsPerInstruction, cfg.RealTime)
 

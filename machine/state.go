@@ -273,12 +273,19 @@ func (m *Machine) Load(s *State) error {
 	return m.load(s)
 }
 
-func (m *Machine) load(s *State) error {
+func (m *Machine) load(s *State) error { return m.loadWith(s, true) }
+
+// loadWith is load, with the memory copied or (Restore) already there.
+func (m *Machine) loadWith(s *State, memory bool) error {
 	if err := m.checkState(s); err != nil {
 		return err
 	}
 	if err := m.loadDisks(s); err != nil {
 		return err
+	}
+	if memory {
+		copy(m.Mem.RAM, s.RAM)
+		copy(m.Mem.High, s.High)
 	}
 	if err := m.loadDevices(s); err != nil {
 		m.fail(err)
@@ -336,8 +343,6 @@ func (m *Machine) loadDevices(s *State) error {
 	if err := m.CPU.SetState(s.CPU); err != nil {
 		return err
 	}
-	copy(m.Mem.RAM, s.RAM)
-	copy(m.Mem.High, s.High)
 	for _, set := range []func() error{
 		func() error { return m.PIC.SetState(s.PIC) },
 		func() error { return m.PIT.SetState(s.PIT) },
@@ -440,11 +445,19 @@ func Restore(s *State, cfg Config, memoryWrites bool) (*Machine, error) {
 		}
 	}
 	cfg.HardDisks, cfg.Floppies = [4]string{}, [2]string{}
-	m, err := build(cfg, hd, fd)
+	// The memory is the state's, copied once (not zeroed first).
+	var high []byte
+	if s.High != nil {
+		high = append([]byte(nil), s.High...)
+	}
+	m, err := build(cfg, hd, fd, append([]byte(nil), s.RAM...), high)
 	if err != nil {
 		return fail(err)
 	}
-	if err := m.Load(s); err != nil {
+	m.mu.Lock()
+	err = m.loadWith(s, false)
+	m.mu.Unlock()
+	if err != nil {
 		m.Close()
 		return nil, err
 	}

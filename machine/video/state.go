@@ -44,14 +44,16 @@ type State struct {
 // SaveState copies the adapter's state into s (a quarter megabyte of
 // display memory: the caller keeps s to reuse it).
 func (a *Adapter) SaveState(s *State) {
-	*s = State{
-		VRAM: a.vram, Latch: a.latch, Misc: a.misc, Feature: a.feature, Enable: a.enable,
-		SeqIndex: a.seqIndex, Seq: a.seq, GCIndex: a.gcIndex, GC: a.gc,
-		CRTCIndex: a.crtcIndex, CRTC: a.crtc, AttrIndex: a.attrIndex, AttrFlip: a.attrFlipFlop, Attr: a.attr,
-		DAC: a.dac, DACReadIndex: a.dacReadIndex, DACWriteIndex: a.dacWriteIndex,
-		DACReadStep: a.dacReadStep, DACWriteStep: a.dacWriteStep, DACWriteLatch: a.dacWriteLatch,
-		DACState: a.dacState, PELMask: a.pelMask, OwnTime: a.ownTime,
-	}
+	// Field by field: a composite literal of the whole would be built
+	// aside and copied.
+	s.VRAM, s.Latch = a.vram, a.latch
+	s.Misc, s.Feature, s.Enable = a.misc, a.feature, a.enable
+	s.SeqIndex, s.Seq, s.GCIndex, s.GC = a.seqIndex, a.seq, a.gcIndex, a.gc
+	s.CRTCIndex, s.CRTC = a.crtcIndex, a.crtc
+	s.AttrIndex, s.AttrFlip, s.Attr = a.attrIndex, a.attrFlipFlop, a.attr
+	s.DAC, s.DACReadIndex, s.DACWriteIndex = a.dac, a.dacReadIndex, a.dacWriteIndex
+	s.DACReadStep, s.DACWriteStep, s.DACWriteLatch = a.dacReadStep, a.dacWriteStep, a.dacWriteLatch
+	s.DACState, s.PELMask, s.OwnTime = a.dacState, a.pelMask, a.ownTime
 }
 
 // SetState puts the adapter in state s. Displays see a change (Changes
@@ -63,17 +65,15 @@ func (a *Adapter) SetState(s *State) error {
 	case s.DACState != 0 && s.DACState != 3:
 		return fmt.Errorf("video: DACState %d is not 0 or 3", s.DACState)
 	}
-	changes := a.changes + 1
-	clock := a.clock
-	*a = Adapter{
-		vram: s.VRAM, latch: s.Latch, misc: s.Misc, feature: s.Feature, enable: s.Enable,
-		seqIndex: s.SeqIndex, seq: s.Seq, gcIndex: s.GCIndex, gc: s.GC,
-		crtcIndex: s.CRTCIndex, crtc: s.CRTC, attrIndex: s.AttrIndex, attrFlipFlop: s.AttrFlip, attr: s.Attr,
-		dac: s.DAC, dacReadIndex: s.DACReadIndex, dacWriteIndex: s.DACWriteIndex,
-		dacReadStep: s.DACReadStep, dacWriteStep: s.DACWriteStep, dacWriteLatch: s.DACWriteLatch,
-		dacState: s.DACState, pelMask: s.PELMask,
-		clock: clock, ownTime: s.OwnTime, changes: changes,
-	}
+	a.vram, a.latch = s.VRAM, s.Latch
+	a.misc, a.feature, a.enable = s.Misc, s.Feature, s.Enable
+	a.seqIndex, a.seq, a.gcIndex, a.gc = s.SeqIndex, s.Seq, s.GCIndex, s.GC
+	a.crtcIndex, a.crtc = s.CRTCIndex, s.CRTC
+	a.attrIndex, a.attrFlipFlop, a.attr = s.AttrIndex, s.AttrFlip, s.Attr
+	a.dac, a.dacReadIndex, a.dacWriteIndex = s.DAC, s.DACReadIndex, s.DACWriteIndex
+	a.dacReadStep, a.dacWriteStep, a.dacWriteLatch = s.DACReadStep, s.DACWriteStep, s.DACWriteLatch
+	a.dacState, a.pelMask, a.ownTime = s.DACState, s.PELMask, s.OwnTime
+	a.changes++
 	return nil
 }
 
