@@ -193,6 +193,10 @@ func (m *Machine) attachChipset() error {
 	if m.cfg.RealTime {
 		start = time.Now()
 	}
+	if !m.cfg.RTCStart.IsZero() {
+		start = m.cfg.RTCStart
+	}
+	m.rtcStart = start
 	m.CMOS = NewCMOS(m.Clock, start, m.PIC.Line(IRQRTC))
 	m.UART = NewUART(m.Clock, m.PIC.Line(IRQCOM1), m.cfg.Serial)
 	if m.cfg.Mouse == MouseSerial {

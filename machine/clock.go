@@ -15,6 +15,7 @@ type VirtualClock struct {
 	nsPerInstruction int64
 
 	realTime  bool
+	noCatchUp bool // a replay: virtual time never jumps to the host's (the recording's jumps are replayed)
 	hostStart time.Time
 	sleep     func(time.Duration) // time.Sleep; replaced in tests
 	hostNow   func() time.Time
@@ -91,7 +92,7 @@ func (c *VirtualClock) pace() time.Duration {
 	switch now := c.Now(); {
 	case now > host+int64(time.Millisecond):
 		return time.Duration(now - host)
-	case now < host-int64(20*time.Millisecond):
+	case now < host-int64(20*time.Millisecond) && !c.noCatchUp:
 		// More than a frame behind: catch up rather than run the
 		// guest in slow motion.
 		c.Skip(host)

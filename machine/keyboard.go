@@ -2,6 +2,7 @@ package machine
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -19,6 +20,10 @@ import (
 // keyInterval is the virtual time between two key transitions: about the
 // pace of a fast typist's keystrokes on a typematic keyboard.
 const keyInterval = int64(5 * time.Millisecond)
+
+// keyRetry is how soon the feeder looks again when the keyboard or the
+// type-ahead buffer is not ready for the next transition.
+const keyRetry = int64(time.Millisecond)
 
 // textScancodes returns the key transitions that type text: for each
 // character its make and break codes, wrapped in Shift for shifted ones
@@ -66,9 +71,25 @@ func (m *Machine) typeAheadFull() bool {
 // keyQueue holds key transitions from the host that the keyboard has not
 // been given yet.
 type keyQueue struct {
-	mu   sync.Mutex // typing comes from other goroutines (a display, a test)
+	mu   sync.Mutex
 	q    []keyTransition
-	next int64 // virtual time the next transition may be sent
+	next int64 // virtual time the feeder looks next (and the next transition may be sent)
+}
+
+func (k *keyQueue) push(t keyTransition) {
+	k.mu.Lock()
+	k.q = append(k.q, t)
+	k.mu.Unlock()
+}
+
+// nextEvent is when the feeder acts next: never with nothing queued.
+func (k *keyQueue) nextEvent() int64 {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.q) == 0 {
+		return math.MaxInt64
+	}
+	return k.next
 }
 
 // keyTransition is one key going down or up. Typed text waits while the
@@ -81,14 +102,15 @@ type keyTransition struct {
 }
 
 // SendScancodes queues one key transition: a make or break code of scancode
-// set 1 with its prefixes (E0h ...). Safe from any goroutine.
+// set 1 with its prefixes (E0h ...). Safe from any goroutine: it takes
+// effect between two run slices (input.go).
 func (m *Machine) SendScancodes(codes []byte) {
 	if len(codes) == 0 {
 		return
 	}
-	m.keys.mu.Lock()
-	m.keys.q = append(m.keys.q, keyTransition{codes: append([]byte(nil), codes...)})
-	m.keys.mu.Unlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.input(Input{Kind: InputKey, Bytes: codes})
 }
 
 // TypeKeys types text on a US keyboard: printable ASCII, "\r" or "\n" for
@@ -100,39 +122,39 @@ func (m *Machine) TypeKeys(text string) error {
 	if err != nil {
 		return err
 	}
-	m.keys.mu.Lock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	for _, k := range strokes {
-		m.keys.q = append(m.keys.q, keyTransition{codes: k, typed: true})
+		m.input(Input{Kind: InputKey, Bytes: k, Typed: true})
 	}
-	m.keys.mu.Unlock()
 	return nil
 }
 
 // KeysPending reports whether typed keys have not all been read by the
 // guest yet.
 func (m *Machine) KeysPending() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.keys.mu.Lock()
 	n := len(m.keys.q)
 	m.keys.mu.Unlock()
-	if n > 0 {
-		return true
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.KBC.Pending() > 0
+	return n > 0 || m.KBC.Pending() > 0
 }
 
 // feedKeys hands the next key transition to the keyboard once it has sent
 // the previous one, keyInterval after it, and, for typed text, while the
-// BIOS type-ahead buffer has room. Called by the run loop with mu held.
+// BIOS type-ahead buffer has room; when they are not ready it looks again
+// keyRetry later. It acts only at its own times (keyQueue.next), never
+// because a slice ended. Called with mu held.
 func (m *Machine) feedKeys(now int64) {
 	k := &m.keys
-	if now < k.next {
-		return
-	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if len(k.q) == 0 || m.KBC.Pending() > 0 || k.q[0].typed && m.typeAheadFull() {
+	if len(k.q) == 0 || now < k.next {
+		return
+	}
+	if m.KBC.Pending() > 0 || k.q[0].typed && m.typeAheadFull() {
+		k.next = now + keyRetry
 		return
 	}
 	m.KBC.KeyScancodes(k.q[0].codes...)

@@ -67,6 +67,11 @@ type Config struct {
 	// Serial, or none.
 	Mouse MouseType
 
+	// RTCStart is the date and time the RTC shows at power-on; zero:
+	// DeterministicEpoch, or the host's time in real-time mode. (A replay
+	// gives the recorded run's.)
+	RTCStart time.Time
+
 	// WaitOnNoBoot keeps the machine running, showing the BIOS's message,
 	// when nothing could be booted (as a PC does, for a user at a display);
 	// otherwise the run ends with NoBoot and exit status 1.
@@ -82,7 +87,8 @@ const (
 	PowerOff            // the guest turned the machine off (APM)
 	Reset               // the guest reset the machine and NoReboot was set
 	NoBoot              // the BIOS found nothing to boot (INT 18h)
-	Failed              // an emulation error (see Err)
+	Failed              // an emulation error (see Err), or a replay that diverged
+	Replayed            // a replay reached the end of its recording
 )
 
 func (r StopReason) String() string {
@@ -99,6 +105,8 @@ func (r StopReason) String() string {
 		return "no boot device"
 	case Failed:
 		return "error"
+	case Replayed:
+		return "end of the recording"
 	}
 	return fmt.Sprintf("StopReason(%d)", int(r))
 }
@@ -165,6 +173,10 @@ type Machine struct {
 	dbg *debugState // breakpoints and watchpoints (debug.go); nil until a debugger sets one
 
 	hostRun time.Duration // host time spent executing
+
+	rtcStart time.Time // the RTC at power-on (RTCStart)
+	recorder Recorder  // input.go
+	player   Player
 }
 
 // RunFor runs the machine for d of virtual time, or until it stops, ctx is
@@ -201,8 +213,15 @@ func (m *Machine) runUntil(ctx context.Context, until int64) (StopReason, error)
 		if reason == Running && m.Clock.RealTime() {
 			// The host clock paces the machine, and so does the
 			// audio device: the machine never runs further ahead of
-			// the sound being played than the device's queue.
+			// the sound being played than the device's queue. When
+			// virtual time jumps to catch up with the host, the jump
+			// is an input (it is the host's doing).
+			at := m.instant()
 			ahead = max(m.Clock.pace(), m.Speaker.lead(m.Clock.hostNow()))
+			if now := m.Clock.Now(); now != at.Time && m.recorder != nil {
+				m.recorder.Input(at, Input{Kind: InputClock, Time: now})
+			}
+			reason, err = m.stop, m.err
 		}
 		m.mu.Unlock()
 		if reason != Running {
@@ -221,6 +240,7 @@ func (m *Machine) runUntil(ctx context.Context, until int64) (StopReason, error)
 // virtual time, never past until), then brings the devices up to date. It
 // reports whether until was reached. Called with mu held.
 func (m *Machine) slice(until int64) bool {
+	m.play() // a replay's events at this instant (at its start, the ones before any slice)
 	now := m.Clock.Now()
 	if now >= until || m.stop != Running {
 		return true // a stopped machine stays stopped
@@ -284,12 +304,13 @@ func (m *Machine) Done() <-chan struct{} {
 	return m.done
 }
 
-// nextEvent is the earliest of limit and the devices' next events.
+// nextEvent is the earliest of limit, the devices' next events, the
+// feeders' and a replay's next event.
 func (m *Machine) nextEvent(limit int64) int64 {
 	for _, t := range m.timed {
 		limit = min(limit, t.NextEvent())
 	}
-	return limit
+	return m.playNext(m.feedNext(limit))
 }
 
 // catchUp brings the keyboard feed and the devices up to the current
@@ -297,15 +318,18 @@ func (m *Machine) nextEvent(limit int64) int64 {
 // returns the time. Called with mu held.
 func (m *Machine) catchUp() int64 {
 	now := m.Clock.Now()
-	m.feedKeys(now)
-	m.feedMouse()
+	m.feed(now)
 	for _, t := range m.timed {
 		t.AdvanceTo(now)
 	}
 	if m.pendReset && m.stop == Running {
 		m.reboot()
 	}
-	return now
+	m.play()
+	if m.recorder != nil {
+		m.recorder.Boundary(m.instant(), m.digest)
+	}
+	return m.Clock.Now()
 }
 
 // Step executes one instruction (or enters a pending interrupt, or, when
@@ -314,7 +338,7 @@ func (m *Machine) catchUp() int64 {
 func (m *Machine) Step() (StopReason, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.stop != Running {
+	if m.play(); m.stop != Running {
 		return m.stop, m.err
 	}
 	if err := m.CPU.Step(); err != nil {
@@ -368,6 +392,14 @@ func (m *Machine) POSTCode() (uint8, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.post.Last()
+}
+
+// CloseWith has c closed when the machine closes, after its images (a
+// state file whose disks' writes the machine reads).
+func (m *Machine) CloseWith(c io.Closer) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closers = append([]io.Closer{c}, m.closers...)
 }
 
 // Close flushes and closes every image. It is safe to call more than once

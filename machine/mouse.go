@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"time"
 )
 
 // MouseType is the pointing device a machine has.
@@ -69,17 +70,28 @@ type mouseQueue struct {
 	mu      sync.Mutex
 	q       []mouseEvent
 	buttons uint8 // the state after the last queued change
+	next    int64 // virtual time the feeder looks next
 }
+
+// mouseRetry is how soon the feeder looks again when the mouse has not
+// reported the last piece yet.
+const mouseRetry = int64(time.Millisecond)
 
 // MouseMotion queues relative motion from the host's pointing device: dx
 // to the right, dy down, in counts at the PS/2 mouse's default resolution
 // (4 counts/mm; the mouse scales them to the resolution the guest chose).
-// Safe from any goroutine.
+// Safe from any goroutine: it takes effect between two run slices.
 func (m *Machine) MouseMotion(dx, dy int) {
 	if dx == 0 && dy == 0 {
 		return
 	}
-	q := &m.mouse
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.input(Input{Kind: InputMouseMotion, DX: dx, DY: dy})
+}
+
+// motion queues relative motion, adding it to motion still queued.
+func (q *mouseQueue) motion(dx, dy int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if n := len(q.q); n > 0 && !q.q[n-1].button && q.q[n-1].step == 0 {
@@ -87,13 +99,19 @@ func (m *Machine) MouseMotion(dx, dy int) {
 		q.q[n-1].dy += dy
 		return
 	}
-	q.push(mouseEvent{dx: dx, dy: dy})
+	q.pushLocked(mouseEvent{dx: dx, dy: dy})
 }
 
 // MouseButton presses (down) or releases a button: MouseLeft, MouseRight
 // or MouseMiddle. Safe from any goroutine.
 func (m *Machine) MouseButton(button uint8, down bool) {
-	q := &m.mouse
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.input(Input{Kind: InputMouseButton, Button: button, Down: down})
+}
+
+// button queues a button change (nothing if the button is already so).
+func (q *mouseQueue) button(button uint8, down bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	b := q.buttons &^ button
@@ -104,26 +122,42 @@ func (m *Machine) MouseButton(button uint8, down bool) {
 		return
 	}
 	q.buttons = b
-	q.push(mouseEvent{buttons: b, button: true})
+	q.pushLocked(mouseEvent{buttons: b, button: true})
 }
 
 func (q *mouseQueue) push(e mouseEvent) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.pushLocked(e)
+}
+
+func (q *mouseQueue) pushLocked(e mouseEvent) {
 	if len(q.q) < mouseQueueMax {
 		q.q = append(q.q, e)
 	}
 }
 
+// nextEvent is when the feeder acts next: never with nothing queued.
+func (q *mouseQueue) nextEvent() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.q) == 0 {
+		return math.MaxInt64
+	}
+	return q.next
+}
+
 // MousePending reports whether host mouse input has not all been reported
 // to the guest yet.
 func (m *Machine) MousePending() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.mouse.mu.Lock()
 	n := len(m.mouse.q)
 	m.mouse.mu.Unlock()
 	if n > 0 {
 		return true
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	p := m.pointer()
 	return p != nil && !p.Reported()
 }
@@ -139,9 +173,10 @@ func (m *Machine) pointer() pointer {
 	return nil
 }
 
-// feedMouse hands queued input to the mouse. Called by the run loop with
-// mu held.
-func (m *Machine) feedMouse() {
+// feedMouse hands queued input to the mouse, at the feeder's own times
+// (mouseQueue.next): what the mouse has reported now, then again
+// mouseRetry later. Called with mu held.
+func (m *Machine) feedMouse(now int64) {
 	q := &m.mouse
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -150,6 +185,10 @@ func (m *Machine) feedMouse() {
 		q.q = q.q[:0]
 		return
 	}
+	if len(q.q) == 0 || now < q.next {
+		return
+	}
+	q.next = now + mouseRetry
 	for len(q.q) > 0 && p.Reported() {
 		e := &q.q[0]
 		if e.button {
@@ -224,6 +263,7 @@ const (
 // when the position is not on the screen. Safe from any goroutine.
 func (m *Machine) MouseMoveTo(x, y int) error {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	g := m.Video.Geometry()
 	text := g.Text
 	var w, h, vx, vy int
@@ -233,7 +273,6 @@ func (m *Machine) MouseMoveTo(x, y int) error {
 		w, h = g.Width, g.Height
 	}
 	unitsPerCount := m.unitsPerCount()
-	m.mu.Unlock()
 	if x < 0 || y < 0 || x >= w || y >= h {
 		what := "pixel"
 		if text {
@@ -249,11 +288,8 @@ func (m *Machine) MouseMoveTo(x, y int) error {
 	}
 	mickeysX, mickeysY := vx, 2*vy
 	units := func(mickeys int) int { return int(math.Round(float64(mickeys) * unitsPerCount)) }
-	q := &m.mouse
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.push(mouseEvent{dx: -units(moveCorner), dy: -units(moveCorner), step: mouseStep})
-	q.push(mouseEvent{dx: units(mickeysX), dy: units(mickeysY), step: max(1, units(moveStep))})
+	m.input(Input{Kind: InputMouseMoves, DX: -units(moveCorner), DY: -units(moveCorner), Step: mouseStep})
+	m.input(Input{Kind: InputMouseMoves, DX: units(mickeysX), DY: units(mickeysY), Step: max(1, units(moveStep))})
 	return nil
 }
 
@@ -267,13 +303,10 @@ func (m *Machine) MouseWalk(dx, dy int) {
 		return
 	}
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	u := m.unitsPerCount()
-	m.mu.Unlock()
 	units := func(c int) int { return int(math.Round(float64(c) * u)) }
-	q := &m.mouse
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.push(mouseEvent{dx: units(dx), dy: units(dy), step: max(1, units(moveStep))})
+	m.input(Input{Kind: InputMouseMoves, DX: units(dx), DY: units(dy), Step: max(1, units(moveStep))})
 }
 
 // unitsPerCount is the host motion (MouseMotion's unit) that makes the
@@ -290,7 +323,9 @@ func (m *Machine) unitsPerCount() float64 {
 // the guest set. Safe from any goroutine.
 func (m *Machine) MouseBy(dx, dy int) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	u := m.unitsPerCount()
-	m.mu.Unlock()
-	m.MouseMotion(int(math.Round(float64(dx)*u)), int(math.Round(float64(dy)*u)))
+	if dx, dy := int(math.Round(float64(dx)*u)), int(math.Round(float64(dy)*u)); dx != 0 || dy != 0 {
+		m.input(Input{Kind: InputMouseMotion, DX: dx, DY: dy})
+	}
 }

@@ -9,7 +9,11 @@ import "fmt"
 func (m *Machine) PowerOff() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.halt(PowerOff, 0)
+	if m.player != nil {
+		m.halt(PowerOff, 0) // a replay watched in a window is closed
+		return
+	}
+	m.input(Input{Kind: InputPowerOff})
 }
 
 // halt ends the run with a reason. It is called from device callbacks on
@@ -31,11 +35,7 @@ func (m *Machine) halt(r StopReason, status int) {
 func (m *Machine) SystemReset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.cfg.NoReboot {
-		m.halt(Reset, 0)
-		return
-	}
-	m.reboot() // between slices: at once
+	m.input(Input{Kind: InputReset}) // between slices: at once
 }
 
 // requestReset is the reset line (keyboard controller pulse, port 92h,

@@ -104,6 +104,7 @@ type KeyTransition struct {
 type MouseQueueState struct {
 	Queue   []MouseEvent
 	Buttons uint8
+	Next    int64 // virtual time the feeder looks next
 }
 
 // MouseEvent is motion or a button change (mouse.go).
@@ -270,7 +271,14 @@ func modelName(m cpu.Model) string {
 func (m *Machine) Load(s *State) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.load(s)
+	at := m.instant()
+	if err := m.load(s); err != nil {
+		return err
+	}
+	if m.recorder != nil {
+		m.recorder.Input(at, Input{Kind: InputLoad, State: s})
+	}
+	return nil
 }
 
 func (m *Machine) load(s *State) error { return m.loadWith(s, true) }
@@ -490,7 +498,7 @@ func (q *keyQueue) setState(s KeyQueueState) error {
 func (q *mouseQueue) state() MouseQueueState {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	s := MouseQueueState{Buttons: q.buttons}
+	s := MouseQueueState{Buttons: q.buttons, Next: q.next}
 	for _, e := range q.q {
 		s.Queue = append(s.Queue, MouseEvent{DX: int64(e.dx), DY: int64(e.dy), Step: int64(e.step), Buttons: e.buttons, Button: e.button})
 	}
@@ -503,7 +511,7 @@ func (q *mouseQueue) setState(s MouseQueueState) error {
 	if len(s.Queue) > mouseQueueMax {
 		return fmt.Errorf("mouse queue: %d events, more than %d", len(s.Queue), mouseQueueMax)
 	}
-	q.q, q.buttons = nil, s.Buttons
+	q.q, q.buttons, q.next = nil, s.Buttons, s.Next
 	for i, e := range s.Queue {
 		if e.Step < 0 {
 			return fmt.Errorf("mouse queue: Queue[%d].Step %d is negative", i, e.Step)

@@ -176,9 +176,13 @@ func (u *UART) Reset() {
 }
 
 // Receive queues bytes arriving from the host side of the serial line
-// (the -serial stdio input). Safe to call from any goroutine.
+// (the -serial stdio input, through Machine.SerialInput). Called with the
+// machine's lock, between run slices: the first byte can start at once.
 func (u *UART) Receive(b ...byte) {
 	u.inMu.Lock()
+	if len(u.inbox) == 0 {
+		u.rxNextAt = max(u.rxNextAt, u.clk.Now())
+	}
 	u.inbox = append(u.inbox, b...)
 	u.inMu.Unlock()
 }
@@ -233,7 +237,6 @@ func (u *UART) pull(now int64) {
 	u.inMu.Lock()
 	defer u.inMu.Unlock()
 	if len(u.inbox) == 0 {
-		u.rxNextAt = max(u.rxNextAt, now)
 		return
 	}
 	if u.loopback() {
@@ -532,4 +535,16 @@ func (u *UART) SetState(s UARTState) error {
 	u.inbox = append([]byte(nil), s.Inbox...)
 	u.inMu.Unlock()
 	return nil
+}
+
+// SerialInput queues bytes arriving at COM1 from the host (-serial stdio).
+// Safe from any goroutine: they arrive between two run slices (an input,
+// input.go).
+func (m *Machine) SerialInput(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.input(Input{Kind: InputSerial, Bytes: append([]byte(nil), b...)})
 }
