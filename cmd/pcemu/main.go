@@ -33,8 +33,10 @@ import (
 	"pcemu/machine"
 	"pcemu/machine/gdbstub"
 	"pcemu/machine/monitor"
+	"pcemu/machine/recording"
 	"pcemu/machine/script"
 	"pcemu/machine/trace"
+	"pcemu/machine/statefile"
 )
 
 // SDL must run on the process's main thread (see package sdl): lock main's
@@ -186,7 +188,45 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		files = append(files, f)
 		cfg.AudioOut = f
 	}
-	if o.hd == [4]string{} && o.fd == [2]string{} {
+	// -loadstate: the state's file is read before the machine is made
+	// from it, and stays open while the machine runs (its disks read the
+	// writes it holds).
+	// --replay: the recorded machine (and the state it started from).
+	var from *machine.State
+	var rec *recording.Recording
+	if o.replay != "" {
+		if rec, err = interruptible(ctx, func() (*recording.Recording, error) { return recording.Open(o.replay) }, func(*recording.Recording) {}); err != nil {
+			if st, ok := stopped(err, "the recording"); ok {
+				return st
+			}
+			fmt.Fprintf(stderr, "pcemu: --replay: %v\n", err)
+			return exitError
+		}
+		replayConfig(&cfg, o, rec)
+		if from, err = replayState(rec); err != nil {
+			fmt.Fprintf(stderr, "pcemu: --replay: %v\n", err)
+			return exitError
+		}
+	}
+	var loaded *statefile.File
+	if o.loadState != "" {
+		loaded, err = interruptible(ctx, func() (*statefile.File, error) { return statefile.Open(o.loadState) }, func(f *statefile.File) { f.Close() })
+		if err != nil {
+			if st, ok := stopped(err, "the state file"); ok {
+				return st
+			}
+			fmt.Fprintf(stderr, "pcemu: -loadstate: %v\n", err)
+			return exitError
+		}
+		defer loaded.Close()
+		stateConfig(&cfg, o)
+		from = loaded.State
+	}
+	demo := o.hd == [4]string{} && o.fd == [2]string{} && (from == nil || from.HardDisks[0].Identity.Format == "memory")
+	if rec != nil {
+		demo = rec.Start.Demo
+	}
+	if demo {
 		if err := useDemoDisk(&cfg); err != nil {
 			fmt.Fprintf(stderr, "pcemu: demo disk: %v\n", err)
 			return exitError
@@ -217,7 +257,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		sc = script.Wait("--expect", o.expect, script.Forever)
 	}
 
-	m, err := interruptible(ctx, func() (*machine.Machine, error) { return machine.New(cfg) }, func(m *machine.Machine) { m.Close() })
+	m, err := interruptible(ctx, func() (*machine.Machine, error) {
+		if from != nil {
+			return machine.Restore(from, cfg, false)
+		}
+		return machine.New(cfg)
+	}, func(m *machine.Machine) { m.Close() })
 	if err != nil {
 		if st, ok := stopped(err, "the images"); ok {
 			return st
@@ -228,7 +273,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.serial.stdio {
 		// -serial stdio is both ways, as in QEMU: what is typed on
 		// standard input arrives at COM1's receiver.
-		go forward(stdin, m.UART.Receive)
+		go forward(stdin, m.SerialInput)
+	}
+	var player *recording.Player
+	if rec != nil {
+		checkImages(m, rec, stderr)
+		player = recording.NewPlayer(rec)
+		m.SetReplay(player)
+	}
+	var recorder *recording.Recorder
+	if o.record != "" {
+		if recorder, err = startRecording(m, o, demo); err != nil {
+			fmt.Fprintf(stderr, "pcemu: %v\n", err)
+			m.Close()
+			return exitError
+		}
+		m.SetRecorder(recorder)
 	}
 	status, started, closeMonitor := startMonitor(ctx, cancel, m, o.monitor, stdin, stdout, stderr)
 	defer closeMonitor()
@@ -265,6 +325,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		status = runMachine(ctx, cancel, m, o, sc, stderr)
 	}
+	if recorder != nil {
+		m.SetRecorder(nil)
+		recorder.End(m)
+		if err := recorder.Close(); err != nil {
+			fmt.Fprintf(stderr, "pcemu: --record: %v\n", err)
+			status = exitError
+		}
+	}
+	if player != nil && started {
+		status = replayStatus(m, player, rec, status, stderr)
+	}
 
 	dumps := o.screendump
 	if status != 0 {
@@ -283,6 +354,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		s := m.Stats()
 		fmt.Fprintf(stderr, "pcemu: %d instructions, %.1f MIPS, %.3f s virtual time, %d sectors read, %d sectors written\n",
 			s.Instructions, s.MIPS(), s.VirtualTime.Seconds(), s.SectorsRead, s.SectorsWritten)
+		fmt.Fprintf(stderr, "pcemu: digest %v\n", m.Digest())
 	}
 	if err := m.Close(); err != nil {
 		fmt.Fprintf(stderr, "pcemu: closing images: %v\n", err)
@@ -328,7 +400,8 @@ func runMachine(ctx context.Context, cancel context.CancelCauseFunc, m *machine.
 	var err error
 	switch o.display {
 	case "sdl":
-		opt := sdl.Options{Image: imageName(o), Log: realStderr}
+		keys := &stateKeys{m: m, last: o.loadState}
+		opt := sdl.Options{Image: imageName(o), Log: realStderr, SaveState: keys.save, LoadState: keys.load}
 		if o.audio == "sdl" {
 			// The ring holds at most 200 ms: a device that stops taking
 			// samples does not make the machine keep them all.
@@ -576,12 +649,12 @@ func runScript(ctx context.Context, m *machine.Machine, sc *script.Script, stder
 }
 
 // forward copies r to receive until r ends.
-func forward(r io.Reader, receive func(b ...byte)) {
+func forward(r io.Reader, receive func(b []byte)) {
 	buf := make([]byte, 256)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
-			receive(buf[:n]...)
+			receive(buf[:n])
 		}
 		if err != nil {
 			return

@@ -54,6 +54,14 @@ type options struct {
 	screendump []string // at exit, in order
 	failDump   []string // at exit after a failure
 	stats      bool
+
+	// loadState starts the run from a state file; given names the
+	// machine flags the command line gave (which must then agree with
+	// the state).
+	loadState string
+	given     map[string]bool
+
+	record, replay string // --record, --replay: a recording's file
 }
 
 // usageHeader opens the -help text.
@@ -103,7 +111,10 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after `DURATION` of host time (30s, 2m): print the screen to stderr and exit 124")
 	fs.StringArrayVar(&o.screendump, "screendump", nil, "at exit, write the screen to `FILE`: text (.txt) or image (.png); may be given more than once")
 	fs.StringArrayVar(&o.failDump, "fail-screendump", nil, "like --screendump, but only when pcemu exits with a status other than 0 (a failed script, a timeout): evidence for CI at no cost to the runs that pass")
-	fs.BoolVar(&o.stats, "stats", false, "at exit, print instructions executed, emulated MIPS and IDE sectors read/written")
+	fs.BoolVar(&o.stats, "stats", false, "at exit, print instructions executed, emulated MIPS, IDE sectors read/written and the run's digest (instructions and hashes of memory, screen and disk writes: equal digests, equal runs)")
+	fs.StringVar(&o.record, "record", "", "record the run to `FILE`: the machine it starts as and every input that is not a function of the machine (keys, mouse, serial input, the reset and power buttons, real time's jumps) with the instant it arrived, and a digest each virtual second; --replay repeats the run exactly")
+	fs.StringVar(&o.replay, "replay", "", "repeat the run recorded in `FILE`, exactly, headless or in a window (the host's keys and mouse are ignored); -hda etc. give its images at another place; says where the run goes elsewhere if the images or pcemu changed; exit 0 when it reached the recording's end with the same digest")
+	fs.StringVar(&o.loadState, "loadstate", "", "start from the machine state in `FILE` (saved by the savestate script step, the monitor's savevm or the window's Ctrl+Alt+W) instead of powering on; its disks are the images it names, read-only, with the writes it holds: -hda etc. may give the same images at another path, -m, -cpu, -boot, -mips must agree with it")
 	fs.SortFlags = false
 	fs.Usage = func() {
 		fmt.Fprint(out, usageHeader)
@@ -152,6 +163,17 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 			return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 		}
 		o.hd[0] = fs.Arg(0)
+	}
+	o.given = map[string]bool{}
+	for _, f := range []string{"m", "cpu", "boot", "mips", "serial", "no-reboot", "snapshot"} {
+		o.given[f] = fs.Changed(f)
+	}
+	if o.replay != "" {
+		for _, f := range []string{"record", "loadstate", "script", "expect", "m", "cpu", "boot", "mips", "serial", "no-reboot"} {
+			if fs.Changed(f) {
+				return nil, fmt.Errorf("--replay repeats the recorded run as it was: --%s cannot be given with it (only the images' places, -hda etc., the display and the outputs)", f)
+			}
+		}
 	}
 	var err error
 	if o.boot, err = parseBoot(v.boot); err != nil {

@@ -10,6 +10,7 @@ import (
 	"pcemu/disasm"
 	"pcemu/machine"
 	"pcemu/machine/keys"
+	"pcemu/machine/statefile"
 )
 
 // infoRegisters shows the registers as the CPU has them between two
@@ -159,5 +160,39 @@ func (mon *Monitor) sendkey(_ io.Writer, args string) error {
 	for i := len(release) - 1; i >= 0; i-- {
 		mon.m.SendScancodes(release[i])
 	}
+	return nil
+}
+
+// savevm saves the machine's state to a file, between two run slices (the
+// machine runs on, or stays paused).
+func (mon *Monitor) savevm(_ io.Writer, args string) error {
+	f := strings.Fields(args)
+	if len(f) != 1 {
+		return errors.New("needs one file name")
+	}
+	s, err := mon.m.Save()
+	if err != nil {
+		return err
+	}
+	return statefile.Save(f[0], s)
+}
+
+// loadvm puts the machine back into the state in a file: one saved from
+// this machine (the same model, memory, BIOS and images). The file stays
+// open until the machine closes: the disks read the writes it holds.
+func (mon *Monitor) loadvm(_ io.Writer, args string) error {
+	f := strings.Fields(args)
+	if len(f) != 1 {
+		return errors.New("needs one file name")
+	}
+	sf, err := statefile.Open(f[0])
+	if err != nil {
+		return err
+	}
+	if err := mon.m.Load(sf.State); err != nil {
+		sf.Close()
+		return err
+	}
+	mon.m.CloseWith(sf)
 	return nil
 }

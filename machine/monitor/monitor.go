@@ -5,7 +5,9 @@
 //
 // Commands, with QEMU's names and syntax: info registers, info status,
 // x and xp (memory dumps with /Nfu formats, i for disassembly), screendump,
-// sendkey, stop, cont, system_reset, system_powerdown, quit, help.
+// sendkey, stop, cont, system_reset, system_powerdown, quit, help; and
+// savevm and loadvm, which in pcemu name a state file (QEMU's take a tag
+// of a qcow2 image's internal snapshots, which pcemu does not have).
 //
 // Every command reaches the machine through its locked API (Locked,
 // Pause, SendScancodes, ...) between two run slices, and reads memory with
@@ -139,7 +141,9 @@ func init() {
 		{names: []string{"cont", "c"}, help: "resume emulation", run: action((*machine.Machine).Resume)},
 		{names: []string{"help", "?"}, args: "[cmd]", help: "show the help", run: (*Monitor).help},
 		{names: []string{"info"}, args: "[subcommand]", help: "show various information about the system state", run: (*Monitor).info},
+		{names: []string{"loadvm"}, args: "file", help: "go back to the machine state in a state file (saved by savevm, for this machine and its images)", run: (*Monitor).loadvm},
 		{names: []string{"quit", "q"}, help: "quit the emulator", run: (*Monitor).quitCmd},
+		{names: []string{"savevm"}, args: "file", help: "save the machine state to a state file (pcemu -loadstate starts from it; an existing file is replaced only if it is a state file)", run: (*Monitor).savevm},
 		{names: []string{"screendump"}, args: "filename", help: "save screen to a file: text (.txt) or image (.png)", run: (*Monitor).screendump},
 		{names: []string{"sendkey"}, args: "keys", help: "send keys to the VM (e.g. 'sendkey ctrl-alt-delete'): QEMU key names joined by '-', pressed in order and released in reverse", run: (*Monitor).sendkey},
 		{names: []string{"stop", "s"}, help: "stop emulation", run: action((*machine.Machine).Pause)},

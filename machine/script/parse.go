@@ -15,6 +15,9 @@
 //	expect "TEXT"           fail unless TEXT is on the screen now
 //	reject "TEXT"           fail if TEXT is on the screen now
 //	screendump FILE         write the screen to FILE (.txt as text, .png as image)
+//	savestate FILE          save the machine's state to FILE (docs/STATEFILE.md), from which
+//	                        pcemu -loadstate FILE starts another run; an existing FILE is
+//	                        replaced only if it is a state file
 //	sleep DURATION          let DURATION of virtual time pass (500ms, 2s, 1m)
 //	poweroff                power the machine off and end the script
 //	mouse move X Y          put the mouse pointer on column X, row Y (from 0) in text modes, on
@@ -45,6 +48,7 @@ import (
 
 	"pcemu/machine"
 	"pcemu/machine/keys"
+	"pcemu/machine/statefile"
 )
 
 // Op is the kind of a step.
@@ -60,11 +64,13 @@ const (
 	OpSleep
 	OpPowerOff
 	OpMouse
+	OpSaveState
 )
 
 var opNames = map[string]Op{
 	"wait": OpWait, "type": OpType, "key": OpKey, "expect": OpExpect, "reject": OpReject,
 	"screendump": OpScreendump, "sleep": OpSleep, "poweroff": OpPowerOff, "mouse": OpMouse,
+	"savestate": OpSaveState,
 }
 
 // Mouse actions of a mouse step.
@@ -81,7 +87,7 @@ type Step struct {
 	Line    int           // 1-based line number in the script
 	Source  string        // the line as written, without its comment
 	Op      Op            // what the step does
-	Text    string        // wait, expect, reject: the text; screendump: the file name
+	Text    string        // wait, expect, reject: the text; screendump, savestate: the file name
 	Keys    []keys.Combo  // type, key: the keys in order
 	Timeout time.Duration // wait: how long to wait (0 = the default); sleep: how long
 	Mouse   string        // mouse: the action (MouseMove, MouseBy, ...)
@@ -126,14 +132,20 @@ func ParseFile(path string) (*Script, error) {
 
 // Check finds, before the machine starts, the steps that would fail
 // whatever the guest does: a screendump whose name has no format
-// (.txt or .png) or whose folder does not exist. The error names the line.
+// (.txt or .png) or whose folder does not exist, a savestate whose folder
+// does not exist or whose file is there and not a state file. The error
+// names the line.
 func (s *Script) Check() error {
 	for _, st := range s.Steps {
-		if st.Op != OpScreendump {
-			continue
-		}
-		if err := machine.CheckScreendump(st.Text); err != nil {
-			return &ParseError{s.Name, st.Line, "screendump " + err.Error()}
+		switch st.Op {
+		case OpScreendump:
+			if err := machine.CheckScreendump(st.Text); err != nil {
+				return &ParseError{s.Name, st.Line, "screendump " + err.Error()}
+			}
+		case OpSaveState:
+			if err := statefile.CheckSave(st.Text); err != nil {
+				return &ParseError{s.Name, st.Line, "savestate: " + err.Error()}
+			}
 		}
 	}
 	return nil
@@ -241,7 +253,7 @@ func parseStep(toks []token) (Step, error) {
 	cmd := toks[0]
 	op, ok := opNames[strings.ToLower(cmd.text)]
 	if cmd.quoted || !ok {
-		return Step{}, fmt.Errorf("unknown command %q (want wait, type, key, expect, reject, screendump, sleep, poweroff or mouse)", cmd.text)
+		return Step{}, fmt.Errorf("unknown command %q (want wait, type, key, expect, reject, screendump, sleep, poweroff, mouse or savestate)", cmd.text)
 	}
 	args := toks[1:]
 	name := strings.ToLower(cmd.text)
@@ -306,7 +318,7 @@ func parseStep(toks []token) (Step, error) {
 			}
 			st.Keys = append(st.Keys, c)
 		}
-	case OpScreendump:
+	case OpScreendump, OpSaveState:
 		if err := nargs(1, 1, "FILE"); err != nil {
 			return st, err
 		}
@@ -314,11 +326,11 @@ func parseStep(toks []token) (Step, error) {
 		if args[0].quoted {
 			var err error
 			if f, err = unescapeText(f); err != nil {
-				return st, fmt.Errorf("screendump: %v", err)
+				return st, fmt.Errorf("%s: %v", name, err)
 			}
 		}
 		if f == "" {
-			return st, fmt.Errorf("screendump: empty file name")
+			return st, fmt.Errorf("%s: empty file name", name)
 		}
 		st.Text = f
 	case OpSleep:

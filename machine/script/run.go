@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pcemu/machine"
+	"pcemu/machine/statefile"
 )
 
 // Target is the machine a script drives: a *machine.Machine, or a fake in
@@ -42,6 +43,8 @@ type Target interface {
 	MouseButton(button uint8, down bool)
 	MouseMoveTo(x, y int) error
 	MousePending() bool
+	// Save returns the machine's state (savestate writes it to a file).
+	Save() (*machine.State, error)
 }
 
 // Forever is a wait step's timeout for "no limit of virtual time": pcemu's
@@ -279,6 +282,14 @@ func (r *runner) step(st *Step) error {
 		return err
 	case OpPowerOff:
 		r.t.PowerOff()
+	case OpSaveState:
+		s, err := r.t.Save()
+		if err == nil {
+			err = statefile.Save(st.Text, s)
+		}
+		if err != nil {
+			return r.fail(st, Failed, err, "%v", err)
+		}
 	case OpMouse:
 		switch st.Mouse {
 		case MouseMove:

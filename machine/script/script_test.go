@@ -113,6 +113,8 @@ func (f *fakePC) Screendump(p string) error {
 
 func (f *fakePC) PowerOff() { f.off = true }
 
+func (f *fakePC) Save() (*machine.State, error) { return nil, errors.New("a fake has no state") }
+
 func mustParse(t *testing.T, src string) *Script {
 	t.Helper()
 	s, err := Parse("t.script", src)
@@ -562,6 +564,38 @@ func TestParseFileChecksScreendumps(t *testing.T) {
 	os.WriteFile(path, []byte("screendump "+dir+"/s.png\n"), 0o644)
 	if _, err := ParseFile(path); err != nil {
 		t.Errorf("a writable dump: %v", err)
+	}
+}
+
+// ParseFile refuses a savestate into a folder that does not exist or over
+// a file that is not a state file (which is never overwritten); a
+// savestate that fails while running names the line and the reason.
+func TestSaveStateStep(t *testing.T) {
+	dir := t.TempDir()
+	notState := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notState, []byte("my notes"), 0o644)
+	for _, tc := range []struct{ step, want string }{
+		{"savestate " + dir + "/none/s.state", "the folder " + dir + "/none does not exist"},
+		{"savestate " + notState, "that is not a pcemu state file is there; not overwritten"},
+		{"savestate", "savestate takes"},
+	} {
+		path := filepath.Join(dir, "s.script")
+		os.WriteFile(path, []byte(tc.step+"\n"), 0o644)
+		_, err := ParseFile(path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), ":1:") {
+			t.Errorf("%s: %v, want %q", tc.step, err, tc.want)
+		}
+	}
+	if b, _ := os.ReadFile(notState); string(b) != "my notes" {
+		t.Error("the file that is not a state file was changed")
+	}
+	s := mustParse(t, "savestate "+dir+"/x.state")
+	if s.Steps[0].Op != OpSaveState || s.Steps[0].Text != dir+"/x.state" {
+		t.Errorf("parsed as %+v", s.Steps[0])
+	}
+	err := s.Run(context.Background(), &fakePC{}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "t.script:1: savestate") || !strings.Contains(err.Error(), "a fake has no state") {
+		t.Errorf("a savestate the target cannot do: %v", err)
 	}
 }
 

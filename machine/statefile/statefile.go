@@ -193,6 +193,9 @@ func Save(path string, s *machine.State) error {
 	if err == nil {
 		err = f.Sync()
 	}
+	if err == nil {
+		err = f.Chmod(0o644) // as a file made by os.Create would be, not CreateTemp's 0600
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -204,6 +207,16 @@ func Save(path string, s *machine.State) error {
 		return fmt.Errorf("state file %s: %w", path, err)
 	}
 	return nil
+}
+
+// CheckSave reports, before a machine runs, why Save could not write a
+// state to path: its folder does not exist, or a file that is not a state
+// file is there.
+func CheckSave(path string) error {
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s: the folder %s does not exist", path, filepath.Dir(path))
+	}
+	return replaceable(path)
 }
 
 // replaceable refuses to write over path unless it is absent or a state

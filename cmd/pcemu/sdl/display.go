@@ -8,6 +8,8 @@
 //	Ctrl+Alt+S   save a PNG screenshot (the same image as --screendump)
 //	Ctrl+Alt+F   toggle full screen
 //	Ctrl+Alt+G   let the mouse go (a click in the window captures it)
+//	Ctrl+Alt+W   save the machine's state to a file (Options.SaveState)
+//	Ctrl+Alt+L   go back to the state saved last (Options.LoadState)
 //	Ctrl+Alt+Q   power the machine off and close the window
 //
 // The mouse. A click in the window captures the host's pointer (SDL's
@@ -74,6 +76,10 @@ type Options struct {
 	// sample rate for the source of the samples to play (the machine's
 	// speaker: Machine.AudioOutput).
 	Audio func(rate int) Sound
+	// SaveState and LoadState are Ctrl+Alt+W and Ctrl+Alt+L: save the
+	// machine's state, and go back to the one saved last; each returns
+	// what to tell the user (the file). Nil: the keys do nothing.
+	SaveState, LoadState func() (string, error)
 }
 
 // Sound is a source of 16-bit mono samples: Read takes up to len(p) of

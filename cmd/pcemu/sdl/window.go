@@ -502,6 +502,8 @@ const (
 	hostScreenshot = sdl.SCANCODE_S
 	hostFullscreen = sdl.SCANCODE_F
 	hostMouse      = sdl.SCANCODE_G
+	hostSaveState  = sdl.SCANCODE_W
+	hostLoadState  = sdl.SCANCODE_L
 	hostQuit       = sdl.SCANCODE_Q
 )
 
@@ -515,7 +517,7 @@ func (w *window) key(e *sdl.KeyboardEvent) bool {
 	mod := sdl.Keymod(e.Keysym.Mod)
 	if mod&sdl.KMOD_CTRL != 0 && mod&sdl.KMOD_ALT != 0 {
 		switch sc {
-		case hostRelease, hostScreenshot, hostFullscreen, hostMouse, hostQuit:
+		case hostRelease, hostScreenshot, hostFullscreen, hostMouse, hostSaveState, hostLoadState, hostQuit:
 			if e.Repeat != 0 {
 				return false
 			}
@@ -548,6 +550,20 @@ func (w *window) hostKey(sc sdl.Scancode) bool {
 		w.dirty = true
 	case hostMouse:
 		w.capture(false)
+	case hostSaveState, hostLoadState:
+		f, what := w.opt.SaveState, "state saved to"
+		if sc == hostLoadState {
+			f, what = w.opt.LoadState, "state loaded from"
+		}
+		if f == nil {
+			break
+		}
+		if path, err := f(); err != nil {
+			w.logf("%v", err)
+		} else {
+			w.logf("%s %s", what, path)
+		}
+		w.dirty = true
 	case hostQuit:
 		return true
 	}

@@ -1,0 +1,118 @@
+//go:build !nosdl
+
+package sdl
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pcemu/cpu"
+	"pcemu/internal/shared"
+	"pcemu/machine"
+	"pcemu/machine/recording"
+)
+
+// waitScreen polls the machine's screen for text.
+func waitScreen(t *testing.T, m *machine.Machine, text string, d time.Duration) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(m.ScreenText(), text) {
+			return
+		}
+	}
+	t.Errorf("%q did not appear within %v:\n%s", text, d, m.ScreenText())
+}
+
+// A run in the window, in real time, with keys typed at the window and the
+// window closed at the end, is recorded; replayed headless, and replayed
+// in the window, it is the same run: the same end, the same digest, every
+// checkpoint matched.
+func TestRecordInWindowReplay(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "dummy")
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	cfg := machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20, HardDisks: [4]string{img}, Snapshot: true, RealTime: true}
+	m, err := machine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	path := filepath.Join(t.TempDir(), "window.rec")
+	rec, err := recording.Create(path, &recording.Start{Config: m.Config(), Disks: m.DiskIdentities()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetRecorder(rec)
+	ran := make(chan machine.StopReason)
+	go func() {
+		r, _ := m.Run(context.Background())
+		ran <- r
+	}()
+	runWindow(t, m, Options{}, func(h *harness) {
+		waitScreen(t, m, `C:\>`, time.Minute)
+		typeText(t, "ver\r")
+		waitScreen(t, m, "FreeDOS kernel", 30*time.Second)
+		// The harness closes the window: the machine powers off.
+	})
+	if r := <-ran; r != machine.PowerOff {
+		t.Fatalf("the recorded run ended with %v", r)
+	}
+	rec.End(m)
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := m.Digest()
+	b, _ := os.ReadFile(path)
+	for _, kind := range []string{" key ", " poweroff", " check ", " end "} {
+		if !strings.Contains(string(b), kind) {
+			t.Errorf("the recording has no %q line", strings.TrimSpace(kind))
+		}
+	}
+
+	replay := func(realTime bool, run func(m *machine.Machine) machine.StopReason) {
+		t.Helper()
+		r, err := recording.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := r.Start.Config
+		c.RealTime = realTime
+		m, err := machine.New(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		p := recording.NewPlayer(r)
+		m.SetReplay(p)
+		if reason := run(m); reason != machine.PowerOff {
+			t.Errorf("realtime=%v: the replay ended with %v (%v)", realTime, reason, m.Err())
+		}
+		if !p.Done() {
+			t.Errorf("realtime=%v: the replay did not reach the recording's end", realTime)
+		}
+		if got := m.Digest(); got != want {
+			t.Errorf("realtime=%v: replayed to %v, recorded %v", realTime, got, want)
+		}
+	}
+	replay(false, func(m *machine.Machine) machine.StopReason {
+		r, _ := m.Run(context.Background())
+		return r
+	})
+	replay(true, func(m *machine.Machine) machine.StopReason {
+		ran := make(chan machine.StopReason, 1)
+		go func() {
+			r, _ := m.Run(context.Background())
+			ran <- r
+		}()
+		var r machine.StopReason
+		runWindow(t, m, Options{}, func(h *harness) {
+			// Keys at the window do not reach a replay.
+			typeText(t, "dir\r")
+			r = <-ran
+		})
+		return r
+	})
+}
