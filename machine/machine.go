@@ -161,6 +161,8 @@ type Machine struct {
 	fd      [2]*disk.Disk
 	romSum  [32]byte // the ROM's SHA-256 (state.go)
 
+	lastRAM, lastHigh *PagedMemory // the memory of the last state saved, whose pages the next one shares
+
 	stop      StopReason
 	status    int
 	err       error

@@ -37,8 +37,8 @@ type State struct {
 	Run   RunState
 	Clock ClockState
 	CPU   cpu.State
-	RAM   []byte // conventional memory from address 0
-	High  []byte // memory from 1 MiB (nil without extended memory)
+	RAM   PagedMemory // conventional memory from address 0
+	High  PagedMemory // memory from 1 MiB (none without extended memory)
 
 	PIC         PICState
 	PIT         PITState
@@ -143,7 +143,7 @@ func (m *Machine) save() (*State, error) {
 		},
 		Clock:   ClockState{Now: m.Clock.Now()},
 		CPU:     m.CPU.State(),
-		RAM:     append([]byte(nil), m.Mem.RAM...),
+		RAM:     savePages(m.Mem.RAM, m.lastRAM),
 		PIC:     m.PIC.State(),
 		PIT:     m.PIT.State(),
 		SysCtl:  m.SysCtl.State(),
@@ -161,9 +161,8 @@ func (m *Machine) save() (*State, error) {
 	if m.err != nil {
 		s.Run.Err = m.err.Error()
 	}
-	if m.Mem.High != nil {
-		s.High = append([]byte(nil), m.Mem.High...)
-	}
+	s.High = savePages(m.Mem.High, m.lastHigh)
+	m.lastRAM, m.lastHigh = &s.RAM, &s.High
 	if m.PS2Mouse != nil {
 		ps := m.PS2Mouse.State()
 		s.PS2Mouse = &ps
@@ -227,8 +226,11 @@ func (m *Machine) checkState(s *State) error {
 	if s.ROMHash != m.romHash() {
 		return fmt.Errorf("%w: it was saved by a pcemu whose BIOS differs from this one's (another version)", ErrStateMismatch)
 	}
-	if len(s.RAM) != len(m.Mem.RAM) || len(s.High) != len(m.Mem.High) {
-		return fmt.Errorf("%w: RAM is %d+%d bytes, the machine has %d+%d", ErrStateMismatch, len(s.RAM), len(s.High), len(m.Mem.RAM), len(m.Mem.High))
+	if err := s.RAM.check("RAM", len(m.Mem.RAM)); err != nil {
+		return err
+	}
+	if err := s.High.check("High", len(m.Mem.High)); err != nil {
+		return err
 	}
 	if (s.PS2Mouse != nil) != (m.PS2Mouse != nil) || (s.SerialMouse != nil) != (m.SerialMouse != nil) {
 		return fmt.Errorf("%w: the mouse differs", ErrStateMismatch)
@@ -292,8 +294,8 @@ func (m *Machine) loadWith(s *State, memory bool) error {
 		return err
 	}
 	if memory {
-		copy(m.Mem.RAM, s.RAM)
-		copy(m.Mem.High, s.High)
+		s.RAM.copyTo(m.Mem.RAM)
+		s.High.copyTo(m.Mem.High)
 	}
 	if err := m.loadDevices(s); err != nil {
 		m.fail(err)
@@ -453,12 +455,12 @@ func Restore(s *State, cfg Config, memoryWrites bool) (*Machine, error) {
 		}
 	}
 	cfg.HardDisks, cfg.Floppies = [4]string{}, [2]string{}
-	// The memory is the state's, copied once (not zeroed first).
+	// The memory is the state's, copied once.
 	var high []byte
-	if s.High != nil {
-		high = append([]byte(nil), s.High...)
+	if s.High.Size > 0 {
+		high = s.High.bytes()
 	}
-	m, err := build(cfg, hd, fd, append([]byte(nil), s.RAM...), high)
+	m, err := build(cfg, hd, fd, s.RAM.bytes(), high)
 	if err != nil {
 		return fail(err)
 	}

@@ -145,3 +145,48 @@ func readDisk(t *testing.T, m *machine.Machine) []byte {
 	})
 	return out
 }
+
+// States saved one after another share the memory pages that did not
+// change between them (a debugger's periodic checkpoints cost what the
+// guest wrote), and zero pages cost nothing; each still restores exactly.
+func TestCheckpointsShareMemory(t *testing.T) {
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20, HardDisks: [4]string{img}, Snapshot: true})
+	m.WaitPrompt(`C:\>`, time.Minute)
+	var states []*machine.State
+	for range 5 {
+		states = append(states, m.Save())
+		m.Run(20 * time.Millisecond)
+	}
+	last := states[len(states)-1]
+	own, zero := 0, 0
+	for i, p := range last.RAM.Pages {
+		switch {
+		case len(p) == 0:
+			zero++
+		case &p[0] != &states[len(states)-2].RAM.Pages[i][0]:
+			own++
+		}
+	}
+	for _, p := range last.High.Pages {
+		if len(p) == 0 {
+			zero++
+		}
+	}
+	t.Logf("the last of %d checkpoints has %d pages of its own, %d zero pages, of %d", len(states), own, zero, len(last.RAM.Pages)+len(last.High.Pages))
+	if own > len(last.RAM.Pages)/4 {
+		t.Errorf("%d of %d conventional memory pages copied again after 20 ms at the prompt", own, len(last.RAM.Pages))
+	}
+	if zero < len(last.High.Pages)/2 {
+		t.Errorf("only %d zero pages: extended memory is mostly unused at the prompt", zero)
+	}
+	for i, s := range states {
+		f := machinetest.Load(t, s)
+		if f.Digest().RAM != machinetest.Load(t, states[i]).Digest().RAM {
+			t.Fatal("two machines from one state differ")
+		}
+	}
+	m.Load(states[1])
+	b := machinetest.Load(t, states[1])
+	sameMachine(t, "back to checkpoint 1", m.Machine, b.Machine)
+}

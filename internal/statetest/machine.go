@@ -23,7 +23,7 @@ var notState = map[string]bool{
 	// The host's side of the machine.
 	"machine.Machine.cfg": true, "machine.Machine.hostRun": true, "machine.Machine.closers": true,
 	"machine.Machine.hd": true, "machine.Machine.fd": true, "machine.Machine.romSum": true,
-	"machine.Machine.paused": true,
+	"machine.Machine.paused": true, "machine.Machine.lastRAM": true, "machine.Machine.lastHigh": true,
 	// Virtual time is compared as Now: its base is a representation.
 	"machine.VirtualClock.baseNs": true, "machine.VirtualClock.baseInstr": true, "machine.VirtualClock.hostStart": true,
 	"machine.DebugCon.buf": true, "machine.DebugCon.one": true, "machine.DebugCon.Sink": true,
