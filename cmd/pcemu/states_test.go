@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"pcemu/internal/shared"
+	"pcemu/machine"
 )
 
 // freedosCopy is a copy of the FreeDOS image in a folder of the test's own,
@@ -207,5 +209,38 @@ func TestRecordReplay(t *testing.T) {
 	status, _, stderr = pcemu(t, "--replay", rec, "--timeout", "2m")
 	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "modified after") {
 		t.Errorf("an image changed since the recording: status %d\n%s", status, stderr)
+	}
+}
+
+// The window's state keys: Ctrl+Alt+W saves to a new file each time, never
+// over another; Ctrl+Alt+L goes back to the one saved last (and says so
+// when there is none).
+func TestStateKeysFiles(t *testing.T) {
+	m, err := machine.New(machine.Config{HardDisks: [4]string{loopDisk(t)}, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	k := &stateKeys{m: m, dir: t.TempDir()}
+	if _, err := k.load(); err == nil || !strings.Contains(err.Error(), "save one first") {
+		t.Errorf("loading before saving: %v", err)
+	}
+	m.RunFor(context.Background(), 50*time.Millisecond)
+	first, err := k.save()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := m.Instant()
+	m.RunFor(context.Background(), 50*time.Millisecond)
+	second, err := k.save()
+	if err != nil || second == first || filepath.Dir(second) != k.dir || !strings.HasSuffix(second, ".state") {
+		t.Fatalf("two saves: %s, %s, %v", first, second, err)
+	}
+	k.last = first
+	if got, err := k.load(); err != nil || got != first {
+		t.Fatalf("load: %s, %v", got, err)
+	}
+	if m.Instant() != at {
+		t.Errorf("after loading the first state the machine is at %v, want %v", m.Instant(), at)
 	}
 }

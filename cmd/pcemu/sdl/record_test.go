@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 	"pcemu/internal/shared"
 	"pcemu/machine"
 	"pcemu/machine/recording"
+
+	"github.com/veandco/go-sdl2/sdl"
 )
 
 // waitScreen polls the machine's screen for text.
@@ -116,3 +119,80 @@ func TestRecordInWindowReplay(t *testing.T) {
 		return r
 	})
 }
+
+// Ctrl+Alt+W and Ctrl+Alt+L call the window's SaveState and LoadState,
+// and their keys do not reach the guest: here a FreeDOS saved at the
+// prompt, then typed at, goes back to the prompt as it was.
+func TestStateKeys(t *testing.T) {
+	t.Setenv("SDL_VIDEODRIVER", "dummy")
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20, HardDisks: [4]string{img}, Snapshot: true, RealTime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	keysIn := &inputLog{}
+	m.SetRecorder(keysIn)
+	go m.Run(context.Background())
+	var saved *machine.State // the window's goroutine only
+	saves, loads := make(chan string, 1), make(chan error, 1)
+	opt := Options{
+		SaveState: func() (string, error) {
+			var err error
+			saved, err = m.Save()
+			saves <- m.ScreenText()
+			return "memory", err
+		},
+		LoadState: func() (string, error) {
+			err := m.Load(saved)
+			loads <- err
+			return "memory", err
+		},
+	}
+	runWindow(t, m, opt, func(h *harness) {
+		waitScreen(t, m, `C:\>`, time.Minute)
+		time.Sleep(300 * time.Millisecond)
+		hostCombo(t, sdl.SCANCODE_W)
+		screen := <-saves
+		typeText(t, "ver\r")
+		waitScreen(t, m, "FreeDOS kernel", 30*time.Second)
+		hostCombo(t, sdl.SCANCODE_L)
+		if err := <-loads; err != nil {
+			t.Errorf("Ctrl+Alt+L: %v", err)
+		}
+		if got := m.ScreenText(); got != screen {
+			t.Errorf("after Ctrl+Alt+L the screen is\n%s\nnot the saved\n%s", got, screen)
+		}
+	})
+	// The keys the guest got: Ctrl and Alt (as on QEMU), the typed text,
+	// never W or L (set 1 make codes 11h and 26h).
+	keysIn.mu.Lock()
+	defer keysIn.mu.Unlock()
+	typed := 0
+	for _, in := range keysIn.inputs {
+		if in.Kind != machine.InputKey {
+			continue
+		}
+		typed++
+		if c := in.Bytes[0] & 0x7F; c == 0x11 || c == 0x26 {
+			t.Errorf("the guest got the key %02X of a state key", in.Bytes[0])
+		}
+	}
+	if typed < 8 {
+		t.Errorf("the guest got %d key transitions, want ver and Enter at least", typed)
+	}
+}
+
+// inputLog is a machine.Recorder that keeps the inputs.
+type inputLog struct {
+	mu     sync.Mutex
+	inputs []machine.Input
+}
+
+func (l *inputLog) Input(_ machine.Instant, in machine.Input) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inputs = append(l.inputs, in)
+}
+
+func (l *inputLog) Boundary(machine.Instant, func() machine.Digest) {}
