@@ -45,8 +45,8 @@ every *.script file below it. The machine flags given here (-hda, -fda, -m,
 -cpu, ...) are every script's defaults; a script overrides them on
 "# pcemu: FLAGS" lines before its first step. --timeout (host time) applies
 to each script: 10m unless given. Failures keep their evidence
-(the screen as text and PNG, pcemu's output, the command that repeats the
-run) in the --out folder. Exit status: 0 when every script passed, 1 when one
+(the screen as text and PNG, pcemu's output, the run's recording and the
+commands that repeat it) in the --out folder. Exit status: 0 when every script passed, 1 when one
 failed or could not run, 2 for bad arguments.
 
 Flags of pcemu test:
@@ -155,6 +155,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		Command: func(s suite.Script, header []string) ([]string, error) {
 			return scriptArgs(defaults, header, s.Path)
 		},
+		Replay:   replayArgs,
 		Jobs:     tf.jobs,
 		Out:      tf.out,
 		Progress: stdout,
@@ -230,6 +231,25 @@ func scriptArgs(defaults, header []string, path string) ([]string, error) {
 	return args, nil
 }
 
+// replayArgs returns the arguments that replay the recording of a run of
+// command: --replay and the images' places as command gave them (the
+// recording names them by absolute path, which another machine may not
+// have). Every other machine flag is in the recording.
+func replayArgs(recording string, command []string) []string {
+	fs, _ := newFlagSet(&options{}, io.Discard)
+	args := []string{"--replay", recording}
+	if fs.Parse(normaliseArgs(fs, command)) != nil {
+		return args // command was checked by parseArgs: not reached
+	}
+	fs.Visit(func(f *pflag.Flag) {
+		switch f.Name {
+		case "hda", "hdb", "hdc", "hdd", "fda", "fdb":
+			args = append(args, flagWords(fs, f)...)
+		}
+	})
+	return args
+}
+
 // machineArgs reads words as pcemu's machine flags and returns them with
 // each flag once, the last value given (a repeatable flag keeps every
 // value), in -help order. A flag the suite sets itself, or one that cannot
@@ -251,6 +271,10 @@ func machineArgs(words []string) ([]string, error) {
 		case err != nil:
 		case f.Name == "script" || f.Name == "expect":
 			err = fmt.Errorf("--%s: pcemu test runs each script itself", f.Name)
+		case f.Name == "record":
+			err = errors.New("--record: pcemu test records every run itself, and keeps the recordings of failures in --out")
+		case f.Name == "replay":
+			err = errors.New("--replay: a recording is replayed by pcemu --replay, not by pcemu test")
 		case f.Name == "display" && v != "none":
 			err = fmt.Errorf("-display %s: scripts run headless (-display none)", v)
 		case f.Name == "monitor" && v != "none" && v != "":

@@ -144,8 +144,9 @@ func TestSuiteOnFreeDOS(t *testing.T) {
 		"PASS  tests/dos/write.script (", "PASS  tests/floppy.script (",
 		`FAIL  tests/fail.script (`, `tests/fail.script:4: expect "NO-SUCH-FILE": "NO-SUCH-FILE" is not on the screen`,
 		"ERROR tests/unsafe.script (", "-snapshot=false: scripts always run with -snapshot",
-		"--- screen ---\n", "evidence: evidence/tests/fail/ (screen.txt, screen.png, stderr.txt, command.txt)\n",
-		"replay:   pcemu -hda " + img + " -timeout 10m0s -snapshot -display none --script tests/fail.script\n",
+		"--- screen ---\n", "evidence: evidence/tests/fail/ (screen.txt, screen.png, stderr.txt, run.rec, command.txt)\n",
+		"replay:   pcemu --replay evidence/tests/fail/run.rec -hda " + img + "\n",
+		"rerun:    pcemu -hda " + img + " -timeout 10m0s -snapshot -display none --script tests/fail.script\n",
 		"7 scripts: 5 passed, 1 failed, 1 errors (",
 	} {
 		if !strings.Contains(report, want) {
@@ -166,7 +167,7 @@ func TestSuiteOnFreeDOS(t *testing.T) {
 			continue
 		}
 		if c.Failure == nil || !strings.HasPrefix(c.Failure.Message, "tests/fail.script:4: expect") ||
-			!strings.Contains(c.Failure.Text, "bytes free") || !strings.Contains(c.Failure.Text, "replay: pcemu ") {
+			!strings.Contains(c.Failure.Text, "bytes free") || !strings.Contains(c.Failure.Text, "replay: pcemu --replay ") {
 			t.Errorf("JUnit failure: %+v", c.Failure)
 		}
 		if !strings.Contains(c.SystemOut, "[[ATTACHMENT|"+filepath.Join(dir, out, "tests/fail/screen.png")+"]]") {
@@ -189,23 +190,88 @@ func TestSuiteOnFreeDOS(t *testing.T) {
 		}
 	}
 
-	// The command in the report repeats the run: the same failure, the
-	// same screen.
-	command, err := os.ReadFile(filepath.Join(ev, "command.txt"))
+	// The commands in the report repeat the run: the replay of its
+	// recording and the script run again end on the same screen, and the
+	// script fails the same way.
+	replay, rerun := commands(t, filepath.Join(ev, "command.txt"))
+	if out, status := shell(t, dir, replay+" -display none --screendump replayed.txt"); status != 0 || !strings.Contains(out, "repeated exactly") {
+		t.Errorf("%s: status %d\n%s", replay, status, out)
+	}
+	if out, status := shell(t, dir, rerun+" --screendump rerun.txt"); status != 1 || !strings.Contains(out, `tests/fail.script:4: expect "NO-SUCH-FILE"`) {
+		t.Errorf("%s: status %d\n%s", rerun, status, out)
+	}
+	for _, f := range []string{"replayed.txt", "rerun.txt"} {
+		if b, _ := os.ReadFile(filepath.Join(dir, f)); !bytes.Equal(b, screen) {
+			t.Errorf("%s ends on another screen:\n%s\nwant\n%s", f, b, screen)
+		}
+	}
+}
+
+// commands reads the replay and rerun commands of an evidence folder's
+// command.txt.
+func commands(t *testing.T, path string) (replay, rerun string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again := filepath.Join(dir, "again.txt")
-	replay := exec.Command("sh", "-c", strings.TrimSpace(string(command))+" --screendump "+again)
-	replay.Dir = dir
-	replay.Env = append(headless(), "PATH="+filepath.Dir(pcemuBin)+":"+os.Getenv("PATH"))
-	var rerr bytes.Buffer
-	replay.Stderr = &rerr
-	if err := replay.Run(); err == nil || !strings.Contains(rerr.String(), `tests/fail.script:4: expect "NO-SUCH-FILE"`) {
-		t.Errorf("replay: %v\n%s", err, rerr.String())
+	var cmds []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			cmds = append(cmds, l)
+		}
 	}
-	if b, _ := os.ReadFile(again); !bytes.Equal(b, screen) {
-		t.Errorf("the replay ended on another screen:\n%s\nwant\n%s", b, screen)
+	if len(cmds) != 2 || !strings.HasPrefix(cmds[0], "pcemu --replay ") || !strings.HasPrefix(cmds[1], "pcemu ") {
+		t.Fatalf("%s: %q", path, b)
+	}
+	return cmds[0], cmds[1]
+}
+
+// shell runs a command line as a user would, pcemu on the PATH, in dir.
+func shell(t *testing.T, dir, line string) (string, int) {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", line)
+	cmd.Dir = dir
+	cmd.Env = append(headless(), "PATH="+filepath.Dir(pcemuBin)+":"+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), 0
+}
+
+// A suite starts from a saved state: -loadstate as every script's default,
+// or in a script's header. A failure's recording carries the state, so its
+// replay needs neither the state file nor the script.
+func TestSuiteFromState(t *testing.T) {
+	dir := t.TempDir()
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	if out, status := shell(t, dir, "printf 'wait \"C:\\\\>\" 60s\\nsavestate booted.state\\n' > boot.script && pcemu -hda "+img+" -snapshot -display none --script boot.script"); status != 0 {
+		t.Fatalf("saving the state: %d\n%s", status, out)
+	}
+	os.Mkdir(filepath.Join(dir, "tests"), 0o755)
+	for name, text := range map[string]string{
+		"ver.script":  "type \"ver\\r\"\nwait \"FreeDOS kernel\" 10s\n",
+		"dir.script":  "type \"dir\\r\"\nwait \"bytes free\" 10s\n",
+		"fail.script": "type \"dir\\r\"\nwait \"bytes free\" 10s\nexpect \"NO-SUCH-FILE\"\n",
+		// The header names the state: no default needed.
+		"header.script": "# pcemu: -loadstate booted.state\ntype \"ver\\r\"\nwait \"FreeDOS kernel\" 10s\n",
+	} {
+		os.WriteFile(filepath.Join(dir, "tests", name), []byte(text), 0o644)
+	}
+	out, status := shell(t, dir, "pcemu test -loadstate booted.state --out evidence tests")
+	for _, want := range []string{"PASS  tests/ver.script", "PASS  tests/dir.script", "PASS  tests/header.script", "FAIL  tests/fail.script",
+		"replay:   pcemu --replay evidence/tests/fail/run.rec\n", "4 scripts: 3 passed, 1 failed"} {
+		if status != 1 || !strings.Contains(out, want) {
+			t.Errorf("pcemu test -loadstate: status %d, want 1 and %q in\n%s", status, want, out)
+		}
+	}
+	os.Remove(filepath.Join(dir, "booted.state"))
+	replay, _ := commands(t, filepath.Join(dir, "evidence/tests/fail/command.txt"))
+	if out, status := shell(t, dir, replay+" -display none"); status != 0 || !strings.Contains(out, "repeated exactly") {
+		t.Errorf("%s without the state file: status %d\n%s", replay, status, out)
 	}
 }
 
@@ -259,6 +325,8 @@ func TestSuiteUsageErrors(t *testing.T) {
 		{[]string{"test", "-display", "sdl", sc}, "-display sdl: scripts run headless"},
 		{[]string{"test", "-monitor", "stdio", sc}, "-monitor stdio: a suite has no one at the monitor"},
 		{[]string{"test", "--script", sc, sc}, "--script: pcemu test runs each script itself"},
+		{[]string{"test", "--record", "x.rec", sc}, "--record: pcemu test records every run itself"},
+		{[]string{"test", "--replay", "x.rec", sc}, "--replay: a recording is replayed by pcemu --replay"},
 		{[]string{"test", "--no-such-flag", sc}, "unknown flag: --no-such-flag"},
 		{[]string{"test", "--out", foreign, sc}, "the folder has files that pcemu test did not make"},
 		{[]string{"test", "--junit", filepath.Join(dir, "none", "j.xml"), sc}, "j.xml: the folder " + filepath.Join(dir, "none") + " does not exist"},
@@ -327,11 +395,12 @@ var smallScripts = []struct{ name, typed, output string }{
 }
 
 // BenchmarkSuiteFreeDOS runs a suite of small FreeDOS scripts (ver, dir,
-// type) with pcemu test -j 2, each script booting FreeDOS from the disk:
-// the figure of issue 17 is this with PCEMU_SUITE_SCRIPTS=200. Reported:
-// the suite's wall time, the wall time per script, and the CPU time per
-// script of the runner and its pcemu processes together (less sensitive to
-// the other work on a shared host than the wall time).
+// type) with pcemu test -j 2, each script booting FreeDOS from the disk
+// (boot) or starting at C:\> from a state saved once (loadstate): the
+// figure of issue 17 is this with PCEMU_SUITE_SCRIPTS=200. Reported: the
+// suite's wall time, the wall time per script, and the CPU time per script
+// of the runner and its pcemu processes together (less sensitive to the
+// other work on a shared host than the wall time).
 func BenchmarkSuiteFreeDOS(b *testing.B) {
 	img := shared.Path(b, "images/freedos-hd.vhd")
 	n := 20
@@ -348,20 +417,29 @@ func BenchmarkSuiteFreeDOS(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var cpu time.Duration
-	b.ResetTimer()
-	for b.Loop() {
-		cmd := exec.Command(pcemuBin, "test", "-hda", img, "-j", "2", "--out", filepath.Join(b.TempDir(), "out"), dir)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("pcemu test: %v\n%s", err, out)
-		}
-		// The rusage of a waited-for process includes its waited-for
-		// children: the scripts' pcemu processes.
-		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	state := filepath.Join(b.TempDir(), "booted.state")
+	boot := filepath.Join(b.TempDir(), "boot.script")
+	os.WriteFile(boot, []byte("wait \"C:\\>\" 60s\nsavestate "+state+"\n"), 0o644)
+	if out, err := exec.Command(pcemuBin, "-hda", img, "-snapshot", "-display", "none", "--script", boot).CombinedOutput(); err != nil {
+		b.Fatalf("saving the state: %v\n%s", err, out)
 	}
-	per := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(per, "s/suite")
-	b.ReportMetric(per*1000/float64(n), "ms/script")
-	b.ReportMetric(cpu.Seconds()*1000/float64(b.N*n), "cpu-ms/script")
-	b.ReportMetric(0, "ns/op")
+	for _, start := range []struct{ name, flag, file string }{{"boot", "-hda", img}, {"loadstate", "-loadstate", state}} {
+		b.Run(start.name, func(b *testing.B) {
+			var cpu time.Duration
+			for b.Loop() {
+				cmd := exec.Command(pcemuBin, "test", start.flag, start.file, "-j", "2", "--out", filepath.Join(b.TempDir(), "out"), dir)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("pcemu test: %v\n%s", err, out)
+				}
+				// The rusage of a waited-for process includes its
+				// waited-for children: the scripts' pcemu processes.
+				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			}
+			per := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(per, "s/suite")
+			b.ReportMetric(per*1000/float64(n), "ms/script")
+			b.ReportMetric(cpu.Seconds()*1000/float64(b.N*n), "cpu-ms/script")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
 }

@@ -14,7 +14,7 @@ import (
 // common ground of Jenkins, GitLab, GitHub's test reporters and
 // Buildkite): one <testsuite> inside <testsuites>, one <testcase> per
 // script. A failed step is a <failure> whose message is the step and the
-// reason and whose text is the screen and the replay command; a script that
+// reason and whose text is the screen and the commands that repeat it; a script that
 // could not run is an <error>; one the suite did not reach, <skipped>.
 // Evidence files are attached as Jenkins' JUnit Attachments plugin reads
 // them: a line [[ATTACHMENT|/absolute/path]] each in the case's
@@ -187,6 +187,9 @@ func problemText(res *Result) string {
 	}
 	if res.Replay != "" {
 		fmt.Fprintf(&b, "replay: %s\n", res.Replay)
+	}
+	if res.Rerun != "" {
+		fmt.Fprintf(&b, "rerun: %s\n", res.Rerun)
 	}
 	return b.String()
 }

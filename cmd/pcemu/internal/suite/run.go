@@ -53,12 +53,13 @@ const (
 	ScreenImage = "screen.png"  // the same screen as pcemu's window showed it
 	StdoutFile  = "stdout.txt"  // pcemu's standard output (-debugcon stdio, -serial stdio)
 	StderrFile  = "stderr.txt"  // pcemu's messages: the failing step and the screen
-	CommandFile = "command.txt" // the command that repeats the run
+	RecordFile  = "run.rec"     // the run's recording (--record), for --replay
+	CommandFile = "command.txt" // the commands that repeat the run
 )
 
 // evidenceFiles are the names the runner writes into a script's folder,
 // and so the only ones it ever removes there.
-var evidenceFiles = []string{ScreenText, ScreenImage, StdoutFile, StderrFile, CommandFile}
+var evidenceFiles = []string{ScreenText, ScreenImage, StdoutFile, StderrFile, RecordFile, CommandFile}
 
 // Marker is the file that marks an output folder as the runner's: the
 // runner writes into an existing folder only if it is empty or has it.
@@ -77,9 +78,12 @@ type Result struct {
 	Output  string // the end of pcemu's standard output
 	Log     string // the end of pcemu's standard error
 	// Command is the pcemu command line (without the program) that ran
-	// the script, less the runner's evidence flags; Replay is that command
-	// as one shell line.
+	// the script, less the runner's evidence flags; Rerun is that command
+	// as one shell line. Replay is the shell line that replays the run's
+	// recording (pcemu --replay), which needs neither the script nor the
+	// flags.
 	Command  []string
+	Rerun    string
 	Replay   string
 	Dir      string   // the evidence folder, kept for a failure
 	Evidence []string // the evidence files kept, with absolute paths
@@ -89,14 +93,17 @@ type Result struct {
 
 // Runner runs scripts, each in a pcemu process of its own.
 type Runner struct {
-	// Program is the pcemu executable; Name is how the replay command
-	// calls it ("pcemu").
+	// Program is the pcemu executable; Name is how the commands in the
+	// report call it ("pcemu").
 	Program, Name string
 	// Command returns pcemu's arguments for the script (the machine flags
 	// with the script's header flags, -snapshot, -display none and
 	// --script), checked; header is the script's header (Header). An
 	// error fails the script without running it.
 	Command func(s Script, header []string) ([]string, error)
+	// Replay returns pcemu's arguments that replay the recording of a run
+	// of command (--replay and the places of its images).
+	Replay func(recording string, command []string) []string
 	// Jobs is how many scripts run at a time (at least 1).
 	Jobs int
 	// Out is the output folder that keeps the evidence of failures.
@@ -249,7 +256,7 @@ func (r *Runner) runOne(ctx context.Context, s Script, dir string) (res Result) 
 	if res.Command, err = r.Command(s, header); err != nil {
 		return fail("script", fmt.Errorf("%s: %w", s.Path, err))
 	}
-	res.Replay = shellQuote(append([]string{r.Name}, res.Command...))
+	res.Rerun = shellQuote(append([]string{r.Name}, res.Command...))
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail("run", fmt.Errorf("evidence folder: %w", err))
@@ -270,10 +277,12 @@ func (r *Runner) runOne(ctx context.Context, s Script, dir string) (res Result) 
 	defer stderr.Close()
 
 	// The screen is kept only when the run fails: a PNG costs about a
-	// tenth of a FreeDOS boot.
+	// tenth of a FreeDOS boot. The recording is made for every run and
+	// kept for a failure.
 	args := []string{
 		"--fail-screendump", filepath.Join(dir, ScreenText),
 		"--fail-screendump", filepath.Join(dir, ScreenImage),
+		"--record", filepath.Join(dir, RecordFile),
 	}
 	cmd := exec.Command(r.Program, append(args, res.Command...)...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
@@ -348,12 +357,19 @@ func (r *Runner) classify(ctx context.Context, res *Result) {
 	}
 }
 
-// keepEvidence lists the failure's evidence and writes its replay command.
+// keepEvidence lists the failure's evidence and writes the commands that
+// repeat it.
 func (r *Runner) keepEvidence(res *Result, sc *script.Script) {
 	if b, err := os.ReadFile(filepath.Join(res.Dir, ScreenText)); err == nil {
 		res.Screen = string(b)
 	}
-	os.WriteFile(filepath.Join(res.Dir, CommandFile), []byte(res.Replay+"\n"), 0o644)
+	var cmds strings.Builder
+	if rec := filepath.Join(res.Dir, RecordFile); r.Replay != nil && fileSize(rec) > 0 {
+		res.Replay = shellQuote(append([]string{r.Name}, r.Replay(rec, res.Command)...))
+		fmt.Fprintf(&cmds, "# Replay the run from its recording, exactly (in a window, or add -display none):\n%s\n", res.Replay)
+	}
+	fmt.Fprintf(&cmds, "# Run the script again:\n%s\n", res.Rerun)
+	os.WriteFile(filepath.Join(res.Dir, CommandFile), []byte(cmds.String()), 0o644)
 	for _, f := range evidenceFiles {
 		p := filepath.Join(res.Dir, f)
 		fi, err := os.Stat(p)
@@ -375,6 +391,14 @@ func (r *Runner) keepEvidence(res *Result, sc *script.Script) {
 			res.Evidence = append(res.Evidence, absPath(st.Text))
 		}
 	}
+}
+
+func fileSize(p string) int64 {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return -1
+	}
+	return fi.Size()
 }
 
 func absPath(p string) string {
@@ -516,6 +540,9 @@ func Report(w io.Writer, results []Result, elapsed time.Duration) {
 		}
 		if res.Replay != "" {
 			fmt.Fprintf(&b, "replay:   %s\n", res.Replay)
+		}
+		if res.Rerun != "" {
+			fmt.Fprintf(&b, "rerun:    %s\n", res.Rerun)
 		}
 		w.Write(b.Bytes())
 	}

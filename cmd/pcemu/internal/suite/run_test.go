@@ -35,7 +35,8 @@ func TestMain(m *testing.M) {
 var xsd string
 
 // fakePCemu reads pcemu's arguments as the runner gives them
-// (--fail-screendump FILE... --script FILE) and does what the script's
+// (--fail-screendump FILE... --record FILE --script FILE), records a line,
+// and does what the script's
 // "# fake:" lines say:
 //
 //	pass (the default), fail, timeout, crash, hang   how the run ends
@@ -49,6 +50,8 @@ func fakePCemu(args []string) int {
 		switch args[i] {
 		case "--fail-screendump":
 			dumps = append(dumps, args[i+1])
+		case "--record":
+			os.WriteFile(args[i+1], []byte("pcemu recording 1\n"), 0o644)
 		case "--script":
 			path = args[i+1]
 		}
@@ -143,7 +146,8 @@ func fakeRunner(t *testing.T, jobs int, out string) *Runner {
 		Command: func(s Script, header []string) ([]string, error) {
 			return append(header, "--script", s.Path), nil
 		},
-		Jobs: jobs, Out: out,
+		Replay: func(rec string, command []string) []string { return []string{"--replay", rec} },
+		Jobs:   jobs, Out: out,
 	}
 }
 
@@ -265,14 +269,16 @@ func TestRunnerFailureEvidence(t *testing.T) {
 			t.Errorf("evidence path %s is not absolute", e)
 		}
 	}
-	if want := "screen.txt screen.png stdout.txt stderr.txt command.txt shot.txt"; strings.Join(names, " ") != want {
+	if want := "screen.txt screen.png stdout.txt stderr.txt run.rec command.txt shot.txt"; strings.Join(names, " ") != want {
 		t.Errorf("evidence %q, want %q", names, want)
 	}
 	if fail.Screen != "C:\\>dir\nFILE     TXT   <&>\n" || !strings.Contains(fail.Output, "serial output") {
 		t.Errorf("screen %q, output %q", fail.Screen, fail.Output)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, CommandFile)); string(b) != "pcemu --script "+fail.Path+"\n" || fail.Replay != "pcemu --script "+fail.Path {
-		t.Errorf("replay command %q, %q", b, fail.Replay)
+	replay, rerun := "pcemu --replay "+filepath.Join(dir, RecordFile), "pcemu --script "+fail.Path
+	if b, _ := os.ReadFile(filepath.Join(dir, CommandFile)); !strings.Contains(string(b), "\n"+replay+"\n") || !strings.Contains(string(b), "\n"+rerun+"\n") ||
+		fail.Replay != replay || fail.Rerun != rerun {
+		t.Errorf("commands %q, %q, %q", b, fail.Replay, fail.Rerun)
 	}
 	// The crash keeps pcemu's messages but no empty standard output.
 	if _, err := os.Stat(filepath.Join(out, "crash", StdoutFile)); !os.IsNotExist(err) {
@@ -282,8 +288,8 @@ func TestRunnerFailureEvidence(t *testing.T) {
 	Report(&report, results, time.Second)
 	for _, want := range []string{
 		"FAIL " + fail.Name() + ": " + fail.Message + "\n--- screen ---\nC:\\>dir\n",
-		"evidence: " + dir + "/ (screen.txt, screen.png, stdout.txt, stderr.txt, command.txt, " + filepath.Join(mustGetwd(t), "shot.txt") + ")",
-		"replay:   pcemu --script " + fail.Path,
+		"evidence: " + dir + "/ (screen.txt, screen.png, stdout.txt, stderr.txt, run.rec, command.txt, " + filepath.Join(mustGetwd(t), "shot.txt") + ")",
+		"replay:   " + replay + "\nrerun:    " + rerun + "\n",
 		"6 scripts: 1 passed, 2 failed, 3 errors (1.0s)",
 	} {
 		if !strings.Contains(report.String(), want) {
@@ -373,7 +379,8 @@ func TestJUnitValidates(t *testing.T) {
 		{Script: Script{Path: "tests/ok.script", Key: "ok.script"}, Outcome: Passed, Time: 1500 * time.Millisecond},
 		{Script: Script{Path: "tests/dos/f.script", Key: "dos/f.script"}, Outcome: Failed, Kind: "step",
 			Message: "tests/dos/f.script:3: wait " + nasty, Screen: "C:\\>" + nasty, Output: nasty, Log: nasty,
-			Replay: "pcemu --script tests/dos/f.script", Dir: "out/tests/dos/f", Evidence: []string{"/abs/out/tests/dos/f/screen.png"}},
+			Replay: "pcemu --replay out/tests/dos/f/run.rec", Rerun: "pcemu --script tests/dos/f.script",
+			Dir: "out/tests/dos/f", Evidence: []string{"/abs/out/tests/dos/f/screen.png"}},
 		{Script: Script{Path: "/abs/e.script", Key: "e.script"}, Outcome: Errored, Kind: "run", Message: nasty},
 		{Script: Script{Path: "s.script", Key: "s.script"}, Outcome: NotRun, Kind: "interrupted", Message: "not run"},
 	}
@@ -386,7 +393,7 @@ func TestJUnitValidates(t *testing.T) {
 	if f.Name != "f.script" || f.Classname != "tests.dos" || f.File != "tests/dos/f.script" || f.Failure == nil {
 		t.Errorf("failed case: %+v", f)
 	}
-	if !strings.Contains(f.Failure.Text, "]]> ") || !strings.Contains(f.Failure.Text, "\U0001F600") || !strings.Contains(f.Failure.Text, "replay: pcemu --script") {
+	if !strings.Contains(f.Failure.Text, "]]> ") || !strings.Contains(f.Failure.Text, "\U0001F600") || !strings.Contains(f.Failure.Text, "replay: pcemu --replay out/tests/dos/f/run.rec\nrerun: pcemu --script") {
 		t.Errorf("failure text %q", f.Failure.Text)
 	}
 	if f.SystemOut == nil || !strings.Contains(f.SystemOut.Text, "\n[[ATTACHMENT|/abs/out/tests/dos/f/screen.png]]\n") {
