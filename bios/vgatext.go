@@ -82,15 +82,21 @@ func (b *BIOS) readCell(page uint8) uint16 {
 }
 
 // writeChars is AH=09h (with attribute) and AH=0Ah (character only): count
-// copies from the cursor on; the cursor does not move. In graphics modes
-// both draw in colour attr (bit 7: XOR onto the picture).
+// copies from the cursor on; the cursor does not move.
 func (b *BIOS) writeChars(page, ch, attr uint8, count int, withAttr bool) {
 	_, vm, ok := b.mode()
 	if !ok {
 		return
 	}
-	s := b.screen()
 	row, col := b.cursor(page)
+	b.putChars(vm, b.screen(), page, row, col, ch, attr, count, withAttr)
+}
+
+// putChars writes count copies of ch from row, col of page on, up to the
+// end of the page (AH=09h/0Ah, the teletype, AH=13h): in text modes the
+// character, and attr when withAttr; in graphics modes both draw in colour
+// attr (bit 7: XOR onto the picture).
+func (b *BIOS) putChars(vm videoMode, s screen, page uint8, row, col int, ch, attr uint8, count int, withAttr bool) {
 	var g *gfx
 	if vm.model != mmText {
 		g = b.graphics(vm, s, page)
@@ -140,14 +146,7 @@ func (b *BIOS) teletype(ch, color uint8) {
 	case 0x0D:
 		col = 0
 	default:
-		if vm.model == mmText {
-			b.wr8(b.cellAddr(vm, s, page, row, col), ch)
-		} else {
-			g := b.graphics(vm, s, page)
-			g.begin()
-			g.drawChar(row, col, ch, color)
-			g.end()
-		}
+		b.putChars(vm, s, page, row, col, ch, color, 1, false)
 		col++
 		if col >= s.cols {
 			col = 0
@@ -202,16 +201,7 @@ func (b *BIOS) writeStringService() {
 			}
 			continue
 		}
-		if vm.model == mmText {
-			a := b.cellAddr(vm, s, page, row, col)
-			b.wr8(a, ch)
-			b.wr8(a+1, attr)
-		} else {
-			g := b.graphics(vm, s, page)
-			g.begin()
-			g.drawChar(row, col, ch, attr)
-			g.end()
-		}
+		b.putChars(vm, s, page, row, col, ch, attr, 1, true)
 		col++
 		if col >= s.cols {
 			col = 0
