@@ -40,6 +40,7 @@ type hostOutput struct {
 	stalled bool   // the warning was given
 	err     error  // the file's write error: output stops
 	closing bool
+	gaveUp  bool // drain stopped waiting: the file may close under the write
 
 	more chan struct{} // cap 1: buf has data, or closing
 	took chan struct{} // cap 1: the goroutine wrote a chunk
@@ -100,7 +101,9 @@ func (o *hostOutput) run() {
 			o.spare = chunk
 			if err != nil && o.err == nil {
 				o.err = err
-				fmt.Fprintf(o.log, "pcemu: %s: %v; no more output is written\n", o.name, err)
+				if !o.gaveUp {
+					fmt.Fprintf(o.log, "pcemu: %s: %v; no more output is written\n", o.name, err)
+				}
 			}
 			if o.dropped > 0 && err == nil {
 				fmt.Fprintf(o.log, "pcemu: %s: the reader of %s reads again; %d bytes were dropped\n", o.name, fileName(o.w), o.dropped)
@@ -146,6 +149,9 @@ func (o *hostOutput) drain() {
 		case <-o.took:
 			t.Reset(hostDrainWait)
 		case <-t.C:
+			o.mu.Lock()
+			o.gaveUp = true
+			o.mu.Unlock()
 			fmt.Fprintf(o.log, "pcemu: %s: the reader of %s took nothing for %v: the rest of the output is dropped\n", o.name, fileName(o.w), hostDrainWait)
 			return
 		}
