@@ -23,6 +23,10 @@ import (
 // guest's chatter, far beyond what a live reader falls behind by.
 const hostOutputMax = 1 << 20
 
+// hostOutputPiece is the most one write to the file carries: a pipe's
+// capacity.
+const hostOutputPiece = 64 << 10
+
 // hostDrainWait is how long the end of the run waits for a reader that
 // takes nothing before it gives up on what is left.
 const hostDrainWait = time.Second
@@ -95,10 +99,13 @@ func (o *hostOutput) run() {
 		o.buf, o.spare = o.spare[:0], nil
 		closing := o.closing
 		o.mu.Unlock()
-		if len(chunk) > 0 {
-			_, err := o.w.Write(chunk)
+		for rest := chunk; len(rest) > 0 && !o.failed(); {
+			// A piece at a time, so that drain sees a slow reader's
+			// progress.
+			n := min(len(rest), hostOutputPiece)
+			_, err := o.w.Write(rest[:n])
+			rest = rest[n:]
 			o.mu.Lock()
-			o.spare = chunk
 			if err != nil && o.err == nil {
 				o.err = err
 				if !o.gaveUp {
@@ -109,13 +116,16 @@ func (o *hostOutput) run() {
 				fmt.Fprintf(o.log, "pcemu: %s: the reader of %s reads again; %d bytes were dropped\n", o.name, fileName(o.w), o.dropped)
 				o.dropped, o.stalled = 0, false
 			}
-			more := len(o.buf) > 0 || o.closing
-			closing = o.closing && len(o.buf) == 0
 			o.mu.Unlock()
 			wake(o.took)
-			if more {
-				wake(o.more)
-			}
+		}
+		o.mu.Lock()
+		o.spare = chunk
+		more := len(o.buf) > 0 || o.closing
+		closing = o.closing && len(o.buf) == 0
+		o.mu.Unlock()
+		if more {
+			wake(o.more)
 		}
 		if closing || o.failed() {
 			return
