@@ -425,3 +425,35 @@ func checkJUnit(t *testing.T, results []Result) junitSuites {
 	}
 	return doc
 }
+
+// On a terminal the progress is one line rewritten in place, cut to the
+// terminal's width, with each failure printed above it; the line is gone
+// at the end.
+func TestRunnerProgressLine(t *testing.T) {
+	scripts := suiteOf(t, map[string]string{"a-pass.script": "# fake: pass\n", "b-fail.script": "# fake: fail\n"})
+	r := fakeRunner(t, 1, filepath.Join(t.TempDir(), "out"))
+	var out bytes.Buffer
+	r.Progress, r.Live, r.Width = &out, true, 40
+	if _, err := r.Run(context.Background(), scripts); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{
+		"\r\x1b[K[0/2] 0 passed, 0 failed, 1 running: ",
+		"\r\x1b[K[1/2] 1 passed, 0 failed, 0 running",
+		"\r\x1b[KFAIL  " + scripts[1].Name() + " (",
+		"\r\x1b[K[2/2] 1 passed, 1 failed, 0 running\r\x1b[K",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("progress lacks %q:\n%q", want, s)
+		}
+	}
+	if strings.HasSuffix(s, "\n") || !strings.HasSuffix(s, "\r\x1b[K") {
+		t.Errorf("the progress line is not cleared at the end: %q", s)
+	}
+	for _, part := range strings.Split(s, "\r\x1b[K") {
+		if line, failure := strings.CutSuffix(part, "\n"); !failure && len([]rune(line)) > 39 {
+			t.Errorf("progress line of %d columns on a 40-column terminal: %q", len([]rune(line)), line)
+		}
+	}
+}
