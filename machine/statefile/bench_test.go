@@ -116,3 +116,55 @@ func BenchmarkFreeDOSForkToPrompt(b *testing.B) {
 	}
 	report(b, cpu0)
 }
+
+// BenchmarkStateFork is the in-memory fork of FreeDOS at C:\> alone: Save,
+// Restore into a new machine (writes in memory), Close. BenchmarkStateSave
+// is Save (a checkpoint) and BenchmarkStateLoad Load into the same machine
+// (a debugger going back to it).
+func BenchmarkStateFork(b *testing.B) {
+	_, s := bootedState(b, b.TempDir())
+	m := restored(b, s)
+	cpu0 := hostcpu.Time()
+	for b.Loop() {
+		st, err := m.Save()
+		if err != nil {
+			b.Fatal(err)
+		}
+		restored(b, st).Close()
+	}
+	report(b, cpu0)
+}
+
+func BenchmarkStateSave(b *testing.B) {
+	_, s := bootedState(b, b.TempDir())
+	m := restored(b, s)
+	cpu0 := hostcpu.Time()
+	for b.Loop() {
+		if _, err := m.Save(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	report(b, cpu0)
+}
+
+func BenchmarkStateLoad(b *testing.B) {
+	_, s := bootedState(b, b.TempDir())
+	m := restored(b, s)
+	cpu0 := hostcpu.Time()
+	for b.Loop() {
+		if err := m.Load(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	report(b, cpu0)
+}
+
+// restored is a machine in state s, its writes in memory, closed with b.
+func restored(b *testing.B, s *machine.State) *machine.Machine {
+	m, err := machine.Restore(s, machine.Config{}, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	return m
+}
