@@ -260,8 +260,11 @@ func (m *Machine) slice(until int64) bool {
 	}
 	if m.CPU.Halted() {
 		// HLT: nothing happens until the next interrupt, so virtual
-		// time jumps to the next device event.
-		m.Clock.Skip(next)
+		// time jumps to the next device event. A device whose next event
+		// is not after now (only a machine state crafted to pass its
+		// checks makes one) does not stop time: it moves on by an
+		// instruction's worth.
+		m.Clock.Skip(max(next, now+m.Clock.nsPerInstruction))
 	}
 	return m.catchUp() >= until
 }

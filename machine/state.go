@@ -415,6 +415,17 @@ func Restore(s *State, cfg Config, memoryWrites bool) (*Machine, error) {
 		return nil, fmt.Errorf("%w: it was saved from %s; the machine asked for differs", ErrStateMismatch, h)
 	}
 	cfg.Model, cfg.MemorySize, cfg.Mouse, cfg.BootOrder, cfg.NsPerInstruction = h.Model, int(h.MemorySize), h.Mouse, h.BootOrder, h.NsPerInstruction
+	// The memory is checked before it is made.
+	conv, ext, err := MemorySizes(cfg.MemorySize, cfg.Model == cpu.Model80286)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrStateMismatch, err)
+	}
+	if err := s.RAM.check("RAM", conv); err != nil {
+		return nil, err
+	}
+	if err := s.High.check("High", ext); err != nil {
+		return nil, err
+	}
 	opt := disk.Options{IgnoreParentTime: cfg.IgnoreParentTime, MemoryWrites: memoryWrites}
 	var opened []*disk.Disk
 	fail := func(err error) (*Machine, error) {
