@@ -56,6 +56,8 @@ open a child whose parent was modified after the child was made.
 
 IMAGE@N chooses partition N (1-4 primary, 5 and up logical); without it the
 first FAT partition, or the whole image when it holds no partition table.
+IMAGE is a VHD when its name ends in .vhd or it has a VHD footer, else raw,
+as pcemu opens it; raw:IMAGE and vhd:IMAGE say which.
 
 SIZE is in bytes or with a K, M, G or T (binary) suffix.
 `
