@@ -29,7 +29,8 @@ const (
 	IntSoftware  InterruptKind = iota // INT n, INT 3, INTO (and Interrupt, firmware written in Go)
 	IntExternal                       // the INTR line, vector from the interrupt controller (an IRQ)
 	IntNMI                            // the NMI line
-	IntException                      // raised by an instruction: divide error, single step, BOUND, invalid opcode, overrun, IDT limit
+	IntException                      // raised by an instruction: divide error, BOUND, invalid opcode, overrun, IDT limit
+	IntTrap                           // the single-step trap (TF), taken between instructions
 )
 
 func (k InterruptKind) String() string {
@@ -42,6 +43,8 @@ func (k InterruptKind) String() string {
 		return "NMI"
 	case IntException:
 		return "exception"
+	case IntTrap:
+		return "trap"
 	}
 	return "InterruptKind(?)"
 }

@@ -126,7 +126,7 @@ func (c *CPU) serviceEvent() bool {
 	switch {
 	case c.events&evTrap != 0:
 		c.events &^= evTrap | evHalted
-		c.interrupt(1, c.IP)
+		c.enterInterrupt(1, c.IP, c.IP, IntTrap)
 	case c.events&evNMI != 0:
 		c.events &^= evNMI | evHalted | evShutdown
 		c.enterInterrupt(2, c.IP, c.IP, IntNMI)

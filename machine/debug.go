@@ -51,6 +51,9 @@ type DebugStop struct {
 	Breakpoint bool
 	Watch      WatchKind
 	Addr       uint32
+	// HistoryStart: reverse execution reached the start of the history
+	// (history.go) and stands there.
+	HistoryStart bool
 }
 
 func (s DebugStop) String() string {
@@ -61,6 +64,8 @@ func (s DebugStop) String() string {
 		return fmt.Sprintf("watchpoint: read of %05Xh", s.Addr)
 	case s.Watch == WatchWrite:
 		return fmt.Sprintf("watchpoint: write to %05Xh", s.Addr)
+	case s.HistoryStart:
+		return "the start of the history"
 	}
 	return "no stop"
 }
@@ -73,15 +78,24 @@ type debugState struct {
 	stops  chan DebugStop // the last stop the run loop made, for the debugger
 
 	at []*atCall // AtInstruction's calls to come
+
+	intHooks []*intHook // AddInterruptHook's
+}
+
+// intHook is one AddInterruptHook.
+type intHook struct {
+	f func(vec uint8, kind cpu.InterruptKind)
 }
 
 // watchSet holds the watchpoints and the first hit since the last run.
 type watchSet struct {
-	list   []Watchpoint
-	lo, hi uint32 // every watched byte is in [lo, hi)
-	hit    DebugStop
-	hasHit bool
-	stop   func() // the CPU's Stop: the run returns after this instruction
+	list      []Watchpoint
+	lo, hi    uint32 // every watched byte is in [lo, hi)
+	hit       DebugStop
+	hitBefore Position // the run's position before the step that hit
+	hasHit    bool
+	stop      func()          // the CPU's Stop: the run returns after this instruction
+	before    func() Position // the position before the step in progress
 }
 
 // access is Memory's check of one guest access.
@@ -93,6 +107,7 @@ func (w *watchSet) access(addr uint32, kind WatchKind) {
 		if p.Kind&kind != 0 && addr-p.Addr < p.Len {
 			if !w.hasHit {
 				w.hit, w.hasHit = DebugStop{Watch: kind, Addr: addr}, true
+				w.hitBefore = w.before()
 			}
 			w.stop()
 			return
@@ -104,6 +119,7 @@ func (m *Machine) debug() *debugState {
 	if m.dbg == nil {
 		m.dbg = &debugState{stops: make(chan DebugStop, 1)}
 		m.dbg.watch.stop = m.CPU.Stop
+		m.dbg.watch.before = m.watchBefore
 	}
 	return m.dbg
 }
@@ -161,6 +177,20 @@ func (m *Machine) DebugStops() <-chan DebugStop {
 	return m.debug().stops
 }
 
+// watchBefore is the position before the step in progress, for a watched
+// access: the instruction running has been counted; an access by an
+// interrupt's entry (its pushes) comes with no instruction since that
+// entry was counted.
+func (m *Machine) watchBefore() Position {
+	p := m.position()
+	if m.hist != nil && m.hist.entryInstr == p.Instructions && p.Entries > 0 {
+		p.Entries--
+	} else if p.Instructions > 0 {
+		p.Instructions--
+	}
+	return p
+}
+
 // takeDebugStop returns the breakpoint or watchpoint the last CPU run
 // stopped at, clearing it. Called with mu held, with m.dbg set.
 func (m *Machine) takeDebugStop() (DebugStop, bool) {
@@ -179,8 +209,13 @@ func (m *Machine) takeDebugStop() (DebugStop, bool) {
 // watchpoint hit pauses the machine and is delivered to the debugger.
 // Called with mu held, with m.dbg set.
 func (m *Machine) debugStopped() {
+	before := m.dbg.watch.hitBefore
 	s, ok := m.takeDebugStop()
 	if !ok || m.stop != Running {
+		return
+	}
+	if m.hist != nil && m.hist.replay != nil {
+		m.replayStopped(s, before) // history.go: executing the past again
 		return
 	}
 	if !m.paused {
@@ -221,6 +256,9 @@ func (m *Machine) DebugStep() (DebugStop, bool, StopReason, error) {
 		}
 		m.atReached()
 		m.catchUp()
+		if m.hist != nil && m.hist.replay == nil {
+			m.liveWhenPlayed()
+		}
 		if s, ok := m.takeDebugStop(); ok && !s.Breakpoint {
 			return s, true, m.stop, m.err
 		}
@@ -266,6 +304,9 @@ type atCall struct {
 // atLimit caps a slice's instructions at the next AtInstruction count.
 // Called with mu held.
 func (m *Machine) atLimit(n int64) int64 {
+	if h := m.hist; h != nil && h.capAt > m.CPU.Instructions {
+		n = min(n, int64(h.capAt-m.CPU.Instructions))
+	}
 	if d := m.dbg; d != nil {
 		for _, a := range d.at {
 			if a.f != nil {
@@ -298,4 +339,47 @@ func (m *Machine) atReached() {
 	}
 	clear(d.at[len(keep):])
 	d.at = keep
+}
+
+// AddInterruptHook has f called whenever the CPU enters an interrupt, as
+// cpu.CPU.SetInterruptHook says (a tracer, the reverse-execution history:
+// the CPU has one hook, the machine shares it). f runs on the run loop's
+// goroutine with the machine locked. The function returned removes it.
+func (m *Machine) AddInterruptHook(f func(vec uint8, kind cpu.InterruptKind)) (remove func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.addInterruptHook(f)
+}
+
+// addInterruptHook is AddInterruptHook with mu held; remove takes mu.
+func (m *Machine) addInterruptHook(f func(vec uint8, kind cpu.InterruptKind)) (remove func()) {
+	d := m.debug()
+	h := &intHook{f}
+	d.intHooks = append(d.intHooks, h)
+	m.CPU.SetInterruptHook(m.interrupted)
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.removeInterruptHook(h)
+	}
+}
+
+func (m *Machine) removeInterruptHook(h *intHook) {
+	d := m.dbg
+	for i, x := range d.intHooks {
+		if x == h {
+			d.intHooks = append(d.intHooks[:i], d.intHooks[i+1:]...)
+			break
+		}
+	}
+	if len(d.intHooks) == 0 {
+		m.CPU.SetInterruptHook(nil)
+	}
+}
+
+// interrupted is the CPU's interrupt hook while any is added.
+func (m *Machine) interrupted(vec uint8, kind cpu.InterruptKind) {
+	for _, h := range m.dbg.intHooks {
+		h.f(vec, kind)
+	}
 }

@@ -147,6 +147,9 @@ func (m *Machine) instant() Instant {
 // input takes an input from the host (called with mu held, between
 // slices): ignored while a replay runs, else applied and recorded.
 func (m *Machine) input(in Input) {
+	if m.hist != nil && m.hist.replay == nil {
+		m.liveWhenPlayed() // history.go: back where the run had gone live?
+	}
 	if m.player != nil {
 		return
 	}

@@ -172,7 +172,8 @@ type Machine struct {
 	wake   chan struct{} // closed when a pause ends
 	done   chan struct{} // closed when the machine stops (Done)
 
-	dbg *debugState // breakpoints and watchpoints (debug.go); nil until a debugger sets one
+	dbg  *debugState // breakpoints and watchpoints (debug.go); nil until a debugger sets one
+	hist *history    // the run's past for reverse execution (history.go); nil unless kept
 
 	hostRun time.Duration // host time spent executing
 
@@ -257,6 +258,9 @@ func (m *Machine) slice(until int64) bool {
 	if m.dbg != nil {
 		m.debugStopped()
 		m.atReached()
+	}
+	if m.hist != nil {
+		m.historyAfterSlice()
 	}
 	if m.CPU.Halted() {
 		// HLT: nothing happens until the next interrupt, so virtual

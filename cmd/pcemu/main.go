@@ -35,8 +35,8 @@ import (
 	"pcemu/machine/monitor"
 	"pcemu/machine/recording"
 	"pcemu/machine/script"
-	"pcemu/machine/trace"
 	"pcemu/machine/statefile"
+	"pcemu/machine/trace"
 )
 
 // SDL must run on the process's main thread (see package sdl): lock main's
@@ -294,7 +294,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer closeMonitor()
 	if started && o.gdb != "" {
 		var stopGDB func()
-		if stopGDB, err = startGDB(cancel, m, o.gdb, stderr); err != nil {
+		if stopGDB, err = startGDB(cancel, m, o.gdb, o.reverseMem, stderr); err != nil {
 			fmt.Fprintf(stderr, "pcemu: -gdb: %v\n", err)
 			status, started = exitError, false
 		} else {
@@ -570,7 +570,7 @@ func startTrace(ctx context.Context, m *machine.Machine, o *options, stderr io.W
 // startGDB serves gdb on addr for the run (-gdb, -s). gdb's kill ends pcemu
 // with status 0, as QEMU exits; its `monitor CMD` runs pcemu's monitor
 // commands. The returned function stops the server.
-func startGDB(cancel context.CancelCauseFunc, m *machine.Machine, addr string, stderr io.Writer) (func(), error) {
+func startGDB(cancel context.CancelCauseFunc, m *machine.Machine, addr string, reverseMem int64, stderr io.Writer) (func(), error) {
 	mon := monitor.New(m, func() { cancel(&hostStop{quit: true}) })
 	srv, err := gdbstub.Listen(m, addr, gdbstub.Options{
 		Kill: func() { cancel(&hostStop{quit: true, kill: true}) },
@@ -579,6 +579,7 @@ func startGDB(cancel context.CancelCauseFunc, m *machine.Machine, addr string, s
 			mon.Exec(&out, cmd)
 			return out.String()
 		},
+		ReverseMemory: reverseMem,
 	})
 	if err != nil {
 		return nil, err

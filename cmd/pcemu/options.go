@@ -42,6 +42,7 @@ type options struct {
 
 	gdb          string // -gdb, -s: the address the gdb stub listens on, "" for none
 	startStopped bool   // -S: the machine waits for gdb's (or the monitor's) cont
+	reverseMem   int64  // --reverse-memory: bytes for gdb's reverse execution (0: off)
 
 	traceItems trace.Items   // -d
 	traceLog   string        // -D FILE ("" is standard error)
@@ -97,6 +98,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringVar(&v.gdb, "gdb", "", "wait for gdb on `DEV`: tcp::PORT (localhost), tcp:HOST:PORT, or none; in gdb: set architecture i8086, target remote :PORT")
 	fs.BoolVar(&v.gdbDefault, "s", false, "shorthand for -gdb tcp::1234")
 	fs.BoolVar(&o.startStopped, "S", false, "do not start the CPU: wait for gdb's continue (or the monitor's cont)")
+	fs.StringVar(&v.reverseMem, "reverse-memory", "256M", "memory for gdb's reverse execution (checkpoints of the run while gdb is attached): `SIZE` with K, M or G; 0 turns it off")
 	fs.StringVar(&v.traceItems, "d", "", "log `ITEMS` (comma-separated): exec (instructions), int (interrupts, BIOS and DOS calls), ioport; -d help lists them")
 	fs.StringVar(&o.traceLog, "D", "", "write the -d log to `FILE` (default: standard error)")
 	fs.StringVar(&v.traceAddr, "dfilter", "", "log only code at these physical `RANGES`: FIRST..LAST or FIRST+SIZE, comma-separated (0x7c00..0x7dff)")
@@ -126,7 +128,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 // flagValues holds the flags that need decoding after parsing.
 type flagValues struct {
 	boot, memory, cpu, debugcon, serial, monitor, gdb string
-	traceItems, traceAddr, traceCount                 string
+	traceItems, traceAddr, traceCount, reverseMem     string
 	gdbDefault                                        bool
 }
 
@@ -215,6 +217,13 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if err := parseTrace(o, v); err != nil {
 		return nil, err
+	}
+	if v.reverseMem != "0" {
+		n, err := parseMemory(v.reverseMem)
+		if err != nil {
+			return nil, fmt.Errorf("--reverse-memory %s: not a size (examples: 256M, 1G, 0 for none)", v.reverseMem)
+		}
+		o.reverseMem = int64(n)
 	}
 	if o.display == "" {
 		o.display = defaultDisplay(os.Stdin, os.Stdout)

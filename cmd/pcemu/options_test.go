@@ -237,3 +237,19 @@ func TestParseTrace(t *testing.T) {
 		}
 	}
 }
+
+func TestParseReverseMemory(t *testing.T) {
+	for s, want := range map[string]int64{"": 256 << 20, "0": 0, "1G": 1 << 30, "64M": 64 << 20, "512": 512 << 20} {
+		args := []string{"-display", "none"}
+		if s != "" {
+			args = append(args, "--reverse-memory", s)
+		}
+		o, err := parseArgs(args, &bytes.Buffer{})
+		if err != nil || o.reverseMem != want {
+			t.Errorf("--reverse-memory %q: %d %v, want %d", s, o.reverseMem, err, want)
+		}
+	}
+	if _, err := parseArgs([]string{"--reverse-memory", "lots"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "not a size") {
+		t.Errorf("--reverse-memory lots: %v", err)
+	}
+}

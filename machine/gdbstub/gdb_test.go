@@ -146,3 +146,50 @@ kill
 		t.Error("gdb's kill did not reach pcemu")
 	}
 }
+
+// Reverse execution driven by gdb: reverse-continue from the second stop
+// at 7C00h (the partition's boot sector, which the master boot record
+// loaded where it ran) back to the first (the master boot record), and
+// reverse-stepi back across the timer's IRQ into the code it interrupted.
+func TestGDBReverse(t *testing.T) {
+	m, srv := freeDOS(t, Options{ReverseMemory: 256 << 20})
+	out := gdbRun(t, m, fmt.Sprintf(`
+set confirm off
+set pagination off
+target remote %s
+break *0x7c00
+continue
+printf "HIT1 %%04x:%%04x sp=%%04x si=%%04x bx=%%04x dx=%%04x\n", $cs, $eip, $esp, $esi, $ebx, $edx
+continue
+printf "HIT2 %%04x:%%04x sp=%%04x si=%%04x bx=%%04x dx=%%04x\n", $cs, $eip, $esp, $esi, $ebx, $edx
+reverse-continue
+printf "BACK %%04x:%%04x sp=%%04x si=%%04x bx=%%04x dx=%%04x\n", $cs, $eip, $esp, $esi, $ebx, $edx
+delete
+break *0xffea5
+continue
+printf "IRQ %%04x:%%04x sp=%%04x\n", $cs, $eip, $esp
+reverse-stepi
+printf "BEFORE %%04x:%%04x sp=%%04x\n", $cs, $eip, $esp
+stepi
+printf "AGAIN %%04x:%%04x sp=%%04x\n", $cs, $eip, $esp
+delete
+reverse-continue
+printf "START %%04x:%%04x\n", $cs, $eip
+kill
+`, srv.Addr()))
+	t.Logf("gdb's session:\n%s", out)
+	hit1, hit2, back := field(t, out, "HIT1"), field(t, out, "HIT2"), field(t, out, "BACK")
+	if hit1 == hit2 || back != hit1 || !strings.HasPrefix(hit1, "0000:7c00 ") {
+		t.Errorf("reverse-continue from %q went to %q, want the first stop %q", hit2, back, hit1)
+	}
+	irq, before, again := field(t, out, "IRQ"), field(t, out, "BEFORE"), field(t, out, "AGAIN")
+	var irqSP, beforeSP uint64
+	fmt.Sscanf(irq[strings.Index(irq, "sp=")+3:], "%x", &irqSP)
+	fmt.Sscanf(before[strings.Index(before, "sp=")+3:], "%x", &beforeSP)
+	if !strings.HasPrefix(irq, "f000:fea5 ") || strings.HasPrefix(before, "f000:fea5") || beforeSP != irqSP+6 || again != irq {
+		t.Errorf("reverse-stepi from the IRQ handler %q to %q (the entry pushes 6 bytes), stepi again to %q", irq, before, again)
+	}
+	if !strings.Contains(out, "No more reverse-execution history.") || field(t, out, "START") != "f000:fff0" {
+		t.Errorf("reverse-continue with nothing to meet did not reach the start of the history (power-on)")
+	}
+}

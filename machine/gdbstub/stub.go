@@ -19,7 +19,9 @@
 package gdbstub
 
 import (
+	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -39,6 +41,10 @@ type Options struct {
 	// Monitor runs a monitor command for gdb's `monitor CMD` (qRcmd) and
 	// returns its output; nil answers that there is no monitor.
 	Monitor func(cmd string) string
+	// ReverseMemory is the memory the machine's history may take for
+	// reverse execution while gdb is attached (machine.StartHistory);
+	// 0 turns reverse execution off.
+	ReverseMemory int64
 }
 
 // Server is a gdb stub for one machine.
@@ -120,6 +126,8 @@ type session struct {
 	breaks  map[uint32]int
 	hwbreak map[uint32]bool // addresses inserted by Z1 (reported as hwbreak)
 	watches []machine.Watchpoint
+
+	reverse bool // the machine keeps a history: bs and bc work
 }
 
 func newSession(srv *Server, c net.Conn) *session {
@@ -136,10 +144,16 @@ func newSession(srv *Server, c net.Conn) *session {
 // QEMU: a new gdb, or the monitor's cont, goes on).
 func (s *session) run() {
 	s.m.Pause()
+	if n := s.srv.opts.ReverseMemory; n > 0 {
+		// The history starts here; without it (a machine that cannot
+		// be saved) gdb is told there is no reverse execution.
+		s.reverse = s.m.StartHistory(n) == nil
+	}
 	detached := false
 	defer func() {
 		s.m.SetBreakpoints(nil)
 		s.m.SetWatchpoints(nil)
+		s.m.StopHistory()
 		if detached {
 			s.m.Resume()
 		}
@@ -230,6 +244,7 @@ const (
 	errBadPacket = 1  // malformed arguments
 	errMemory    = 14 // EFAULT: outside the address space
 	errRegister  = 22 // EINVAL: no such register, or a value it cannot take
+	errReverse   = 5  // EIO: reverse execution failed (re-execution went elsewhere)
 )
 
 // handle answers one packet. end says the session is over (D, k).
@@ -259,6 +274,8 @@ func (s *session) handle(p []byte) (reply []byte, end bool) {
 		return s.resume(false), false
 	case 's', 'S':
 		return s.resume(true), false
+	case 'b':
+		return s.reverseExec(args), false
 	case 'Z', 'z':
 		return s.breakpoint(cmd == 'Z', args), false
 	case 'H':
@@ -286,7 +303,11 @@ func (s *session) query(p string) []byte {
 	name, args, _ := strings.Cut(p, ":")
 	switch name {
 	case "qSupported":
-		return []byte("PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;QStartNoAckMode+;vContSupported+")
+		r := "PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;QStartNoAckMode+;vContSupported+"
+		if s.reverse {
+			r += ";ReverseStep+;ReverseContinue+"
+		}
+		return []byte(r)
 	case "QStartNoAckMode":
 		// The OK still goes out with acks; from the next packet on none.
 		defer func() { s.noAck = true }()
@@ -426,7 +447,15 @@ func (s *session) writeRegisters(args string) []byte {
 	if werr != nil {
 		return replyErr(errRegister)
 	}
+	s.diverged()
 	return replyOK
+}
+
+// diverged tells the history that gdb changed the machine.
+func (s *session) diverged() {
+	if s.reverse {
+		s.m.HistoryDiverged()
+	}
 }
 
 func (s *session) readRegister(args string) []byte {
@@ -447,9 +476,17 @@ func (s *session) writeRegister(args string) []byte {
 		return replyErr(errRegister)
 	}
 	var werr error
-	s.m.Locked(func() { werr = writeReg(s.m.CPU, int(n), b) })
+	var changed bool
+	s.m.Locked(func() {
+		old := readReg(s.m.CPU, int(n))
+		werr = writeReg(s.m.CPU, int(n), b)
+		changed = string(old) != string(b)
+	})
 	if werr != nil {
 		return replyErr(errRegister)
+	}
+	if changed {
+		s.diverged()
 	}
 	return replyOK
 }
@@ -510,6 +547,9 @@ func (s *session) writeMemory(args string, binary bool) []byte {
 			s.m.Mem.Poke8(uint32(addr)+uint32(i), v)
 		}
 	})
+	if s.reverse && n > 0 {
+		s.m.HistoryDiverged() // the past no longer leads here
+	}
 	return replyOK
 }
 
@@ -568,11 +608,22 @@ func (s *session) breakList() []uint32 {
 
 // stopReply is the T packet for a stop of the machine.
 func (s *session) stopReply(st machine.DebugStop) []byte {
+	// gdb takes a swbreak or hwbreak stop for one of its breakpoints only
+	// when $pc (IP, in real mode) is that breakpoint's address, and
+	// otherwise resumes as from a stale trap. In a segment other than 0
+	// the stop is reported as a plain SIGTRAP, which gdb shows (as with
+	// QEMU, which never says swbreak).
+	var ip uint32
+	s.m.Locked(func() { ip = uint32(s.m.CPU.IP) })
 	switch {
+	case st.Breakpoint && ip != st.Addr:
+		return []byte("T05thread:01;")
 	case st.Breakpoint && s.hwbreak[st.Addr]:
 		return []byte("T05hwbreak:;thread:01;")
 	case st.Breakpoint:
 		return []byte("T05swbreak:;thread:01;")
+	case st.HistoryStart:
+		return []byte("T05replaylog:begin;thread:01;")
 	case st.Watch != 0:
 		// Name the kind of the watchpoint the access hit, as gdb set it.
 		name := "awatch"
@@ -665,6 +716,62 @@ func (s *session) runUntilStop() (machine.DebugStop, int) {
 				return machine.DebugStop{}, stopInterrupt
 			case 'p':
 				s.queue = append(s.queue, ev) // answered after the stop
+			}
+		}
+	}
+}
+
+// reverseExec is bs and bc: a step back, or back to the last breakpoint
+// or watchpoint hit. Ctrl-C ends a long search backwards (T02, where the
+// search stood).
+func (s *session) reverseExec(args string) []byte {
+	if !s.reverse || (args != "s" && args != "c") {
+		return replyEmpty
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		st  machine.DebugStop
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		if args == "s" {
+			r.st, r.err = s.m.ReverseStep(ctx)
+		} else {
+			r.st, r.err = s.m.ReverseContinue(ctx)
+		}
+		done <- r
+	}()
+	interrupted := false
+	for {
+		select {
+		case r := <-done:
+			switch {
+			case interrupted && errors.Is(r.err, context.Canceled):
+				return []byte("T02thread:01;")
+			case r.err != nil:
+				if s.m.Stopped() != machine.Running {
+					return s.exitReply()
+				}
+				// Why, on gdb's console (an image written in place
+				// cannot go back, for one), then the error.
+				s.send([]byte("O" + hex.EncodeToString([]byte("pcemu: "+r.err.Error()+"\n"))))
+				return replyErr(errReverse)
+			}
+			return s.stopReply(r.st)
+		case ev, ok := <-s.events:
+			switch {
+			case !ok:
+				cancel()
+				<-done
+				return nil
+			case ev.kind == 'i':
+				interrupted = true
+				cancel()
+			case ev.kind == 'p':
+				s.queue = append(s.queue, ev)
 			}
 		}
 	}

@@ -281,3 +281,28 @@ func TestProtocol(t *testing.T) {
 	c.expect("c", "W00")
 	c.expect("D", "OK")
 }
+
+// With reverse execution on, qSupported says so; at the history's start
+// (attached at power-on) a step back stays and says replaylog:begin.
+// Without it, b packets are not supported.
+func TestProtocolReverse(t *testing.T) {
+	_, srv := demoMachine(t, Options{ReverseMemory: 64 << 20})
+	c := dial(t, srv)
+	if sup := c.cmd("qSupported"); !strings.Contains(sup, "ReverseStep+") || !strings.Contains(sup, "ReverseContinue+") {
+		t.Fatalf("qSupported %q", sup)
+	}
+	c.expect("bs", "T05replaylog:begin;thread:01;")
+	c.expect("Z0,7c00,1", "OK")
+	c.expect("c", "T05swbreak:;thread:01;")
+	c.expect("s", "T05thread:01;")
+	c.expect("bs", "T05thread:01;")
+	c.expect("p8", "007c0000")
+	c.expect("bc", "T05replaylog:begin;thread:01;")
+	c.expect("p8", "f0ff0000")
+	c.expect("bx", "")
+
+	_, plain := demoMachine(t, Options{})
+	p := dial(t, plain)
+	p.expect("bs", "")
+	p.expect("bc", "")
+}

@@ -166,9 +166,10 @@ type Tracer struct {
 	model cpu.Model
 	err   error
 
-	pend   pending // the instruction whose effect the next boundary shows
-	line   []byte
-	cancel func() // the exec hook's start at the range's first count
+	pend      pending // the instruction whose effect the next boundary shows
+	line      []byte
+	cancel    func() // the exec hook's start at the range's first count
+	removeInt func() // the interrupt hook's removal
 }
 
 // pending is an instruction that has started: its line is written when
@@ -198,13 +199,13 @@ func Start(m *machine.Machine, o Options) (*Tracer, error) {
 		t.c = m.CPU
 		t.model = m.CPU.Model()
 		now = m.CPU.Instructions
-		if o.Items&(Int|Exec) != 0 {
-			t.c.SetInterruptHook(t.interrupt)
-		}
 		if o.Items&IOPort != 0 {
 			m.Ports.Trace(t.port)
 		}
 	})
+	if o.Items&(Int|Exec) != 0 {
+		t.removeInt = m.AddInterruptHook(t.interrupt)
+	}
 	// Instructions are looked at one by one only within the range of
 	// counts: up to its start the machine runs at full speed.
 	if o.Items&Exec != 0 && o.Count.First > now {
@@ -224,11 +225,13 @@ func (t *Tracer) Stop() error {
 	t.m.Locked(func() {
 		t.flush(t.c.State())
 		t.c.SetInstructionHook(nil)
-		t.c.SetInterruptHook(nil)
 		if t.o.Items&IOPort != 0 {
 			t.m.Ports.Trace(nil)
 		}
 	})
+	if t.removeInt != nil {
+		t.removeInt()
+	}
 	if err := t.w.Flush(); err != nil && t.err == nil {
 		t.err = err
 	}
@@ -370,13 +373,13 @@ func (t *Tracer) interrupt(vec uint8, kind cpu.InterruptKind) {
 		b = fmt.Appendf(b, "  at %04X:%04X  external", cs, ip)
 	case cpu.IntNMI:
 		b = fmt.Appendf(b, " NMI  at %04X:%04X", cs, ip)
-	case cpu.IntException:
+	case cpu.IntException, cpu.IntTrap:
 		b = fmt.Appendf(b, " at %04X:%04X  exception", cs, ip)
 		if name := exceptionNames[vec]; name != "" && vec < 8 {
 			b = append(b, ": "+name...)
 		}
 	}
-	if kind != cpu.IntException {
+	if kind != cpu.IntException && kind != cpu.IntTrap {
 		if name := vectorNames[vec]; name != "" {
 			b = append(b, ": "+name...)
 		}
