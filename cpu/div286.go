@@ -34,9 +34,37 @@ package cpu
 //     error comes after that step, so faulting and non-faulting IDIV leave
 //     flags of the same form.
 //
-// The model is inferred from the recorded flags, as no listing of the
-// 286's microcode is public; rules 2 and 4 are the least certain (they
-// rest on the vectors' flags alone, not on a documented mechanism).
+// What the model rests on. No listing of the 286's microcode is public,
+// and none of the sources searched documents how its division sets the
+// flags: the 80286 PRM calls them undefined (and gives the constant clock
+// counts above), the SingleStepTests 80286 README notes only that divide
+// errors push undefined flags (it gives each test's flag address so that
+// emulators can mask them), and no emulator author's write-up describes
+// a mechanism. So:
+//
+//   - the shape of the loop (a trial subtraction per quotient bit that
+//     sets flags as SUB does, rule 1) is the 8086's, whose CORD microcode
+//     is public (div8086.go), and that the loop always runs to its end
+//     follows from the PRM's constant clock counts;
+//   - rules 2-4 are inferred from the flags the SingleStepTests 80286
+//     vectors record, the first 100 of each file: rule 2 from 89 DIV and
+//     77 IDIV results that fit; rule 3 from 108 DIV divide errors (13 of
+//     them by zero); rule 4 from those 77 IDIV results, 34 IDIV quotients
+//     out of range, 74 IDIV loops that overflow (44 with a negative
+//     divisor, 30 positive) and 12 divisions by zero. Each rule is one
+//     statement about a step of the loop, with no case for particular
+//     operands; but no other evidence supports them, and vectors beyond
+//     those may disagree. The least natural of them is rule 4's overflow:
+//     an operand-wide loop that drops the bit it shifts out, unlike DIV's.
+//
+// TestDivide286Flags checks one vector per case of the model;
+// TestDiv286ClosedFormsMatchTheLoop checks that the closed forms below
+// (a quotient that fits computed at once, the last trial's borrow from
+// the quotient's low bit) equal the loop run bit by bit, over every byte
+// operand and random words; TestDiv286FlagInvariants checks over every
+// divisor what the rules imply for every outcome (AF set and CF = OF
+// after the last step, the architectural quotient, remainder and divide
+// error whatever the flags).
 
 // subFlags is the flag set of a - b on an operand of the given width.
 func subFlags(a, b uint32, bits uint) uint16 {
