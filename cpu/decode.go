@@ -132,6 +132,8 @@ const (
 	kTestRI16
 	kTestMI8 // [ea] & imm (F6/F7 /0 and /1)
 	kTestMI16
+	kMul8  // MUL (op 4) or IMUL (op 5) of AL by reg[rm] or [ea] (F6 /4 /5)
+	kMul16 // of AX (F7 /4 /5)
 	kMovRR8
 	kMovRR16
 	kMovRM8 // reg = [ea]
@@ -540,6 +542,8 @@ func (c *CPU) classify(in *inst) {
 			in.reg = in.rm
 			k = pick(opc == 0xF7, kTestRI16, kTestRI8)
 		}
+	case (opc == 0xF6 || opc == 0xF7) && (in.reg == 4 || in.reg == 5): // MUL, IMUL
+		k, in.op = pick(opc == 0xF7, kMul16, kMul8), in.reg
 	case opc == 0xFE && in.reg < 2:
 		in.op = in.reg
 		if mem {

@@ -189,6 +189,22 @@ again:
 			c.logicL8(c.load8(in) & uint8(in.imm))
 		case kTestMI16:
 			c.logicL16(c.load16(in) & in.imm)
+		case kMul8:
+			c.syncFlags() // mulFlags keeps the flags it does not set
+			var v uint8
+			if in.mod == 3 {
+				v = c.reg8(in.rm)
+			} else {
+				v = c.load8(in)
+			}
+			c.mul8(in.op == 5, v, c.model == Model8086 && in.pfx&pfxRepMask != 0)
+		case kMul16:
+			c.syncFlags()
+			v := r[in.rm&7]
+			if in.mod != 3 {
+				v = c.load16(in)
+			}
+			c.mul16(in.op == 5, v, c.model == Model8086 && in.pfx&pfxRepMask != 0)
 		case kMovRR8:
 			c.setReg8(in.reg, c.reg8(in.rm))
 		case kMovRR16:

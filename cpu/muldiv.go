@@ -1,7 +1,8 @@
 package cpu
 
-// Group 3 (F6/F7): NOT NEG MUL IMUL DIV IDIV (TEST, /0 and its undocumented
-// alias /1, is a kind of its own in exec.go), and the decimal adjusts.
+// Group 3 (F6/F7): NOT NEG DIV IDIV, and MUL IMUL for the kinds that run
+// them (exec.go; TEST, /0 and its undocumented alias /1, is a kind of its
+// own there too), and the decimal adjusts.
 // MUL/IMUL set CF = OF when the upper half of the product is significant;
 // SF ZF AF PF are undefined (the vectors mask them). A quotient that does
 // not fit raises interrupt 0 (Intel 8086 Family User's Manual, 2-51).
@@ -24,17 +25,6 @@ func (c *CPU) group3Byte() {
 		c.setRM8(^v)
 	case 3: // NEG
 		c.setRM8(c.sub8(0, v, 0))
-	case 4: // MUL
-		r := uint16(uint8(c.Regs[AX])) * uint16(v)
-		c.Regs[AX] = r
-		c.mulFlags(r>>8 != 0, uint16(uint8(r)), 8)
-	case 5: // IMUL
-		r := int16(int8(uint8(c.Regs[AX]))) * int16(int8(v))
-		if c.model == Model8086 && c.rep != 0 {
-			r = -r // undocumented: a REP prefix negates the 8086's product
-		}
-		c.Regs[AX] = uint16(r)
-		c.mulFlags(r != int16(int8(r)), uint16(uint8(r)), 8)
 	case 6, 7: // DIV, IDIV
 		if c.model == Model8086 {
 			a := c.Regs[AX]
@@ -91,19 +81,6 @@ func (c *CPU) group3Word() {
 		c.setRM16(^v)
 	case 3:
 		c.setRM16(c.sub16(0, v, 0))
-	case 4: // MUL
-		r := uint32(c.Regs[AX]) * uint32(v)
-		c.Regs[AX] = uint16(r)
-		c.Regs[DX] = uint16(r >> 16)
-		c.mulFlags(r>>16 != 0, uint16(r), 16)
-	case 5: // IMUL
-		r := int32(int16(c.Regs[AX])) * int32(int16(v))
-		if c.model == Model8086 && c.rep != 0 {
-			r = -r
-		}
-		c.Regs[AX] = uint16(r)
-		c.Regs[DX] = uint16(uint32(r) >> 16)
-		c.mulFlags(r != int32(int16(r)), uint16(r), 16)
 	case 6, 7: // DIV, IDIV
 		if c.model == Model8086 {
 			q, r, ok := c.div8086(uint32(c.Regs[DX]), uint32(c.Regs[AX]), uint32(v), 16, c.reg == 7)
@@ -155,6 +132,41 @@ func (c *CPU) idiv16(v uint16) {
 
 // mulFlags sets CF and OF for MUL/IMUL and SF ZF PF from the low half of
 // the result (undefined by Intel; masked by the vectors).
+// mul8 is MUL (signed=false) or IMUL of AL by v into AX; mul16 of AX by
+// v into DX:AX. negate is the 8086's REP prefix, which (undocumented)
+// negates its IMUL's product.
+func (c *CPU) mul8(signed bool, v uint8, negate bool) {
+	if !signed {
+		r := uint16(uint8(c.Regs[AX])) * uint16(v)
+		c.Regs[AX] = r
+		c.mulFlags(r>>8 != 0, uint16(uint8(r)), 8)
+		return
+	}
+	r := int16(int8(uint8(c.Regs[AX]))) * int16(int8(v))
+	if negate {
+		r = -r
+	}
+	c.Regs[AX] = uint16(r)
+	c.mulFlags(r != int16(int8(r)), uint16(uint8(r)), 8)
+}
+
+func (c *CPU) mul16(signed bool, v uint16, negate bool) {
+	if !signed {
+		r := uint32(c.Regs[AX]) * uint32(v)
+		c.Regs[AX] = uint16(r)
+		c.Regs[DX] = uint16(r >> 16)
+		c.mulFlags(r>>16 != 0, uint16(r), 16)
+		return
+	}
+	r := int32(int16(c.Regs[AX])) * int32(int16(v))
+	if negate {
+		r = -r
+	}
+	c.Regs[AX] = uint16(r)
+	c.Regs[DX] = uint16(uint32(r) >> 16)
+	c.mulFlags(r != int32(int16(r)), uint16(r), 16)
+}
+
 func (c *CPU) mulFlags(upper bool, low uint16, bits int) {
 	f := c.flags &^ arithFlags
 	if bits == 8 {
