@@ -30,7 +30,11 @@ const (
 	coldBlocks     = 1024 // blocks run one instruction at a time before the cache is made
 	maxBlockInsts  = 16
 	maxBlockBytes  = 64
-	blockCacheSize = 2048 // blocks; a power of two
+	// 8192 blocks (2.8 MB): a FreeDOS boot decodes about 5,000 blocks;
+	// with 2048 entries, blocks that displaced each other were decoded
+	// 18,000 times (3% of the boot's time), with 8192 7,700 times.
+	blockCacheBits = 13
+	blockCacheSize = 1 << blockCacheBits
 )
 
 type block struct {
@@ -123,7 +127,7 @@ func (c *CPU) cached(lin uint32) *block {
 	if c.blocks == nil {
 		return nil
 	}
-	return &c.blocks[(lin^lin>>11)&(blockCacheSize-1)]
+	return &c.blocks[lin*0x9E3779B1>>(32-blockCacheBits)] // Fibonacci hashing: nearby and 2 KiB-apart blocks spread
 }
 
 // unchanged reports whether memory at src (which holds maxBlockBytes)
