@@ -3,6 +3,7 @@
 #   make run  ARGS='-hda disk.vhd'   install what is missing, then run pcemu
 #   make test                        install what is missing, then the whole suite
 #   make bench                       the Go benchmarks (MIPS, MB/s)
+#   make pgo                         rebuild cmd/pcemu/default.pgo (profile-guided optimisation)
 #   make fuzz  FUZZTIME=5m           long fuzzing of every fuzz target
 
 # Debian packages the build and the tests need. libsdl2-dev for the window,
@@ -19,7 +20,7 @@ GO ?= go
 ARGS ?=
 FUZZTIME ?= 2m
 
-.PHONY: deps run test bench fuzz build vet
+.PHONY: deps run test bench fuzz build vet pgo
 
 # Quiet and idempotent: apt-get runs only when a package is missing.
 deps:
@@ -49,6 +50,10 @@ test: deps vet
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The CPU profile go build and go run optimise pcemu with (scripts/pgo).
+pgo: deps
+	./scripts/pgo
 
 # Long fuzzing, one target at a time (the normal suite runs only the seeds).
 fuzz: deps
