@@ -235,7 +235,7 @@ again:
 			off, la := c.mref(in)
 			if w := c.ramWord(off, la); w != nil {
 				put16(w, v)
-				if c.hits(w) {
+				if c.hits(w) && c.rewrote(w) {
 					return c.leave(in)
 				}
 			} else {
@@ -465,7 +465,7 @@ again:
 	push: // the word pushes: v onto the stack
 		if w := c.pushSlot(); w != nil {
 			put16(w, v)
-			if c.hits(w) {
+			if c.hits(w) && c.rewrote(w) {
 				return c.leave(in)
 			}
 		} else {
@@ -611,7 +611,7 @@ func (c *CPU) rd16Slow(in *inst, off uint16) uint16 {
 func (c *CPU) wr8(in *inst, off uint16, la uint32, v uint8) bool {
 	if la < c.ramEnd {
 		*(*uint8)(unsafe.Add(c.memBase, la)) = v
-		return la-c.blkLin < c.blkSize
+		return la-c.blkLin < c.blkSize && c.rewroteByte(la)
 	}
 	return c.wr8Slow(in, off, v)
 }
@@ -626,7 +626,7 @@ func (c *CPU) wr8Slow(in *inst, off uint16, v uint8) bool {
 func (c *CPU) wr16(in *inst, off uint16, la uint32, v uint16) bool {
 	if w := c.ramWord(off, la); w != nil {
 		put16(w, v)
-		return c.hits(w)
+		return c.hits(w) && c.rewrote(w)
 	}
 	return c.wr16Slow(in, off, v)
 }
@@ -689,6 +689,38 @@ func put16(w *[2]byte, v uint16) { w[0], w[1] = uint8(v), uint8(v>>8) }
 func (c *CPU) hits(w *[2]byte) bool {
 	la := uint32(uintptr(unsafe.Pointer(w)) - uintptr(c.memBase))
 	return la+1-c.blkLin < c.blkSize+1
+}
+
+// rewrote reports whether RAM word w, which hits the running block,
+// holds other bytes than the block was decoded from: a store of what was
+// there already (a patched INT number written again, as Turbo C's int86
+// and FreeDOS's intr do before every call) leaves the block as it is.
+//
+//go:noinline
+func (c *CPU) rewrote(w *[2]byte) bool {
+	la := uint32(uintptr(unsafe.Pointer(w)) - uintptr(c.memBase))
+	return c.rewroteByte(la) || c.rewroteByte(la+1)
+}
+
+// rewroteByte is rewrote for the RAM byte at la.
+func (c *CPU) rewroteByte(la uint32) bool {
+	i := la - c.blkLin
+	if i >= c.blkSize {
+		return false
+	}
+	b := c.running()
+	return b == nil || *(*uint8)(unsafe.Add(b.src, i)) != b.raw[i]
+}
+
+// running finds the running block (nil if it is none of the cache's, the
+// short or the single one: a debugger's), from its first inst.
+func (c *CPU) running() *block {
+	for _, b := range [...]*block{c.cached(c.blkLin), &c.short, &c.single} {
+		if b != nil && uintptr(unsafe.Pointer(&b.code[0])) == c.blkCode {
+			return b
+		}
+	}
+	return nil
 }
 
 //go:noinline

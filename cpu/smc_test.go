@@ -143,3 +143,31 @@ func TestBlocksAtSegmentEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestRewriteSameBytes patches an opcode ahead of IP within one block with
+// the byte already there (the block may go on, as for FreeDOS's intr(),
+// which writes its INT number before every call) and then with another
+// (the block must end so that the new one runs): a loop of two rounds.
+//
+//	0100 B0 40              mov al, 40h          round 1: INC AX (as it is)
+//	0102 83 F9 01           cmp cx, 1
+//	0105 75 02              jne 0109
+//	0107 B0 43              mov al, 43h          round 2: INC BX
+//	0109 2E A2 0F 01        mov [cs:010Fh], al
+//	010D 90                 nop
+//	010E 90                 nop
+//	010F 40                 inc ax (patched)
+//	0110 41                 inc cx
+//	0111 83 F9 02           cmp cx, 2
+//	0114 75 EA              jne 0100
+//	0116 F4                 hlt
+func TestRewriteSameBytes(t *testing.T) {
+	for _, m := range []Model{Model8086, Model80186, Model80286} {
+		c, _, _ := newTest(t, m, 0xB0, 0x40, 0x83, 0xF9, 0x01, 0x75, 0x02, 0xB0, 0x43,
+			0x2E, 0xA2, 0x0F, 0x01, 0x90, 0x90, 0x40, 0x41, 0x83, 0xF9, 0x02, 0x75, 0xEA, 0xF4)
+		runUntilHalt(t, c)
+		if c.Regs[AX] != 0x43 || c.Regs[BX] != 1 || c.Regs[CX] != 2 {
+			t.Errorf("model %d: AX=%04X BX=%04X CX=%04X, want 0043 0001 0002", m, c.Regs[AX], c.Regs[BX], c.Regs[CX])
+		}
+	}
+}
