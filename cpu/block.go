@@ -27,9 +27,9 @@ package cpu
 import "unsafe"
 
 const (
-	coldBlocks     = 1024 // blocks run one instruction at a time before the cache is made
-	maxBlockInsts  = 16
-	maxBlockBytes  = 64
+	coldBlocks    = 1024 // blocks run one instruction at a time before the cache is made
+	maxBlockInsts = 16
+	maxBlockBytes = 64
 	// 8192 blocks (2.8 MB): a FreeDOS boot decodes about 5,000 blocks;
 	// with 2048 entries, blocks that displaced each other were decoded
 	// 18,000 times (3% of the boot's time), with 8192 7,700 times.
