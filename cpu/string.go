@@ -37,8 +37,8 @@ func (c *CPU) stringOp(op byte) {
 					return
 				}
 			}
-			if (op == 0xAA || op == 0xAB || op == 0xA4 || op == 0xA5) && c.bmem != nil {
-				if c.bulkMemory(op) {
+			if op == 0xAA || op == 0xAB || op == 0xA4 || op == 0xA5 {
+				if c.ramRun(op) || c.bmem != nil && c.bulkMemory(op) {
 					return
 				}
 			}
@@ -150,6 +150,64 @@ func (c *CPU) stringRepeat(op byte) {
 	}
 	c.IP = c.opStart
 	c.repPending = true
+}
+
+// ramRun runs a forward run of REP STOS/MOVS whose operands lie in the RAM
+// slice, within their segments, at once: as many iterations as CX, the
+// segments and the run's limit allow, each counted as an instruction, with
+// the memory they leave (an overlapping MOVS moves element after element,
+// as the CPU does: MOVSB to one byte above its source repeats a byte). It
+// reports whether any ran; the registers then stand as after them.
+func (c *CPU) ramRun(op byte) bool {
+	if c.flags&FlagDF != 0 || c.stopAt <= c.Instructions {
+		return false // backward, or events pending: element by element
+	}
+	w := uint32(1)
+	if op&1 != 0 {
+		w = 2
+	}
+	movs := op <= 0xA5
+	di := uint32(c.Regs[DI])
+	k := min(uint32(c.Regs[CX]), (0x10000-di)/w, uint32(min(c.stopAt-c.Instructions, 0x10000)))
+	si := uint32(c.Regs[SI])
+	if movs {
+		k = min(k, (0x10000-si)/w)
+	}
+	dst := uint32(c.Segs[ES])<<4 + di
+	n := k * w
+	if k == 0 || dst+n > c.ramEnd {
+		return false
+	}
+	mem := c.mem
+	if movs {
+		src := uint32(c.Segs[c.dataSeg()])<<4 + si
+		if src+n > c.ramEnd {
+			return false
+		}
+		if dst <= src || dst >= src+n {
+			// No element reads what an earlier one wrote: a move.
+			copy(mem[dst:dst+n], mem[src:src+n])
+		} else {
+			for i := uint32(0); i < n; i += w { // element by element, each read before it is written
+				e := [2]byte{mem[src+i], mem[src+i+w-1]}
+				mem[dst+i], mem[dst+i+w-1] = e[0], e[w-1]
+			}
+		}
+		c.Regs[SI] += uint16(n)
+	} else {
+		v := [2]byte{uint8(c.Regs[AX]), uint8(c.Regs[AX] >> 8)}
+		for i := dst; i < dst+n; i += w {
+			mem[i], mem[i+w-1] = v[0], v[w-1]
+		}
+	}
+	c.Regs[DI] += uint16(n)
+	c.Regs[CX] -= uint16(k)
+	c.Instructions += uint64(k - 1)
+	if c.Regs[CX] != 0 {
+		c.IP = c.opStart
+		c.repPending = true
+	}
+	return true
 }
 
 // bulkMemory hands a forward run of REP STOS/MOVS whose destination lies
