@@ -697,6 +697,17 @@ func withFlags(in *inst) uint8 {
 // are not fused. TestStackRunsMatchStepping checks the fused runs
 // against single steps.
 
+// wordRegs is the CPU's 16-bit registers as one array: Regs (0-7),
+// eaZero (8), Segs (segWord + ES..DS), which lie in this order in CPU
+// (TestEAZeroAfterRegs), and beyond them whatever CPU holds next (as ea's
+// view, 16 words that lie in CPU); a fused run's elements hold their
+// index in idx.
+func (c *CPU) wordRegs() *[16]uint16 {
+	return (*[16]uint16)(unsafe.Pointer(&c.Regs))
+}
+
+const segWord = 9
+
 // stackRunKind says whether in can be part of a fused run: +1 a push, -1
 // a pop, 0 neither.
 func stackRunKind(in *inst) int {
@@ -718,6 +729,12 @@ func fuse(code []inst) {
 			j++
 		}
 		if j-i >= 2 {
+			for k := i; k < j; k++ { // where each element's register lies in wordRegs
+				code[k].idx = code[k].reg & 7
+				if code[k].kind == kPushS || code[k].kind == kPopS {
+					code[k].idx = segWord + code[k].reg&3
+				}
+			}
 			in := &code[i]
 			in.alone, in.op = in.kind, uint8(j-i)
 			in.kind = pick(d > 0, kPushRun, kPopRun)

@@ -750,13 +750,10 @@ func (c *CPU) pushRun(in *inst) *inst {
 	}
 	c.Regs[SP] = uint16(sp - 2*n)
 	w := unsafe.Add(c.memBase, la+2*n)
+	regs := c.wordRegs()
 	for ; ; in = (*inst)(unsafe.Add(unsafe.Pointer(in), unsafe.Sizeof(inst{}))) {
-		v := c.Regs[in.reg&7]
-		if in.kind == kPushS || in.kind == kPushRun && in.alone == kPushS {
-			v = c.Segs[in.reg&3]
-		}
 		w = unsafe.Add(w, -2)
-		put16((*[2]byte)(w), v)
+		put16((*[2]byte)(w), regs[in.idx&15])
 		if n--; n == 0 {
 			return in
 		}
@@ -773,13 +770,9 @@ func (c *CPU) popRun(in *inst) *inst {
 	}
 	c.Regs[SP] = uint16(sp + 2*n)
 	w := unsafe.Add(c.memBase, la)
+	regs := c.wordRegs()
 	for ; ; in = (*inst)(unsafe.Add(unsafe.Pointer(in), unsafe.Sizeof(inst{}))) {
-		v := get16((*[2]byte)(w))
-		if in.kind == kPopS || in.kind == kPopRun && in.alone == kPopS {
-			c.Segs[in.reg&3] = v
-		} else {
-			c.Regs[in.reg&7] = v
-		}
+		regs[in.idx&15] = get16((*[2]byte)(w))
 		w = unsafe.Add(w, 2)
 		if n--; n == 0 {
 			return in

@@ -199,4 +199,8 @@ func TestEAZeroAfterRegs(t *testing.T) {
 	if unsafe.Offsetof(c.eaZero) != unsafe.Offsetof(c.Regs)+unsafe.Sizeof(c.Regs) {
 		t.Fatal("CPU.eaZero does not follow CPU.Regs")
 	}
+	// Fused stack runs (decode.go's wordRegs) read Segs as words 9-12.
+	if unsafe.Offsetof(c.Segs) != unsafe.Offsetof(c.Regs)+segWord*2 {
+		t.Fatal("CPU.Segs does not follow CPU.eaZero")
+	}
 }
