@@ -234,7 +234,7 @@ type CPU struct {
 	blkSrc          uintptr // the memory the running block was decoded from
 	blkLin, blkSize uint32  // the running block's bytes (self-modifying code)
 	blkIP           uint16  // IP of the running block's first byte
-	runs            uint64  // blocks started: tells a nested run (runBlock)
+	runs            uint64  // runs started (exec): tells runBlock that a device ran the CPU inside an instruction
 
 	// Interrupt and control state between instructions.
 	events     uint16 // evINTR, evNMI, evTrap, evHalted...: one test per instruction

@@ -18,6 +18,7 @@ func (c *CPU) exec(n int) (done int, err error) {
 	start := c.Instructions
 	limit := start + uint64(n)
 	c.stopAt = 0
+	c.runs++
 	for {
 		// One compare per block: stopAt is the limit while no event is
 		// pending, and 0 from the moment one is raised (raise).
@@ -74,13 +75,12 @@ func (c *CPU) runBlock() error {
 		b = c.shortBlock(b) // an event is pending or the limit is near
 	}
 	r := &c.Regs
+	runs := c.runs // a device may run the CPU from inside an instruction (exec counts runs)
 enter: // b starts at CS:IP and the run has room for all of it
 	ip := c.IP
 	c.blkIP, c.blkLin, c.blkSize = ip, b.lin, uint32(b.size)
 	c.blkCode = uintptr(unsafe.Pointer(&b.code[0]))
 	c.blkCS = c.Segs[CS]
-	c.runs++ // a device may run the CPU from inside an instruction (the Go BIOS waiting for an IRQ)
-	runs := c.runs
 again:
 	// The block's instructions are counted at once; an instruction that
 	// leaves early (here, leave) sets the count to its own.

@@ -80,3 +80,30 @@ func TestRunStopsAtHLTAndStopInsideLongRun(t *testing.T) {
 		t.Fatalf("Run after NMI = %d, CX=%d; want 3 (IRET, INC CX, OUT) then the Stop", n, c.Regs[CX])
 	}
 }
+
+// TestNestedRunInsideAnInstruction: a device that runs the CPU from inside
+// an OUT (as a firmware written in Go may) leaves the CPU past what the
+// nested run executed, and the outer run goes on from there, not from
+// its own place in the block it was running.
+//
+//	0100 E6 80   out 80h, al   -> the bus runs one instruction: INC AX at 0102
+//	0102 40      inc ax
+//	0103 40      inc ax
+//	0104 F4      hlt
+func TestNestedRunInsideAnInstruction(t *testing.T) {
+	c, _, bus := newTest(t, Model8086, 0xE6, 0x80, 0x40, 0x40, 0xF4)
+	c.coldBlocks = coldBlocks // decoded blocks from the first instruction
+	nested := false
+	bus.onOut8 = func(port uint16, v uint8) {
+		if port == 0x80 && !nested {
+			nested = true
+			if _, err := c.Run(1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	runUntilHalt(t, c)
+	if c.Regs[AX] != 2 || c.IP != 0x105 {
+		t.Errorf("AX=%04X IP=%04X, want 0002 0105 (each INC AX once)", c.Regs[AX], c.IP)
+	}
+}
