@@ -40,24 +40,15 @@ func init() {
 	}
 }
 
-// szp16Table holds SF, ZF and PF (all within the low byte of FLAGS) for
-// every word result: one load instead of three tests in the hot path.
-var szp16Table [65536]uint8
-
-func init() {
-	for r := 0; r < 65536; r++ {
-		f := szp8[uint8(r)] & FlagPF
-		if r == 0 {
-			f |= FlagZF
-		}
-		if r&0x8000 != 0 {
-			f |= FlagSF
-		}
-		szp16Table[r] = uint8(f)
+// szp16 is SF, ZF and PF of a word result: PF from its low byte (szp8),
+// SF from bit 15. (A 64 KiB table of all three missed the L1 cache.)
+func szp16(r uint16) uint16 {
+	f := uint16(szp8[uint8(r)])&FlagPF | r>>8&FlagSF
+	if r == 0 {
+		f |= FlagZF
 	}
+	return f
 }
-
-func szp16(r uint16) uint16 { return uint16(szp16Table[r]) }
 
 // Kinds of deferred flag computation (CPU.lazy). lzR holds the result in
 // its low 16 (or 8) bits and the carry out, CF, in bit 16, for every kind;
