@@ -17,12 +17,12 @@
 //	mem.go       segment:offset addressing, bus slow paths, stack, overrun
 //	alu.go       ADD..CMP, INC/DEC and their deferred flags; Jcc conditions
 //	shift.go     group 2 rotates and shifts
-//	muldiv.go    group 3 (TEST NOT NEG MUL IMUL DIV IDIV), AAM, AAD
+//	muldiv.go    group 3 (NOT NEG DIV IDIV; MUL IMUL for their kinds), AAM, AAD
 //	bcd.go       DAA DAS AAA AAS: one ALU pass of a decided correction
 //	div8086.go   the 8086's microcoded division, flags included
 //	div286.go    the 80286's division loop and the flags its steps leave
-//	string.go    MOVS CMPS STOS LODS SCAS INS OUTS, REP, bulk port and
-//	             video-memory runs
+//	string.go    MOVS CMPS STOS LODS SCAS INS OUTS, REP, runs in RAM, bulk
+//	             port and video-memory runs
 //	ext186.go    80186 additions (PUSHA POPA BOUND PUSH/IMUL imm ENTER)
 //	ext286.go    80286 two-byte opcodes as far as real mode goes
 //	debug.go     breakpoints, watched memory, instruction and interrupt hooks
@@ -30,9 +30,12 @@
 // Every instruction is executed in one place: a kind of its own in exec.go
 // (decode.go's classify says which) or its case in opmap.go. Effective
 // addresses are computed in one place (CPU.ea), from what the one decoder
-// found. The only written-out second copy, SHL r16 by 1, is checked against
-// shift by TestShl1MatchesShift; TestBlocksMatchStepping checks that blocks
-// end exactly where single steps do.
+// found. The written-out second copies are each checked against the first
+// by a test: SHL r16 by 1 against shift (TestShl1MatchesShift), fused runs
+// of PUSH and POP against single pushes and pops
+// (TestStackRunsMatchStepping), REP MOVS/STOS runs in RAM against their
+// iterations (TestRAMRunMatchesElements); TestBlocksMatchStepping checks
+// that blocks end exactly where single steps do.
 //
 // Conformance is measured against the SingleStepTests vectors (8086 and
 // 80286) and the artlav 80186 programs; see the tests. Where Intel leaves
@@ -45,10 +48,18 @@
 // pre-decoded. RAM is read and written directly; the ALU's flags are
 // deferred until read (alu.go), and not made at all where the next
 // instruction of the block overwrites them unread (decode.go's liveFlags).
-// A block that jumps back to its own start runs again without a lookup.
+// A block that jumps back to its own start runs again without a lookup;
+// one that ends goes straight on into the next while no event is pending
+// (runBlock's follow), the cache's entry taken without a call. A store
+// into the running block ends it only if it changed the bytes the block
+// was decoded from. Runs of PUSH or POP are fused into one step
+// (decode.go's fuse), REP MOVS/STOS in RAM move their whole run at once
+// (string.go's ramRun), interrupt frames are pushed and popped in one step.
 // Everything rare (interrupt line, NMI, trap, shadow, HLT, Stop) is a bit
 // in CPU.events; raising one drops CPU.stopAt, and the loop compares the
-// instruction count with stopAt once per block.
+// instruction count with stopAt once per block. The command's build is
+// profile-guided (cmd/pcemu/default.pgo, scripts/pgo): the compiler
+// inlines the loop's hot calls that its budget refuses otherwise.
 //
 // # Hooks for debuggers and tracers
 //
