@@ -43,11 +43,11 @@ func init() {
 // szp16 is SF, ZF and PF of a word result: PF from its low byte (szp8),
 // SF from bit 15. (A 64 KiB table of all three missed the L1 cache.)
 func szp16(r uint16) uint16 {
-	f := uint16(szp8[uint8(r)])&FlagPF | r>>8&FlagSF
+	z := uint16(0)
 	if r == 0 {
-		f |= FlagZF
+		z = FlagZF
 	}
-	return f
+	return uint16(szp8[uint8(r)])&FlagPF | r>>8&FlagSF | z
 }
 
 // Kinds of deferred flag computation (CPU.lazy). lzR holds the result in
