@@ -19,8 +19,8 @@ var qemuDeviations = map[string][]string{
 	// tick count, set at boot from the RTC, does not always tell the RTC's
 	// time of day: measured at 22:42 UTC, INT 1Ah AH=00h gave 0:51 (54,000
 	// ticks) while AH=02h gave 22:42, so the check passes or fails with the
-	// hour the suite runs at. pcemu's POST derives the count from the RTC
-	// (IBM AT BIOS listing, POST "set timer count from CMOS").
+	// hour the suite runs at. pcemu's POST starts the count at the CMOS
+	// time of day (bios/post.go, setTicksFromRTC).
 	"bios_misc": {"FAIL int15 86h 1 s wait lasts 17-20 ticks",
 		"FAIL int1a 00h tick count agrees with the RTC time (+-1 min)"},
 	"ide_ports": {
