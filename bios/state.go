@@ -183,14 +183,15 @@ func (b *BIOS) SetState(s State) error {
 	pend := pending{}
 	for i, ws := range s.Waits {
 		kind := waitKind(ws.Kind)
-		if kind < waitKey || kind > waitMouse {
+		if kind < waitKey || kind > waitBeep {
 			return fmt.Errorf("bios: Waits[%d].Kind %d is not a kind of wait", i, ws.Kind)
 		}
 		if _, dup := pend[ws.Stack]; dup {
 			return fmt.Errorf("bios: Waits[%d].Stack %05Xh: two waits on one stack", i, ws.Stack)
 		}
 		if kind == waitATA && (ws.Then > thenDiskReady || ws.Arg < 0 || ws.Arg > 3) ||
-			kind == waitSerial && ws.Then > thenSerialReceive {
+			kind == waitSerial && ws.Then > thenSerialReceive ||
+			kind == waitBeep && (ws.Then > beepGap || ws.Arg < 0 || ws.Arg > 0xFF) {
 			return fmt.Errorf("bios: Waits[%d]: Then %d, Arg %d are not what its kind goes on with", i, ws.Then, ws.Arg)
 		}
 		w := wait{

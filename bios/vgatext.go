@@ -122,21 +122,23 @@ func (b *BIOS) putChars(vm videoMode, s screen, page uint8, row, col int, ch, at
 }
 
 // teletype is AH=0Eh: write a character at the cursor of the active page
-// and advance; BEL, BS, LF and CR act; the screen scrolls at the bottom,
-// new text rows taking the attribute of the cell under the cursor (colour
-// 0 in graphics modes). In graphics modes the character is drawn in colour
-// color.
-func (b *BIOS) teletype(ch, color uint8) {
+// and advance; BS, LF and CR act; the screen scrolls at the bottom, new
+// text rows taking the attribute of the cell under the cursor (colour 0 in
+// graphics modes). In graphics modes the character is drawn in colour
+// color. BEL moves nothing and reports bell: the caller sounds it
+// (beep.go) once its own work is done.
+func (b *BIOS) teletype(ch, color uint8) (bell bool) {
+	if ch == 0x07 {
+		return true
+	}
 	_, vm, ok := b.mode()
 	if !ok {
-		return
+		return false
 	}
 	s := b.screen()
 	page := b.bda8(bdaActivePage)
 	row, col := b.cursor(page)
 	switch ch {
-	case 0x07: // bell: this PC has no speaker model
-		return
 	case 0x08:
 		if col > 0 {
 			col--
@@ -162,9 +164,11 @@ func (b *BIOS) teletype(ch, color uint8) {
 		row = s.rows - 1
 	}
 	b.setCursor(page, row, col)
+	return false
 }
 
-// writeString puts a Go string through the teletype (BIOS messages).
+// writeString puts a Go string through the teletype (BIOS messages, which
+// hold no BEL).
 func (b *BIOS) writeString(s string) {
 	for i := 0; i < len(s); i++ {
 		b.teletype(s[i], 0x07)
@@ -173,7 +177,9 @@ func (b *BIOS) writeString(s string) {
 
 // writeStringService is AH=13h: CX characters from ES:BP at row DH,
 // column DL of page BH; AL bit 0 moves the cursor, bit 1 means the string
-// alternates characters and attributes (else BL is the attribute).
+// alternates characters and attributes (else BL is the attribute). A BEL
+// in the string sounds the bell after the whole string is written (the
+// IBM BIOS beeps where the BEL is; several BELs here give one beep).
 func (b *BIOS) writeStringService() {
 	_, vm, ok := b.mode()
 	if !ok {
@@ -185,6 +191,7 @@ func (b *BIOS) writeStringService() {
 	saveRow, saveCol := b.cursor(page)
 	row, col := int(b.dh()), int(b.dl())
 	active := b.bda8(bdaActivePage)
+	bell := false
 	for i := 0; i < int(b.cx()); i++ {
 		ch := b.rd8(src)
 		src++
@@ -196,7 +203,7 @@ func (b *BIOS) writeStringService() {
 		case 0x07, 0x08, 0x0A, 0x0D: // control characters act as in the teletype
 			b.setCursor(page, row, col)
 			if page == active {
-				b.teletype(ch, attr)
+				bell = b.teletype(ch, attr) || bell
 				row, col = b.cursor(page)
 			}
 			continue
@@ -216,5 +223,8 @@ func (b *BIOS) writeStringService() {
 		b.setCursor(page, row, col)
 	} else {
 		b.setCursor(page, saveRow, saveCol)
+	}
+	if bell {
+		b.bell()
 	}
 }

@@ -312,7 +312,9 @@ func (b *BIOS) int10() {
 	case 0x0D:
 		b.setAL(b.readPixel(b.bh(), int(b.cx()), int(b.dx())))
 	case 0x0E:
-		b.teletype(b.al(), b.bl())
+		if b.teletype(b.al(), b.bl()) {
+			b.bell()
+		}
 	case 0x0F:
 		b.setAX(b.bda16(bdaColumns)<<8 | uint16(b.bda8(bdaVideoMode)|b.bda8(bdaVideoCtl)&vcKeepMemory))
 		b.setBH(b.bda8(bdaActivePage))

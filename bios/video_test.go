@@ -381,9 +381,22 @@ func TestTextServices(t *testing.T) {
 	// AH=0Eh: CR, LF, BS, BEL; wrap; scroll at the bottom.
 	pc.int10(regs10{ax: 0x0600, bx: 0x0700, dx: 0x184F})
 	pc.int10(regs10{ax: 0x0200})
+	pc.bios.cfg.Now = func() int64 { return int64(pc.cpu.Instructions) * 100_000 } // 100 µs per instruction
+	start := pc.cpu.Instructions
+	n43, n42, n61 := len(pc.ports[0x43]), len(pc.ports[0x42]), len(pc.ports[0x61])
 	pc.tty("Hello\r\nab\x08c\x07")
 	if got := pc.vga.Text().String()[:8]; got != "Hello\nac" {
 		t.Errorf("teletype: %q", got)
+	}
+	// BEL: the IBM BIOS's BEEP (beep.go; the tone itself: testroms/bell.asm).
+	if got := fmt.Sprintf("% X|% X", pc.ports[0x43][n43:], pc.ports[0x42][n42:]); got != "B6|33 05" {
+		t.Errorf("BEL programmed PIT channel 2 with %s, want B6|33 05", got)
+	}
+	if w := pc.ports[0x61][n61:]; len(w) != 3 || w[0]&3 != 3 || w[1]&3 != 0 {
+		t.Errorf("BEL wrote % X to port 61h, want the speaker bits on, off, then as before", w)
+	}
+	if n := pc.cpu.Instructions - start; n < beepCounts*beepStepNs/100_000 {
+		t.Errorf("BEL returned after %d instructions of 100 µs, before the beep's 31/64 s", n)
 	}
 	pc.int10(regs10{ax: 0x0200, dx: 0x184E})
 	pc.tty("xyz")

@@ -20,16 +20,17 @@ const (
 	waitXfer                           // an INT 13h hard disk transfer (xfer)
 	waitSerial                         // INT 14h: a line status bit at base, then (serial.go)
 	waitMouse                          // INT 15h AH=C2h: the mouse's next byte (BIOS.ms)
+	waitBeep                           // INT 10h BEL: the phase then (beep.go) until until; arg: port 61h before
 )
 
 // wait is a service waiting in a ROM loop.
 type wait struct {
 	kind  waitKind
 	ext   bool     // waitKey: INT 16h AH=10h
-	until int64    // waitDelay, waitDelayTicks: when the delay ends
+	until int64    // waitDelay, waitDelayTicks, waitBeep: when the delay ends
 	base  uint16   // waitATA, waitSerial: the ports
-	then  uint8    // waitATA, waitSerial: what follows (thenDetectReady, thenSerialSend, ...)
-	arg   int      // waitATA: the IDE position being detected
+	then  uint8    // waitATA, waitSerial: what follows (thenDetectReady, thenSerialSend, ...); waitBeep: the phase
+	arg   int      // waitATA: the IDE position being detected; waitBeep: port 61h before the beep
 	busy  busyWait // waitATA, waitSerial: the pauses so far
 	xfer  *xfer    // waitXfer: the transfer (&BIOS.xf, or one an interrupt handler started meanwhile)
 }
@@ -54,5 +55,7 @@ func (b *BIOS) continueWait(w *wait) {
 		b.serialPoll(*w)
 	case waitMouse:
 		b.mousePoll()
+	case waitBeep:
+		b.beepPoll(*w)
 	}
 }

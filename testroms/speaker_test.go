@@ -35,15 +35,19 @@ var speakerSounds = []struct {
 }
 
 // runSpeaker runs speaker.asm with --audio-out to a file and returns it.
-func runSpeaker(t *testing.T, model cpu.Model) []byte {
+func runSpeaker(t *testing.T, model cpu.Model) []byte { return runSound(t, "speaker", model) }
+
+// runSound runs one of SoundPrograms with --audio-out to a file, checks
+// its report and returns the file.
+func runSound(t *testing.T, name string, model cpu.Model) []byte {
 	t.Helper()
-	prog, err := Binary("speaker")
+	prog, err := Binary(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	hd, fd := writeDisks(t, dir, "speaker", prog)
-	wav := filepath.Join(dir, "speaker.wav")
+	hd, fd := writeDisks(t, dir, name, prog)
+	wav := filepath.Join(dir, name+".wav")
 	f, err := os.Create(wav)
 	if err != nil {
 		t.Fatal(err)

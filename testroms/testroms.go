@@ -31,7 +31,7 @@ var MousePrograms = []string{"mouse_kbc", "mouse_bios", "mouse_serial"}
 
 // SoundPrograms play on the PC speaker for a test to analyse in the WAV
 // file the machine writes (speaker_test.go).
-var SoundPrograms = []string{"speaker"}
+var SoundPrograms = []string{"speaker", "bell"}
 
 // VGAPrograms check the video adapter and leave a picture on the screen,
 // which vga_test.go compares with a golden PNG and with the same program's
