@@ -3,9 +3,11 @@ package disk
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"pcemu/fatdir"
+	"pcemu/ide"
 )
 
 // A host folder as a disk, in QEMU's spelling (package fatdir builds it):
@@ -42,6 +44,27 @@ func fatFolder(name, rest string) (dir string, rw bool, err error) {
 	return rest, rw, nil
 }
 
+// WithoutWriteBack is name with a fat: folder's rw: option left out (a
+// replay, which never writes what it was given); other names as they are.
+func WithoutWriteBack(name string) string {
+	rest, ok := strings.CutPrefix(name, "fat:")
+	if !ok {
+		return name
+	}
+	var opts []string
+	for {
+		opt, after, found := strings.Cut(rest, ":")
+		if !found || !slices.Contains([]string{"rw", "floppy", "12", "16", "32"}, opt) {
+			break
+		}
+		if opt != "rw" {
+			opts = append(opts, opt+":")
+		}
+		rest = after
+	}
+	return "fat:" + strings.Join(opts, "") + rest
+}
+
 // openFAT builds the disk of a fat: name. The folder's warnings (files
 // left out, changes not written back) are the Disk's warnings while it
 // opens and go to Options.Report afterwards.
@@ -68,5 +91,73 @@ func openFAT(d *Disk, rest string, o *Options) error {
 	d.size, d.geo, d.readOnly = f.Size(), f.Geometry(), f.ReadOnly()
 	d.snapshot = false
 	d.fat = true
+	d.path, d.format = f.State().Root, "fat"
+	d.ident = Identity{Name: d.name, Path: d.path, Format: "fat", Size: d.size, Hash: f.Fingerprint()}
 	return nil
+}
+
+// A fat: disk in a machine state is its folder's fingerprint (Identity.Hash:
+// fatdir's Fingerprint, the disk as the guest sees it except the files'
+// contents, known by size and time) and the sectors the guest wrote. The
+// state is loaded over the folder rebuilt as it is then, refused when the
+// fingerprint differs.
+
+// fatWrites are the sectors the guest wrote to fat: disk f, copied.
+func fatWrites(f *fatdir.Disk) *Writes {
+	w := &Writes{pages: map[int64]*page{}}
+	f.Written(func(s int64, b []byte) {
+		k := s / pageSectors
+		p := w.pages[k]
+		if p == nil {
+			p = &page{data: new([pageSize]byte)}
+			w.pages[k] = p
+		}
+		copy(p.sector(s), b)
+		p.mask |= 1 << (s % pageSectors)
+	})
+	return w
+}
+
+// setFATWrites makes w's sectors the fat: disk f's written sectors.
+func setFATWrites(f *fatdir.Disk, w *Writes) error {
+	ov := map[int64]*[ide.SectorSize]byte{}
+	for _, r := range w.Runs() {
+		for s := r.Sector; s < r.Sector+r.Count; s++ {
+			b := new([ide.SectorSize]byte)
+			if err := w.readSector(b[:], s); err != nil {
+				return err
+			}
+			ov[s] = b
+		}
+	}
+	return f.SetWritten(ov)
+}
+
+// openFATState opens the folder of a fat: disk's state: at the path it
+// records, or at name ("fat:DIR", "fat:rw:DIR" or a plain DIR: the same
+// folder elsewhere, or written back at exit with rw:). Without rw: the
+// folder is only read.
+func openFATState(s State, name string, opt Options) (*Disk, error) {
+	id := &s.Identity
+	spelling := "fat:" + id.Path
+	if name != "" {
+		spelling = name
+		if !strings.HasPrefix(name, "fat:") {
+			spelling = "fat:" + name
+		}
+	}
+	opt.Snapshot, opt.ReadOnly = false, false
+	d, err := Open(spelling, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := id.Same(&d.ident); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := setFATWrites(d.m.(*fatdir.Disk), s.Writes); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("%s: %w", d.name, err)
+	}
+	return d, nil
 }

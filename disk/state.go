@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"pcemu/fatdir"
 	"pcemu/ide"
 )
 
@@ -31,11 +32,11 @@ import (
 type Identity struct {
 	Name    string   // as given to Open, for messages
 	Path    string   // the image file, absolute ("" for an in-memory disk)
-	Format  string   // "raw", "vhd" or "memory"
-	Size    int64    // bytes: the file's size (raw, vhd) or the disk's (memory)
+	Format  string   // "raw", "vhd", "memory" or "fat"
+	Size    int64    // bytes: the file's size (raw, vhd) or the disk's (memory, fat)
 	ModTime int64    // the file's modification time, Unix ns
 	UUID    [16]byte // a VHD's unique id (its footer's)
-	Hash    [32]byte // an in-memory disk's SHA-256
+	Hash    [32]byte // an in-memory disk's SHA-256; a fat: folder's fingerprint (fat.go)
 }
 
 // Same reports why the image cur is not the image id names, or nil.
@@ -47,6 +48,11 @@ func (id *Identity) Same(cur *Identity) error {
 		return fmt.Errorf("%s: not the VHD the state was saved over (unique id %x, the state's %x)", cur.Name, cur.UUID, id.UUID)
 	case id.Format == "memory" && id.Hash != cur.Hash:
 		return fmt.Errorf("%s: not the in-memory disk the state was saved over (other contents)", cur.Name)
+	case id.Format == "fat" && id.Hash != cur.Hash:
+		if id.Path != cur.Path {
+			return fmt.Errorf("%s: not the folder the state was saved over (%s): a fat: disk is made from its folder's place and contents", cur.Name, id.Path)
+		}
+		return fmt.Errorf("%s: the folder changed after the state was saved (a file or folder added, removed, renamed, resized or modified): the guest's saved writes belong to the folder as it was", cur.Name)
 	case id.Size != cur.Size:
 		return fmt.Errorf("%s: the image is %d bytes, it was %d when the state was saved", cur.Name, cur.Size, id.Size)
 	case id.ModTime != cur.ModTime:
@@ -218,7 +224,7 @@ var ErrNotSaved = errors.New("a machine state cannot hold this disk")
 func (d *Disk) SaveState() (State, error) {
 	switch {
 	case d.fat:
-		return State{}, fmt.Errorf("%s: %w: a fat: folder is read while the machine runs (use an image)", d.name, ErrNotSaved)
+		return State{Identity: d.ident, Writes: fatWrites(d.m.(*fatdir.Disk))}, nil
 	case d.lay == nil:
 		// Written in place: the image is the disk.
 		if err := d.Flush(); err != nil {
@@ -311,7 +317,13 @@ func (w *Writes) materialize(dst, p *page, k int64) error {
 func (d *Disk) LoadState(s State) error {
 	switch {
 	case d.fat:
-		return fmt.Errorf("%s: %w: a fat: folder is read while the machine runs (use an image)", d.name, ErrNotSaved)
+		if err := s.Identity.Same(&d.ident); err != nil {
+			return err
+		}
+		if err := setFATWrites(d.m.(*fatdir.Disk), s.Writes); err != nil {
+			return fmt.Errorf("%s: %w", d.name, err)
+		}
+		return nil
 	case d.lay == nil:
 		cur, err := fileIdentity(d.name, d.path, d.format, d.ident.UUID)
 		if err != nil {
@@ -363,8 +375,19 @@ func checkWrites(w *Writes, size int64) error {
 // to be the image s was saved over, with s's writes over it. The image is
 // opened read-only and locked for reading; the guest's new writes go to a
 // temporary file, or to memory with opt.MemoryWrites. An in-memory disk
-// can be opened from a state made in this process only.
+// can be opened from a state made in this process only. A fat: folder is
+// rebuilt and must have the fingerprint it had (openFATState).
 func OpenState(s State, name string, opt Options) (*Disk, error) {
+	return openState(s, name, opt, false)
+}
+
+// OpenFloppyState is OpenState for a diskette (-fda, -fdb): a fat: folder
+// is rebuilt as a diskette.
+func OpenFloppyState(s State, name string, opt Options) (*Disk, error) {
+	return openState(s, name, opt, true)
+}
+
+func openState(s State, name string, opt Options, floppy bool) (*Disk, error) {
 	id := &s.Identity
 	var d *Disk
 	switch id.Format {
@@ -374,6 +397,9 @@ func OpenState(s State, name string, opt Options) (*Disk, error) {
 		}
 		d = newMemDisk(id.Name, s.memBase)
 		d.ident = *id
+	case "fat":
+		opt.floppy = floppy
+		return openFATState(s, name, opt)
 	case "raw", "vhd":
 		if name == "" {
 			name = id.Path

@@ -454,7 +454,11 @@ func Restore(s *State, cfg Config, memoryWrites bool) (*Machine, error) {
 		if given != nil {
 			continue // loadDisks checks it
 		}
-		d, err := disk.OpenState(*ds, path, opt)
+		open := disk.OpenState
+		if i >= 4 {
+			open = disk.OpenFloppyState
+		}
+		d, err := open(*ds, path, opt)
 		if err != nil {
 			return fail(fmt.Errorf("%s: %w", name, err))
 		}

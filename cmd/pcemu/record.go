@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"pcemu/disk"
 	"pcemu/machine"
 	"pcemu/machine/recording"
 	"pcemu/machine/statefile"
@@ -31,11 +32,13 @@ func replayConfig(cfg *machine.Config, o *options, rec *recording.Recording) {
 		if o.hd[i] == "" {
 			cfg.HardDisks[i] = r.HardDisks[i]
 		}
+		cfg.HardDisks[i] = disk.WithoutWriteBack(cfg.HardDisks[i]) // -snapshot leaves fat:rw: writing
 	}
 	for i := range cfg.Floppies {
 		if o.fd[i] == "" {
 			cfg.Floppies[i] = r.Floppies[i]
 		}
+		cfg.Floppies[i] = disk.WithoutWriteBack(cfg.Floppies[i])
 	}
 }
 

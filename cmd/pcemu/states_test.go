@@ -244,3 +244,68 @@ func TestStateKeysFiles(t *testing.T) {
 		t.Errorf("after loading the first state the machine is at %v, want %v", m.Instant(), at)
 	}
 }
+
+// A state saved with a host folder as drive D: holds the folder's
+// fingerprint and the guest's writes to it: a run from the state sees the
+// file the guest wrote before the save, the folder untouched; given again
+// as fat:rw: beside -loadstate, the folder gets that file at exit; a
+// folder changed since the save is refused, naming it.
+func TestSaveStateWithFATFolder(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "host")
+	os.Mkdir(folder, 0o755)
+	os.WriteFile(filepath.Join(folder, "hello.txt"), []byte("hello from the host\r\n"), 0o644)
+	state := filepath.Join(dir, "fat.state")
+	boot := writeScript(t, dir, "boot.script", "wait \"C:\\\\>\" 60s\ntype \"copy d:\\\\hello.txt d:\\\\copy.txt\\r\"\nwait \"=>> d:\\\\copy.txt\\nC:\\\\>\" 10s\nsleep 500ms\nsavestate "+state+"\n")
+	status, _, stderr := pcemu(t, "-hda", shared.Path(t, "images/freedos-hd.vhd"), "-snapshot", "-hdb", "fat:"+folder, "--script", boot, "--timeout", "2m")
+	if status != 0 {
+		t.Fatalf("booting and saving: status %d\n%s", status, stderr)
+	}
+	use := writeScript(t, dir, "use.script", "type \"type d:\\\\copy.txt\\r\"\nwait \"hello from the host\\n\" 5s\n")
+	status, _, stderr = pcemu(t, "-loadstate", state, "--script", use, "--timeout", "1m")
+	if status != 0 {
+		t.Fatalf("from the state: status %d\n%s", status, stderr)
+	}
+	if names, _ := os.ReadDir(folder); len(names) != 1 {
+		t.Fatalf("the read-only folder was written: %v", names)
+	}
+	status, _, stderr = pcemu(t, "-loadstate", state, "-hdb", "fat:rw:"+folder, "--expect", `C:\>`, "--timeout", "1m")
+	if b, err := os.ReadFile(filepath.Join(folder, "COPY.TXT")); status != 0 || string(b) != "hello from the host\r\n" {
+		t.Fatalf("from the state with fat:rw: status %d, COPY.TXT %q (%v)\n%s", status, b, err, stderr)
+	}
+	status, _, stderr = pcemu(t, "-loadstate", state, "--expect", `C:\>`, "--timeout", "1m")
+	if status != 1 || !strings.Contains(stderr, "the folder changed after the state was saved") || !strings.Contains(stderr, folder) {
+		t.Errorf("a folder changed after the save: status %d\n%s", status, stderr)
+	}
+}
+
+// A run with a fat:rw: folder writes the guest's file back at its end; its
+// replay repeats the run exactly without writing the folder (a replay never
+// writes what it is given), and warns when the folder changed since.
+func TestReplayOfFATFolderRun(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "host")
+	os.Mkdir(folder, 0o755)
+	os.WriteFile(filepath.Join(folder, "a.txt"), []byte("a\r\n"), 0o644)
+	fi, _ := os.Stat(folder)
+	rec := filepath.Join(dir, "run.rec")
+	sc := writeScript(t, dir, "new.script", "wait \"C:\\\\>\" 60s\ntype \"echo x>d:\\\\new.txt\\r\"\nsleep 1s\n")
+	status, _, stderr := pcemu(t, "-hda", shared.Path(t, "images/freedos-hd.vhd"), "-snapshot", "-hdb", "fat:rw:"+folder, "--script", sc, "--record", rec, "--timeout", "2m")
+	if _, err := os.Stat(filepath.Join(folder, "NEW.TXT")); status != 0 || err != nil {
+		t.Fatalf("recording: status %d, NEW.TXT: %v\n%s", status, err, stderr)
+	}
+	os.Remove(filepath.Join(folder, "NEW.TXT"))
+	os.Chtimes(folder, fi.ModTime(), fi.ModTime())
+	status, _, stderr = pcemu(t, "--replay", rec, "--timeout", "2m")
+	if status != 0 || !strings.Contains(stderr, "repeated exactly to its end") || strings.Contains(stderr, "warning") {
+		t.Errorf("replay: status %d\n%s", status, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(folder, "NEW.TXT")); err == nil {
+		t.Error("the replay wrote the folder")
+	}
+	os.WriteFile(filepath.Join(folder, "b.txt"), []byte("b\r\n"), 0o644)
+	_, _, stderr = pcemu(t, "--replay", rec, "--timeout", "2m")
+	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "the folder changed") {
+		t.Errorf("a folder changed since the recording: no warning\n%s", stderr)
+	}
+}

@@ -94,7 +94,11 @@ func (r *Recorder) writeStart(st *Start) {
 		}
 	}
 	for _, id := range st.Disks {
-		r.printf("image %s %s %d %d %s\n", id.Format, strconv.Quote(id.Path), id.Size, id.ModTime, hex.EncodeToString(id.UUID[:]))
+		sum := id.UUID[:]
+		if id.Format == "fat" || id.Format == "memory" {
+			sum = id.Hash[:]
+		}
+		r.printf("image %s %s %d %d %s\n", id.Format, strconv.Quote(id.Path), id.Size, id.ModTime, hex.EncodeToString(sum))
 	}
 	if st.State != nil {
 		r.printf("state %x %d\n", sha256.Sum256(st.State), len(st.State))
@@ -397,10 +401,20 @@ func (p *parser) start(st *Start) error {
 			size, err1 := strconv.ParseInt(g[0], 10, 64)
 			mtime, err2 := strconv.ParseInt(g[1], 10, 64)
 			uuid, err3 := hex.DecodeString(g[2])
-			if err1 != nil || err2 != nil || err3 != nil || len(uuid) != 16 {
+			id := disk.Identity{Format: format, Path: path, Size: size, ModTime: mtime}
+			switch {
+			case err1 != nil || err2 != nil || err3 != nil:
+			case len(uuid) == 16:
+				id.UUID = [16]byte(uuid)
+			case len(uuid) == 32:
+				id.Hash = [32]byte(uuid)
+			default:
+				err1 = errors.New("bad id")
+			}
+			if err1 != nil || err2 != nil || err3 != nil {
 				return p.errorf("image: a format, a quoted path, size, time and id")
 			}
-			st.Disks = append(st.Disks, disk.Identity{Format: format, Path: path, Size: size, ModTime: mtime, UUID: [16]byte(uuid)})
+			st.Disks = append(st.Disks, id)
 		case "state":
 			b, sum, err := p.blob(f[1:])
 			if err != nil {
