@@ -3,13 +3,11 @@
 package sdl
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"image"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,45 +21,8 @@ import (
 	"pcemu/machine"
 )
 
-// startXvfb starts a virtual X server on a free display (Xvfb picks it and
-// reports it through -displayfd) and points DISPLAY at it. Without Xvfb
-// the test is skipped, except under CI, where it must run.
-func startXvfb(t *testing.T) {
-	t.Helper()
-	path := shared.Tool(t, "Xvfb")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(path, "-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting Xvfb: %v", err)
-	}
-	w.Close()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(r).ReadString('\n')
-		line <- strings.TrimSpace(s)
-		r.Close()
-	}()
-	select {
-	case n := <-line:
-		if n == "" {
-			t.Fatalf("Xvfb did not start: %s", stderr.String())
-		}
-		t.Setenv("DISPLAY", ":"+n)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("Xvfb did not report its display: %s", stderr.String())
-	}
-	t.Setenv("SDL_VIDEODRIVER", "x11")
-}
+// startXvfb starts a virtual X server for the test (displaytest.StartXvfb).
+func startXvfb(t *testing.T) { displaytest.StartXvfb(t) }
 
 // TestFreeDOSInXWindow boots FreeDOS in a real X window (Xvfb), types "ver"
 // as SDL key events, saves a screenshot with Ctrl+Alt+S and checks that it
