@@ -24,6 +24,9 @@
 // power-off (and after SIGTERM and SIGINT), and nothing changed by the
 // read-only form or by SIGKILL.
 //
+// The bell test (bell_test.go) types a file holding BEL from a host folder
+// and finds the BIOS's beep, 896 Hz for 31/64 s, in the --audio-out WAV.
+//
 // The tests need mtools (mcopy, mformat) and fsck.fat (dosfstools); they
 // are skipped without them, except under CI=true, where they fail.
 package freedos
