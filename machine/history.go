@@ -25,9 +25,10 @@ import (
 // in any replay, and real time's catch-up too) until the run is back
 // where it had gone live: from there on it is live again. A debugger's
 // write to memory or registers in the past makes another future: the
-// checkpoints and the logged inputs after it go (HistoryDiverged). A
-// recorder set before the history (--record) still gets every input, and
-// a jump into the past as the loading of the state there.
+// checkpoints and the logged inputs after it go (debugwrite.go). A
+// recorder set before the history (--record) still gets every input, a
+// jump into the past as the loading of the state there, and a debugger's
+// write as the loading of the state it made.
 //
 // A point of the run is a Position: the instructions executed and the
 // interrupts entered between instructions (IRQs, NMI, the single-step
@@ -455,20 +456,16 @@ func (m *Machine) historyAfterSlice() {
 	}
 }
 
-// HistoryDiverged tells the history that the machine was changed where
-// it stands (a debugger wrote memory or registers): the run's future from
-// here is another, so the checkpoints from here on go, and one is taken
-// now, which the past up to here does not lead to.
-func (m *Machine) HistoryDiverged() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// historyDiverged is the history's part of a debugger's write
+// (debugwrite.go): the machine was changed where it stands, so the run's
+// future from here is another; the checkpoints from here on go (all of
+// them when the ROM changed, which they do not hold), and one is taken
+// now, which the past up to here does not lead to. Called with mu held.
+func (m *Machine) historyDiverged(rom bool) error {
 	h := m.hist
-	if h == nil {
-		return
-	}
 	now := m.position()
 	h.dropFine()
-	for len(h.cps) > 0 && !h.cps[len(h.cps)-1].pos.Before(now) {
+	for len(h.cps) > 0 && (rom || !h.cps[len(h.cps)-1].pos.Before(now)) {
 		h.size -= h.cps[len(h.cps)-1].size
 		h.cps = h.cps[:len(h.cps)-1]
 	}
@@ -477,9 +474,7 @@ func (m *Machine) HistoryDiverged() {
 		h.inputs = h.inputs[:h.playing.next]
 		m.live()
 	}
-	if err := m.checkpoint(); err != nil {
-		m.fail(err)
-	}
+	return m.checkpoint()
 }
 
 // ReverseStep goes back one step (one instruction, or one interrupt

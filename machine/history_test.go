@@ -231,8 +231,11 @@ func TestReverseReplaysInput(t *testing.T) {
 		if s, err := m.ReverseContinue(ctx); err != nil || !s.HistoryStart {
 			t.Fatalf("reverse continue: %v %v", s, err)
 		}
-		m.Locked(func() { m.Mem.Poke8(0x500, 0x42) })
-		m.HistoryDiverged()
+		var b byte
+		m.Locked(func() { b = m.Mem.Peek8(0x500) })
+		if err := m.DebugWriteMemory(0x500, []byte{^b}); err != nil {
+			t.Fatal(err)
+		}
 		m.Resume()
 		runUntilText(t, m, `C:\>`)
 		m.TypeKeys("echo new\r")

@@ -580,6 +580,7 @@ func startGDB(cancel context.CancelCauseFunc, m *machine.Machine, addr string, r
 			return out.String()
 		},
 		ReverseMemory: reverseMem,
+		Log:           stderr,
 	})
 	if err != nil {
 		return nil, err

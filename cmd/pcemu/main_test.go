@@ -923,6 +923,78 @@ kill
 	}
 }
 
+// gdb's writes to memory and registers change the run, so --record keeps
+// them (as the state they made), and --replay repeats the debugged run:
+// here a boot sector exits with AL = [7D00h] + BL, both set by gdb, after
+// a step back and forth. A write to the ROM cannot be recorded: refused,
+// with the reason on pcemu's stderr.
+func TestGDBWritesRecorded(t *testing.T) {
+	gdb := shared.Tool(t, "gdb")
+	code := []byte{
+		0xA0, 0x00, 0x7D, // 7C00 mov al, [7D00h]
+		0x00, 0xD8, // 7C03 add al, bl
+		0xE6, 0xF4, // 7C05 out F4h, al: exit status AL*2+1
+	}
+	img := bootDisk(t, "gdbwrite", code)
+	rec := filepath.Join(t.TempDir(), "gdb.rec")
+	port := freePort(t)
+	cmd := exec.Command(pcemuBin, "-hda", img, "-snapshot", "-S", "-gdb", fmt.Sprintf("tcp::%d", port), "--record", rec, "--timeout", "60s")
+	cmd.Env = headless()
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, err := net.Dial("tcp", fmt.Sprintf("localhost:%d", port))
+		if err == nil {
+			c.Close() // a session lost at once: the machine stays stopped
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pcemu does not listen: %v; stderr %q", err, stderr.String())
+		}
+	}
+	// The ROM write comes last: its error ends gdb's batch script, and
+	// gdb detaches, so that the machine runs on to the exit.
+	script := fmt.Sprintf(`set confirm off
+target remote :%d
+break *0x7c00
+continue
+stepi
+reverse-stepi
+printf "AT %%04x:%%04x\n", $cs, $eip
+set {unsigned char}0x7d00 = 3
+set $ebx = 0x1204
+set {unsigned char}0xf0000 = 0x55
+`, port)
+	path := filepath.Join(t.TempDir(), "s.gdb")
+	os.WriteFile(path, []byte(script), 0o644)
+	out, _ := exec.Command(gdb, "-batch", "-nx", "-x", path).CombinedOutput()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 7*2+1 {
+		t.Fatalf("pcemu: %v (want exit status 15: AL = 3 + 4, the ROM unchanged)\ngdb:\n%s\npcemu: %s", err, out, stderr.String())
+	}
+	for _, want := range []string{"AT 0000:7c00", "Cannot access memory at address 0xf0000"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("gdb's output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr.String(), "cannot hold a write to the BIOS ROM") {
+		t.Errorf("a ROM write while recording was not refused with its reason:\ngdb:\n%s\npcemu: %s", out, stderr.String())
+	}
+	b, _ := os.ReadFile(rec)
+	if n := strings.Count(string(b), " load "); n < 3 { // the step back, the two writes
+		t.Errorf("the recording has %d loaded states, want 3 or more", n)
+	}
+	status, _, rerr := pcemu(t, "--replay", rec, "--timeout", "60s")
+	if status != 0 || !strings.Contains(rerr, "repeated exactly to its end") {
+		t.Errorf("replay of the debugged run: status %d\n%s", status, rerr)
+	}
+}
+
 // -d exec,int,ioport -D FILE -dfilter --trace-range: the boot sector's
 // instructions, its port write and its exit, and nothing else.
 func TestDebugLog(t *testing.T) {

@@ -2,6 +2,7 @@ package gdbstub
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -97,13 +98,16 @@ func readReg(c *cpu.CPU, n int) []byte {
 	return b
 }
 
+// errRegValue: a register write gdb sent that the layout cannot take.
+var errRegValue = errors.New("bad register value")
+
 // writeReg stores register n from its bytes. The 32-bit names keep their
 // low 16 bits; fs, gs and the x87 registers do not exist here: a write of
 // anything but zero to them (or FNINIT's values to the x87 control and tag
 // words) is refused.
 func writeReg(c *cpu.CPU, n int, b []byte) error {
 	if len(b) != layout[n].size {
-		return fmt.Errorf("register %s is %d bytes, got %d", layout[n].name, layout[n].size, len(b))
+		return fmt.Errorf("%w: register %s is %d bytes, got %d", errRegValue, layout[n].name, layout[n].size, len(b))
 	}
 	var v uint32
 	if len(b) >= 4 {
@@ -121,7 +125,7 @@ func writeReg(c *cpu.CPU, n int, b []byte) error {
 	default:
 		cur := readReg(c, n)
 		if string(cur) != string(b) {
-			return fmt.Errorf("register %s does not exist on this processor", layout[n].name)
+			return fmt.Errorf("%w: register %s does not exist on this processor", errRegValue, layout[n].name)
 		}
 	}
 	return nil

@@ -5,7 +5,7 @@
 // It serves one gdb at a time on a TCP listener. Attaching stops the
 // machine; breakpoints (Z0, Z1), watchpoints of any length (Z2 write, Z3
 // read, Z4 access), stepping and continuing (s, c, vCont), Ctrl-C, and
-// reverse stepping and continuing (bs, bc; see reverse.go) go through the
+// reverse stepping and continuing (bs, bc: machine/history.go) go through the
 // machine's debugging API (machine/debug.go), which keeps the run loop's
 // thread free: while gdb holds the machine stopped, the window still
 // redraws, and closing it powers the machine off (gdb then sees the
@@ -14,8 +14,7 @@
 // architecture.
 //
 // Files: stub.go (the server, sessions and the packets), packet.go (the
-// framing), regs.go (the register layout and the target description),
-// reverse.go (reverse execution).
+// framing), regs.go (the register layout and the target description).
 package gdbstub
 
 import (
@@ -30,6 +29,7 @@ import (
 	"strings"
 	"sync"
 
+	"pcemu/cpu"
 	"pcemu/machine"
 )
 
@@ -45,6 +45,9 @@ type Options struct {
 	// reverse execution while gdb is attached (machine.StartHistory);
 	// 0 turns reverse execution off.
 	ReverseMemory int64
+	// Log, if not nil, is told why a write from gdb was refused (gdb
+	// itself shows only that it failed).
+	Log io.Writer
 }
 
 // Server is a gdb stub for one machine.
@@ -434,28 +437,41 @@ func (s *session) writeRegisters(args string) []byte {
 	}
 	// gdb sends every register; those we have are taken, the rest (fs,
 	// gs, x87) must be what reading them gives.
-	var werr error
-	s.m.Locked(func() {
-		for n := 0; n < numRegs && werr == nil; n++ {
+	err = s.m.DebugWriteCPU(func(c *cpu.CPU) error {
+		for n := range numRegs {
 			off := regOffset(n)
 			if off+layout[n].size > len(b) {
 				break
 			}
-			werr = writeReg(s.m.CPU, n, b[off:off+layout[n].size])
+			if err := writeReg(c, n, b[off:off+layout[n].size]); err != nil {
+				return err
+			}
 		}
+		return nil
 	})
-	if werr != nil {
-		return replyErr(errRegister)
+	if err != nil {
+		return s.writeFailed("writing the registers", err, errRegister)
 	}
-	s.diverged()
 	return replyOK
 }
 
-// diverged tells the history that gdb changed the machine.
-func (s *session) diverged() {
-	if s.reverse {
-		s.m.HistoryDiverged()
+// writeFailed answers a write the machine refused (a replay in progress,
+// the ROM while recording) or could not record: the reason goes to
+// Options.Log, and to gdb as a textual error (E.errtext), which gdb
+// takes as the write's failure.
+func (s *session) writeFailed(what string, err error, code int) []byte {
+	if errors.Is(err, errRegValue) {
+		return replyErr(code) // a value the register cannot take
 	}
+	if s.srv.opts.Log != nil {
+		fmt.Fprintf(s.srv.opts.Log, "pcemu: gdb: %s: %v\n", what, err)
+	}
+	return []byte("E." + strings.Map(func(r rune) rune {
+		if r < ' ' || r > '~' || r == '$' || r == '#' || r == '}' || r == '*' {
+			return ' '
+		}
+		return r
+	}, what+": "+err.Error()))
 }
 
 func (s *session) readRegister(args string) []byte {
@@ -475,18 +491,8 @@ func (s *session) writeRegister(args string) []byte {
 	if !ok || err != nil || err2 != nil || n >= numRegs {
 		return replyErr(errRegister)
 	}
-	var werr error
-	var changed bool
-	s.m.Locked(func() {
-		old := readReg(s.m.CPU, int(n))
-		werr = writeReg(s.m.CPU, int(n), b)
-		changed = string(old) != string(b)
-	})
-	if werr != nil {
-		return replyErr(errRegister)
-	}
-	if changed {
-		s.diverged()
+	if err := s.m.DebugWriteCPU(func(c *cpu.CPU) error { return writeReg(c, int(n), b) }); err != nil {
+		return s.writeFailed("writing register "+layout[n].name, err, errRegister)
 	}
 	return replyOK
 }
@@ -542,13 +548,8 @@ func (s *session) writeMemory(args string, binary bool) []byte {
 	if addr >= addressLimit || addr+n > addressLimit {
 		return replyErr(errMemory)
 	}
-	s.m.Locked(func() {
-		for i, v := range b {
-			s.m.Mem.Poke8(uint32(addr)+uint32(i), v)
-		}
-	})
-	if s.reverse && n > 0 {
-		s.m.HistoryDiverged() // the past no longer leads here
+	if err := s.m.DebugWriteMemory(uint32(addr), b); err != nil {
+		return s.writeFailed(fmt.Sprintf("writing memory at %05Xh", addr), err, errMemory)
 	}
 	return replyOK
 }
