@@ -216,3 +216,32 @@ func TestKBCEmptyAuxPortTimesOut(t *testing.T) {
 	}
 	r.empty(t)
 }
+
+// EAh returns from remote to stream mode and F5h stops the reports (IBM
+// PS/2 Hardware Interface Technical Reference, "Pointing Device": Set
+// Stream Mode, Disable): the status byte says which, and motion becomes a
+// packet only when streaming and enabled.
+func TestPS2MouseStreamModeAndDisable(t *testing.T) {
+	r := newMouseRig()
+	aux := r.k.cfg.Aux
+	quiet := func() {
+		t.Helper()
+		r.clk.ns += 50e6
+		r.k.AdvanceTo(r.clk.ns)
+		r.empty(t)
+	}
+	r.mouseCmd(t, 0xF0, 0xF4) // remote mode, reporting on
+	aux.Move(3, 0)
+	quiet() // remote: nothing unasked
+	r.mouseCmd(t, 0xEA, 0xE9)
+	r.expectAux(t, 0x20, 0x02, 100) // stream, enabled
+	aux.Move(2, 0)
+	r.expectAux(t, 0x08, 2, 0) // the remote-mode motion was cleared by EAh
+	r.mouseCmd(t, 0xF5, 0xE9)
+	r.expectAux(t, 0x00, 0x02, 100) // stream, disabled
+	aux.Move(1, 1)
+	quiet()
+	r.mouseCmd(t, 0xF4)
+	aux.Move(0, 1)
+	r.expectAux(t, 0x08|0x20, 0, 0xFF) // F5h/F4h cleared the motion before
+}
