@@ -63,6 +63,7 @@ type options struct {
 	given     map[string]bool
 
 	record, replay string // --record, --replay: a recording's file
+	recordState    string // --record-state: "embed" or "path"
 }
 
 // usageHeader opens the -help text.
@@ -115,6 +116,7 @@ func newFlagSet(o *options, out io.Writer) (*pflag.FlagSet, *flagValues) {
 	fs.StringArrayVar(&o.failDump, "fail-screendump", nil, "like --screendump, but only when pcemu exits with a status other than 0 (a failed script, a timeout): evidence for CI at no cost to the runs that pass")
 	fs.BoolVar(&o.stats, "stats", false, "at exit, print instructions executed, emulated MIPS, IDE sectors read/written and the run's digest (instructions and hashes of memory, screen and disk writes: equal digests, equal runs)")
 	fs.StringVar(&o.record, "record", "", "record the run to `FILE`: the machine it starts as and every input that is not a function of the machine (keys, mouse, serial input, the reset and power buttons, real time's jumps) with the instant it arrived, and a digest each virtual second; --replay repeats the run exactly")
+	fs.StringVar(&o.recordState, "record-state", "embed", "with --record and -loadstate: `embed` the state file in the recording (it replays without the file), or name it by `path` and SHA-256 (cheaper; the replay needs the file unchanged)")
 	fs.StringVar(&o.replay, "replay", "", "repeat the run recorded in `FILE`, exactly, headless or in a window (the host's keys and mouse are ignored); -hda etc. give its images at another place; says where the run goes elsewhere if the images or pcemu changed; exit 0 when it reached the recording's end with the same digest")
 	fs.StringVar(&o.loadState, "loadstate", "", "start from the machine state in `FILE` (saved by the savestate script step, the monitor's savevm or the window's Ctrl+Alt+W) instead of powering on; its disks are the images it names, read-only, with the writes it holds: -hda etc. may give the same images at another path, -m, -cpu, -boot, -mips must agree with it")
 	fs.SortFlags = false
@@ -176,6 +178,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 				return nil, fmt.Errorf("--replay repeats the recorded run as it was: --%s cannot be given with it (only the images' places, -hda etc., the display and the outputs)", f)
 			}
 		}
+	}
+	if o.recordState != "embed" && o.recordState != "path" {
+		return nil, fmt.Errorf("--record-state %s: embed or path", o.recordState)
 	}
 	var err error
 	if o.boot, err = parseBoot(v.boot); err != nil {

@@ -72,7 +72,7 @@ func checkImages(m *machine.Machine, rec *recording.Recording, stderr io.Writer)
 
 // startRecording begins --record's file: the machine as built and, after
 // -loadstate, the state file whole (so that the recording replays without
-// it).
+// it), or with --record-state path its name and SHA-256.
 func startRecording(m *machine.Machine, o *options, demo bool) (*recording.Recorder, error) {
 	st := &recording.Start{Config: m.Config(), Demo: demo, Disks: m.DiskIdentities()}
 	for i, n := range st.Config.HardDisks {
@@ -87,6 +87,11 @@ func startRecording(m *machine.Machine, o *options, demo bool) (*recording.Recor
 			return nil, fmt.Errorf("--record: %w", err)
 		}
 		st.State = b
+		if o.recordState == "path" {
+			if st.StateFile, err = filepath.Abs(o.loadState); err != nil {
+				return nil, fmt.Errorf("--record: %w", err)
+			}
+		}
 	}
 	return recording.Create(o.record, st)
 }

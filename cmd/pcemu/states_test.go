@@ -198,10 +198,27 @@ func TestRecordReplay(t *testing.T) {
 	if status, _, stderr = pcemu(t, "-loadstate", state, "--script", ver, "--record", fromState); status != 0 {
 		t.Fatalf("recording from the state: %d\n%s", status, stderr)
 	}
+	// --record-state path names the state file instead: a small
+	// recording, which replays while the file is there, unchanged.
+	byPath := filepath.Join(dir, "bypath.rec")
+	if status, _, stderr = pcemu(t, "-loadstate", state, "--script", ver, "--record", byPath, "--record-state", "path"); status != 0 {
+		t.Fatalf("recording from the state by path: %d\n%s", status, stderr)
+	}
+	if fi, err := os.Stat(byPath); err != nil || fi.Size() > 16<<10 {
+		t.Errorf("a recording naming its state file: %v bytes (%v)", fi.Size(), err)
+	}
+	status, _, stderr = pcemu(t, "--replay", byPath, "--timeout", "2m")
+	if status != 0 || !strings.Contains(stderr, "repeated exactly") {
+		t.Errorf("replay of a recording naming its state file: status %d\n%s", status, stderr)
+	}
 	os.Remove(state)
 	status, _, stderr = pcemu(t, "--replay", fromState, "--timeout", "2m")
 	if status != 0 || !strings.Contains(stderr, "repeated exactly") {
 		t.Errorf("replay of a run from a state, the state file gone: status %d\n%s", status, stderr)
+	}
+	status, _, stderr = pcemu(t, "--replay", byPath, "--timeout", "2m")
+	if status != 1 || !strings.Contains(stderr, "the state file the run started from") || !strings.Contains(stderr, "no such file") {
+		t.Errorf("replay of a recording naming a state file that is gone: status %d\n%s", status, stderr)
 	}
 	// The image touched since: a warning; the run is still the same.
 	later := time.Now().Add(time.Minute)

@@ -18,6 +18,7 @@ import (
 	terminal "golang.org/x/term"
 
 	"pcemu/cmd/pcemu/internal/suite"
+	"pcemu/machine/recording"
 )
 
 // `pcemu test [flags] SCRIPT|DIR...` runs scripts as a test suite: the
@@ -155,10 +156,11 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		Command: func(s suite.Script, header []string) ([]string, error) {
 			return scriptArgs(defaults, header, s.Path)
 		},
-		Replay:   replayArgs,
-		Jobs:     tf.jobs,
-		Out:      tf.out,
-		Progress: stdout,
+		Replay:        replayArgs,
+		KeepRecording: recording.EmbedState,
+		Jobs:          tf.jobs,
+		Out:           tf.out,
+		Progress:      stdout,
 	}
 	if f, ok := stdout.(*os.File); ok && terminal.IsTerminal(int(f.Fd())) {
 		r.Live = true
@@ -271,8 +273,8 @@ func machineArgs(words []string) ([]string, error) {
 		case err != nil:
 		case f.Name == "script" || f.Name == "expect":
 			err = fmt.Errorf("--%s: pcemu test runs each script itself", f.Name)
-		case f.Name == "record":
-			err = errors.New("--record: pcemu test records every run itself, and keeps the recordings of failures in --out")
+		case f.Name == "record" || f.Name == "record-state":
+			err = fmt.Errorf("--%s: pcemu test records every run itself, and keeps the recordings of failures in --out", f.Name)
 		case f.Name == "replay":
 			err = errors.New("--replay: a recording is replayed by pcemu --replay, not by pcemu test")
 		case f.Name == "display" && v != "none":

@@ -326,6 +326,7 @@ func TestSuiteUsageErrors(t *testing.T) {
 		{[]string{"test", "-monitor", "stdio", sc}, "-monitor stdio: a suite has no one at the monitor"},
 		{[]string{"test", "--script", sc, sc}, "--script: pcemu test runs each script itself"},
 		{[]string{"test", "--record", "x.rec", sc}, "--record: pcemu test records every run itself"},
+		{[]string{"test", "--record-state", "embed", sc}, "--record-state: pcemu test records every run itself"},
 		{[]string{"test", "--replay", "x.rec", sc}, "--replay: a recording is replayed by pcemu --replay"},
 		{[]string{"test", "--no-such-flag", sc}, "unknown flag: --no-such-flag"},
 		{[]string{"test", "--out", foreign, sc}, "the folder has files that pcemu test did not make"},
@@ -339,6 +340,9 @@ func TestSuiteUsageErrors(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(foreign, "notes.txt")); string(b) != "mine" {
 		t.Errorf("the foreign output folder was changed")
+	}
+	if status, _, stderr := pcemu(t, "--record-state", "inline", "-display", "none"); status == 0 || !strings.Contains(stderr, "--record-state inline: embed or path") {
+		t.Errorf("pcemu --record-state inline: status %d, %q", status, stderr)
 	}
 	status, _, stderr := pcemu(t, "test", "-help")
 	if status != 0 || !strings.Contains(stderr, "usage: pcemu test [flags] SCRIPT|DIR...") || !strings.Contains(stderr, "--shard K/N") || !strings.Contains(stderr, "--hda FILE") {

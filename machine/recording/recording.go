@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,12 @@ type Start struct {
 	Disks    []disk.Identity
 	State    []byte // a state file the run started from (-loadstate), whole
 	StateSum [32]byte
+	// StateFile, when not empty, is the state file's absolute path: the
+	// recording names it (with State's SHA-256 and length) instead of
+	// carrying State, and reading the recording reads it back, refusing a
+	// file that is missing or changed. EmbedState makes such a recording
+	// carry its state.
+	StateFile string
 }
 
 // Recorder writes a recording as the machine runs (a machine.Recorder).
@@ -100,7 +107,10 @@ func (r *Recorder) writeStart(st *Start) {
 		}
 		r.printf("image %s %s %d %d %s\n", id.Format, strconv.Quote(id.Path), id.Size, id.ModTime, hex.EncodeToString(sum))
 	}
-	if st.State != nil {
+	switch {
+	case st.State != nil && st.StateFile != "":
+		r.printf("statefile %x %d %s\n", sha256.Sum256(st.State), len(st.State), strconv.Quote(st.StateFile))
+	case st.State != nil:
 		r.printf("state %x %d\n", sha256.Sum256(st.State), len(st.State))
 		r.blob(st.State)
 	}
@@ -421,6 +431,12 @@ func (p *parser) start(st *Start) error {
 				return err
 			}
 			st.State, st.StateSum = b, sum
+		case "statefile":
+			b, sum, path, err := p.stateFile(strings.TrimPrefix(p.text, "statefile "))
+			if err != nil {
+				return err
+			}
+			st.State, st.StateSum, st.StateFile = b, sum, path
 		default:
 			return p.errorf("%q: not a line of a recording's start", f[0])
 		}
@@ -472,6 +488,76 @@ func (p *parser) blob(head []string) ([]byte, [32]byte, error) {
 		return nil, sum, p.errorf("an embedded state does not match its SHA-256 and length: the recording is corrupt")
 	}
 	return b, sum, nil
+}
+
+// stateFile reads the state file a "statefile SHA256 LENGTH PATH" line
+// names, refusing one that is missing or not the recorded run's.
+func (p *parser) stateFile(rest string) ([]byte, [32]byte, string, error) {
+	var sum [32]byte
+	f := strings.SplitN(rest, " ", 3)
+	if len(f) != 3 {
+		return nil, sum, "", p.errorf("statefile: a SHA-256, a length and a quoted path")
+	}
+	want, err1 := hex.DecodeString(f[0])
+	n, err2 := strconv.Atoi(f[1])
+	path, err3 := strconv.Unquote(f[2])
+	if err1 != nil || err2 != nil || err3 != nil || len(want) != 32 || n < 0 {
+		return nil, sum, "", p.errorf("statefile: a SHA-256, a length and a quoted path")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, sum, "", p.errorf("the state file the run started from: %v (the recording names it instead of carrying it: --record-state path)", err)
+	}
+	sum = sha256.Sum256(b)
+	if len(b) != n || !bytes.Equal(sum[:], want) {
+		return nil, sum, "", p.errorf("the state file the run started from, %s, changed since the run (%d bytes, the run's had %d; or other contents)", path, len(b), n)
+	}
+	return b, sum, path, nil
+}
+
+// EmbedState makes the recording at path carry the state file it names
+// (a "statefile" line, --record-state path) so that it replays without the
+// file; a recording that carries its state, or started without one, is
+// left as it is. The recording is rewritten through a temporary file
+// renamed over it.
+func EmbedState(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("recording: %w", err)
+	}
+	start := bytes.Index(b, []byte("\nstatefile "))
+	run := bytes.Index(b, []byte("\nrun\n"))
+	if start < 0 || run < 0 || start > run {
+		return nil
+	}
+	rec, err := Read(bytes.NewReader(b), path)
+	if err != nil {
+		return err
+	}
+	end := start + 1 + bytes.IndexByte(b[start+1:], '\n')
+	var out bytes.Buffer
+	out.Write(b[:start+1])
+	w := &Recorder{w: bufio.NewWriter(&out)}
+	w.printf("state %x %d\n", rec.Start.StateSum, len(rec.Start.State))
+	w.blob(rec.Start.State)
+	w.w.Flush()
+	out.Write(b[end+1:])
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("recording: %w", err)
+	}
+	_, err = tmp.Write(out.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("recording %s: %w", path, err)
+	}
+	return nil
 }
 
 func (p *parser) event() (Event, error) {

@@ -2,6 +2,8 @@ package recording
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -97,5 +99,55 @@ func TestPlayerChecks(t *testing.T) {
 	_, err = p.Play(at, func() machine.Digest { return machine.Digest{} })
 	if !errors.Is(err, machine.ErrDiverged) || !strings.Contains(err.Error(), "memory, screen and disk writes differ") || !strings.Contains(err.Error(), "after the start") {
 		t.Errorf("a digest that differs: %v", err)
+	}
+}
+
+// A recording made with a StateFile names the state file (its SHA-256 and
+// length) instead of carrying it; reading it reads the file back and
+// refuses one that changed or is gone; EmbedState makes it carry the state,
+// after which it reads without the file.
+func TestStateFileByPath(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "s.state")
+	content := []byte(strings.Repeat("a machine state ", 1000))
+	os.WriteFile(state, content, 0o644)
+	rec := filepath.Join(dir, "r.rec")
+	r, err := Create(rec, &Start{State: content, StateFile: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	b, _ := os.ReadFile(rec)
+	if !strings.Contains(string(b), "\nstatefile ") || len(b) > 2000 {
+		t.Fatalf("the recording does not name its state file (%d bytes):\n%.500s", len(b), b)
+	}
+	got, err := Open(rec)
+	if err != nil || string(got.Start.State) != string(content) || got.Start.StateFile != state {
+		t.Fatalf("reading it back: %v", err)
+	}
+	os.WriteFile(state, []byte(strings.Repeat("a machine state!", 1000)), 0o644)
+	if _, err := Open(rec); err == nil || !strings.Contains(err.Error(), "changed since the run") {
+		t.Errorf("a state file changed since: %v", err)
+	}
+	if err := EmbedState(rec); err == nil {
+		t.Error("EmbedState took a changed state file")
+	}
+	os.WriteFile(state, content, 0o644)
+	if err := EmbedState(rec); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(state)
+	got, err = Open(rec)
+	if err != nil || string(got.Start.State) != string(content) || got.Start.StateFile != "" {
+		t.Fatalf("after EmbedState, without the file: %v", err)
+	}
+	if err := EmbedState(rec); err != nil {
+		t.Errorf("EmbedState of a recording that carries its state: %v", err)
+	}
+	if _, err := Create(rec+"2", &Start{State: content, StateFile: state}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(rec + "2"); err == nil || !strings.Contains(err.Error(), "the state file the run started from") {
+		t.Errorf("a state file that is gone: %v", err)
 	}
 }

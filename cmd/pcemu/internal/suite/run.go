@@ -104,6 +104,12 @@ type Runner struct {
 	// Replay returns pcemu's arguments that replay the recording of a run
 	// of command (--replay and the places of its images).
 	Replay func(recording string, command []string) []string
+	// KeepRecording, when not nil, is called on a failed run's recording
+	// before it is kept. Runs are recorded with --record-state path (a run
+	// from -loadstate names the state file instead of carrying it, which
+	// every passing run would pay for); pcemu's KeepRecording embeds the
+	// state, so that the evidence replays without the file.
+	KeepRecording func(recording string) error
 	// Jobs is how many scripts run at a time (at least 1).
 	Jobs int
 	// Out is the output folder that keeps the evidence of failures.
@@ -282,7 +288,7 @@ func (r *Runner) runOne(ctx context.Context, s Script, dir string) (res Result) 
 	args := []string{
 		"--fail-screendump", filepath.Join(dir, ScreenText),
 		"--fail-screendump", filepath.Join(dir, ScreenImage),
-		"--record", filepath.Join(dir, RecordFile),
+		"--record", filepath.Join(dir, RecordFile), "--record-state", "path",
 	}
 	cmd := exec.Command(r.Program, append(args, res.Command...)...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
@@ -364,7 +370,13 @@ func (r *Runner) keepEvidence(res *Result, sc *script.Script) {
 		res.Screen = string(b)
 	}
 	var cmds strings.Builder
-	if rec := filepath.Join(res.Dir, RecordFile); r.Replay != nil && fileSize(rec) > 0 {
+	rec := filepath.Join(res.Dir, RecordFile)
+	if r.KeepRecording != nil && fileSize(rec) > 0 {
+		if err := r.KeepRecording(rec); err != nil {
+			res.Log += fmt.Sprintf("\npcemu test: %v (the recording names the state file instead of carrying it)", err)
+		}
+	}
+	if r.Replay != nil && fileSize(rec) > 0 {
 		res.Replay = shellQuote(append([]string{r.Name}, r.Replay(rec, res.Command)...))
 		fmt.Fprintf(&cmds, "# Replay the run from its recording, exactly (in a window, or add -display none):\n%s\n", res.Replay)
 	}
