@@ -20,10 +20,11 @@ import (
 // must have arrived at the same digest. So the states are taken all
 // through the programs' checks: mid-way through PIO data blocks and REP
 // INSW (ide_ports), with interrupts pending (pit_pic), inside BIOS waits
-// (bios_misc), with the VGA half programmed (vga_retrace).
+// (bios_misc), with the VGA half programmed (vga_retrace), while the
+// BIOS's bell holds its caller (bell).
 func TestStateRoundTripPrograms(t *testing.T) {
 	progs := append(append([]string(nil), Programs...), MousePrograms...)
-	progs = append(progs, "vga_modex")
+	progs = append(progs, "vga_modex", "bell")
 	for _, prog := range progs {
 		t.Run(prog, func(t *testing.T) {
 			t.Parallel()
@@ -40,7 +41,7 @@ func TestStateRoundTripPrograms(t *testing.T) {
 			}
 			defer a.Close()
 			ctx := context.Background()
-			states, midTransfer, repPending, inputs := 0, 0, 0, 0
+			states, midTransfer, repPending, inputs, beeping := 0, 0, 0, 0, 0
 			var b *machine.Machine
 			defer func() {
 				if b != nil {
@@ -75,6 +76,9 @@ func TestStateRoundTripPrograms(t *testing.T) {
 					}
 					if s.CPU.RepPending {
 						repPending++
+					}
+					if s.Speaker.Data && len(s.BIOS.Waits) > 0 {
+						beeping++ // bell.asm's speaker sounds only in the BIOS's beeps
 					}
 					states++
 					// Irregular steps, fine at first (the short
@@ -111,9 +115,12 @@ func TestStateRoundTripPrograms(t *testing.T) {
 			if a.Stopped() != machine.ExitPort || a.ExitStatus() != 1 {
 				t.Errorf("the program ended with %v, status %d:\n%s", a.Stopped(), a.ExitStatus(), a.DebugOutput())
 			}
-			t.Logf("%d states, %d mid-transfer, %d with a REP string instruction half done", states, midTransfer, repPending)
+			t.Logf("%d states, %d mid-transfer, %d with a REP string instruction half done, %d during a beep", states, midTransfer, repPending, beeping)
 			if prog == "ide_ports" && midTransfer == 0 {
 				t.Error("no state was taken in the middle of a PIO transfer")
+			}
+			if prog == "bell" && beeping == 0 {
+				t.Error("no state was taken while the BIOS's bell sounded")
 			}
 		})
 	}
