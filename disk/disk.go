@@ -46,12 +46,13 @@ type Disk struct {
 	// For machine states (state.go): the image under the disk, the
 	// layers over it when the guest's writes do not reach it, and what
 	// kind of image it is.
-	ident   Identity
-	path    string // the image file
-	format  string // "raw", "vhd", "memory"
-	lay     *layered
-	memBase []byte // an in-memory disk's contents
-	fat     bool   // a fat: folder
+	ident    Identity
+	path     string // the image file
+	format   string // "raw", "vhd", "memory"
+	lay      *layered
+	memBase  []byte  // an in-memory disk's contents
+	fat      bool    // a fat: folder
+	fatSaved *Writes // its writes as of the last state saved or loaded (fat.go)
 
 	report func(string)
 	shown  map[any]bool // kinds of host error already reported

@@ -102,24 +102,40 @@ func openFAT(d *Disk, rest string, o *Options) error {
 // state is loaded over the folder rebuilt as it is then, refused when the
 // fingerprint differs.
 
-// fatWrites are the sectors the guest wrote to fat: disk f, copied.
-func fatWrites(f *fatdir.Disk) *Writes {
-	w := &Writes{pages: map[int64]*page{}}
-	f.Written(func(s int64, b []byte) {
+// fatWrites are the sectors the guest wrote to fat: disk f: those of the
+// last state saved or loaded (d.fatSaved), shared, with the pages the
+// guest wrote since copied and changed, so that periodic states (a
+// debugger's checkpoints) cost what the guest wrote in between.
+func (d *Disk) fatWrites(f *fatdir.Disk) (*Writes, error) {
+	prev := d.fatSaved
+	w := &Writes{pages: make(map[int64]*page, len(prev.pagesOrNil())), src: prev.srcOrNil()}
+	for k, p := range prev.pagesOrNil() {
+		w.pages[k] = p
+	}
+	own := map[int64]bool{} // pages of w not shared with prev
+	var err error
+	f.TakeWritten(func(s int64, b []byte) {
 		k := s / pageSectors
-		p := w.pages[k]
-		if p == nil {
-			p = &page{data: new([pageSize]byte)}
-			w.pages[k] = p
+		if !own[k] {
+			np := &page{data: new([pageSize]byte)}
+			if p := w.pages[k]; p != nil && err == nil {
+				err = prev.materialize(np, p, k)
+			}
+			w.pages[k], own[k] = np, true
 		}
+		p := w.pages[k]
 		copy(p.sector(s), b)
 		p.mask |= 1 << (s % pageSectors)
 	})
-	return w
+	if err != nil {
+		return nil, err
+	}
+	d.fatSaved = w
+	return w, nil
 }
 
-// setFATWrites makes w's sectors the fat: disk f's written sectors.
-func setFATWrites(f *fatdir.Disk, w *Writes) error {
+// setFATWrites makes w's sectors the fat: disk's written sectors.
+func (d *Disk) setFATWrites(f *fatdir.Disk, w *Writes) error {
 	ov := map[int64]*[ide.SectorSize]byte{}
 	for _, r := range w.Runs() {
 		for s := r.Sector; s < r.Sector+r.Count; s++ {
@@ -130,7 +146,11 @@ func setFATWrites(f *fatdir.Disk, w *Writes) error {
 			ov[s] = b
 		}
 	}
-	return f.SetWritten(ov)
+	if err := f.SetWritten(ov); err != nil {
+		return err
+	}
+	d.fatSaved = w
+	return nil
 }
 
 // openFATState opens the folder of a fat: disk's state: at the path it
@@ -155,7 +175,7 @@ func openFATState(s State, name string, opt Options) (*Disk, error) {
 		d.Close()
 		return nil, err
 	}
-	if err := setFATWrites(d.m.(*fatdir.Disk), s.Writes); err != nil {
+	if err := d.setFATWrites(d.m.(*fatdir.Disk), s.Writes); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("%s: %w", d.name, err)
 	}

@@ -99,3 +99,50 @@ func TestFATDiskState(t *testing.T) {
 		})
 	}
 }
+
+// States saved one after another from a fat: disk share the pages of
+// written sectors the guest did not write in between (a debugger's
+// checkpoints cost what the guest wrote since the last), and a state never
+// changes when the guest writes on.
+func TestFATDiskStatesShare(t *testing.T) {
+	d, err := Open("fat:"+t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.WriteAt(sector(1), 3*512)
+	d.WriteAt(sector(2), 100*512)
+	s1, _ := d.SaveState()
+	d.WriteAt(sector(3), 3*512)
+	s2, _ := d.SaveState()
+	if s1.Writes.pages[100/pageSectors] != s2.Writes.pages[100/pageSectors] {
+		t.Error("a page the guest did not write between two states is not shared")
+	}
+	if s1.Writes.pages[0] == s2.Writes.pages[0] {
+		t.Error("a page the guest wrote between two states is shared")
+	}
+	b := make([]byte, 512)
+	for _, c := range []struct {
+		w    *Writes
+		want byte
+	}{{s1.Writes, 1}, {s2.Writes, 3}} {
+		if _, err := c.w.ReadAt(b, 3*512); err != nil || b[0] != c.want {
+			t.Errorf("a state's sector 3 reads %d (%v), want %d", b[0], err, c.want)
+		}
+	}
+	// Back to s1, a write, a new state: s1 is as it was.
+	if err := d.LoadState(s1); err != nil {
+		t.Fatal(err)
+	}
+	d.WriteAt(sector(4), 3*512)
+	s3, _ := d.SaveState()
+	if s3.Writes.pages[100/pageSectors] != s1.Writes.pages[100/pageSectors] {
+		t.Error("after LoadState, a page the guest did not write is not shared with the state loaded")
+	}
+	if s1.Writes.ReadAt(b, 3*512); b[0] != 1 {
+		t.Errorf("s1's sector 3 reads %d after writes past its load, want 1", b[0])
+	}
+	if s3.Writes.ReadAt(b, 3*512); b[0] != 4 || s3.Writes.Sectors() != 2 {
+		t.Errorf("s3's sector 3 reads %d, %d sectors; want 4 and 2", b[0], s3.Writes.Sectors())
+	}
+}

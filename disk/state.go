@@ -224,7 +224,11 @@ var ErrNotSaved = errors.New("a machine state cannot hold this disk")
 func (d *Disk) SaveState() (State, error) {
 	switch {
 	case d.fat:
-		return State{Identity: d.ident, Writes: fatWrites(d.m.(*fatdir.Disk))}, nil
+		w, err := d.fatWrites(d.m.(*fatdir.Disk))
+		if err != nil {
+			return State{}, fmt.Errorf("%s: %w", d.name, err)
+		}
+		return State{Identity: d.ident, Writes: w}, nil
 	case d.lay == nil:
 		// Written in place: the image is the disk.
 		if err := d.Flush(); err != nil {
@@ -320,7 +324,7 @@ func (d *Disk) LoadState(s State) error {
 		if err := s.Identity.Same(&d.ident); err != nil {
 			return err
 		}
-		if err := setFATWrites(d.m.(*fatdir.Disk), s.Writes); err != nil {
+		if err := d.setFATWrites(d.m.(*fatdir.Disk), s.Writes); err != nil {
 			return fmt.Errorf("%s: %w", d.name, err)
 		}
 		return nil

@@ -48,6 +48,8 @@ type Disk struct {
 	dirs      map[int][]byte
 	extents   []extent // the nodes' cluster runs, by first cluster
 
+	dirty map[int64]bool // sectors written since the last TakeWritten (state.go)
+
 	files  map[int]*os.File // host files open for reading, at most maxOpen
 	opened []int
 	closed bool
@@ -109,7 +111,10 @@ func New(st *State, warn func(string)) (*Disk, error) {
 	if st.Overlay == nil {
 		st.Overlay = map[int64]*[sectorSize]byte{}
 	}
-	d := &Disk{st: st, warn: warn, dirs: map[int][]byte{}, files: map[int]*os.File{}}
+	d := &Disk{st: st, warn: warn, dirs: map[int][]byte{}, files: map[int]*os.File{}, dirty: map[int64]bool{}}
+	for s := range st.Overlay {
+		d.dirty[s] = true
+	}
 	l := &st.Layout
 	if err := l.Boot.Validate(int64(l.Boot.TotalSectors()) * sectorSize); err != nil {
 		return nil, err
@@ -419,6 +424,7 @@ func (d *Disk) WriteAt(p []byte, off int64) (int, error) {
 			d.st.Overlay[s] = sec
 		}
 		n += copy(sec[in:], p[n:])
+		d.dirty[s] = true
 	}
 	return len(p), nil
 }

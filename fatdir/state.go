@@ -32,14 +32,17 @@ func (d *Disk) Fingerprint() [32]byte {
 	return [32]byte(h.Sum(nil))
 }
 
-// Written calls f with each sector the guest wrote, in order; f must not
-// keep b.
-func (d *Disk) Written(f func(s int64, b []byte)) {
+// TakeWritten calls f with each sector the guest wrote since the last
+// TakeWritten or SetWritten, in order, and forgets that they were written
+// since (a machine state takes only what changed since the one before); f
+// must not keep b.
+func (d *Disk) TakeWritten(f func(s int64, b []byte)) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for _, s := range slices.Sorted(maps.Keys(d.st.Overlay)) {
+	for _, s := range slices.Sorted(maps.Keys(d.dirty)) {
 		f(s, d.st.Overlay[s][:])
 	}
+	clear(d.dirty)
 }
 
 // SetWritten makes ov the sectors the guest wrote, in place of those it
@@ -56,5 +59,6 @@ func (d *Disk) SetWritten(ov map[int64]*[sectorSize]byte) error {
 		ov = map[int64]*[sectorSize]byte{}
 	}
 	d.st.Overlay = ov
+	clear(d.dirty)
 	return nil
 }
