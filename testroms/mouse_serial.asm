@@ -20,6 +20,16 @@ COM1 equ 3F8h
 
 main:
         INFO "mouse_serial: Microsoft/Logitech serial mouse on COM1"
+        ; The serial mouse replaces the PS/2 one: no pointing device on
+        ; the 8042, so the equipment word says none and the BIOS's
+        ; pointing device services fail (IBM PC AT BIOS INT 15h AH=C2h:
+        ; CF set, AH = 03h interface error or 04h resend).
+        int 11h
+        and al, 04h
+        CHECK8 "int11 bit 2 clear: no PS/2 pointing device beside the serial mouse", al, 0
+        mov ax, 0C201h
+        int 15h
+        CHECKCC "int15 C201h reset fails without a PS/2 mouse (CF set)", c
         mov dx, COM1+3
         mov al, 80h                     ; DLAB
         out dx, al

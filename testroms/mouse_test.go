@@ -123,8 +123,10 @@ var qemuMouseDeviations = map[string][]string{
 	// host's.
 	"mouse_bios": {"FAIL handler packet 1: X = 40", "FAIL handler packet 1: Y = -60"},
 	// QEMU's msmouse sends more than its "M3" at power-on and does not
-	// reset when RTS is toggled.
-	"mouse_serial": {"FAIL nothing more without motion:", "FAIL RTS toggled: M3 again:"},
+	// reset when RTS is toggled. QEMU's PC keeps the i8042's PS/2 mouse
+	// beside -serial msmouse, which pcemu's msmouse replaces.
+	"mouse_serial": {"FAIL nothing more without motion:", "FAIL RTS toggled: M3 again:",
+		"FAIL int11 bit 2 clear: no PS/2 pointing device", "FAIL int15 C201h reset fails without a PS/2 mouse"},
 }
 
 // hmp is a step's input as QEMU's monitor commands (mouse_button takes
