@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"pcemu/fat"
@@ -79,7 +80,13 @@ func Open(dir string, opt Options) (*Disk, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock, err := os.Open(abs)
+	// O_DIRECTORY: a name that is not a folder fails at once, before
+	// open(2) of a FIFO would wait for a writer (the kernel checks the
+	// flag before it opens the file).
+	lock, err := os.OpenFile(abs, os.O_RDONLY|syscall.O_DIRECTORY, 0)
+	if errors.Is(err, syscall.ENOTDIR) {
+		return nil, fmt.Errorf("fat:%s: %s is not a folder", dir, abs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fat:%s: %w", dir, unwrap(err))
 	}

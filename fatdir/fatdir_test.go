@@ -555,3 +555,33 @@ func TestHardDiskFull(t *testing.T) {
 		t.Errorf("%d files with %d-byte clusters", len(list), v.ClusterSize())
 	}
 }
+
+// A name that is not a folder is refused at once: a FIFO (whose open(2)
+// would wait for a writer, holding pcemu before its signals and --timeout
+// are of use) and a regular file.
+func TestNotAFolderRefused(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	for _, name := range []string{fifo, file} {
+		for _, opt := range []Options{{}, {Writable: true}, {Floppy: true}} {
+			done := make(chan error, 1)
+			go func() {
+				_, err := Open(name, opt)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if want := "fat:" + name + ": " + name + " is not a folder"; err == nil || err.Error() != want {
+					t.Errorf("%s %+v: %v, want %q", name, opt, err, want)
+				}
+			case <-time.After(time.Second):
+				t.Fatalf("%s %+v: still opening after a second", name, opt)
+			}
+		}
+	}
+}
