@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"pcemu/machine/video"
 )
@@ -82,13 +83,70 @@ func (m *Machine) Screendump(path string) error {
 		}
 		data = buf.Bytes()
 	}
-	return os.WriteFile(path, data, 0o644)
+	return writeDump(path, data)
+}
+
+// writeDump writes data to path, a regular file, created or replaced. A
+// special file there is refused, not opened: open(2) of a FIFO for writing
+// waits for a reader, and while pcemu waits there neither a signal nor
+// --timeout ends it. The open itself does not wait (O_NONBLOCK: a FIFO put
+// there since the check fails with ENXIO), and the file is checked again
+// once open, before it is truncated.
+func writeDump(path string, data []byte) error {
+	if err := notRegular(path); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|syscall.O_NONBLOCK, 0o644)
+	if errors.Is(err, syscall.ENXIO) {
+		return fmt.Errorf("%s: cannot be written: not a regular file: a named pipe (FIFO)", path)
+	}
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = fmt.Errorf("%s: cannot be written: not a regular file (%v)", path, st.Mode().Type())
+	}
+	if err == nil {
+		err = f.Truncate(0)
+	}
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// notRegular refuses a path that exists and is not a regular file (a FIFO,
+// a socket, a device, a folder), naming what it is.
+func notRegular(path string) error {
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().IsRegular() {
+		return nil // a missing file is created; other errors show at the open
+	}
+	m := st.Mode()
+	what := fmt.Sprintf("not a regular file (%v)", m.Type())
+	switch {
+	case m.IsDir():
+		what = "is a folder"
+	case m&fs.ModeNamedPipe != 0:
+		what = "not a regular file: a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		what = "not a regular file: a socket"
+	case m&fs.ModeCharDevice != 0:
+		what = "not a regular file: a character device"
+	case m&fs.ModeDevice != 0:
+		what = "not a regular file: a block device"
+	}
+	return fmt.Errorf("%s: cannot be written: %s", path, what)
 }
 
 // CheckScreendump reports, before the machine starts, what would make
 // Screendump(path) fail for certain: a name that ends in neither .txt nor
-// .png, or a folder that does not exist. pcemu checks --screendump and a
-// script's screendump steps with it.
+// .png, a folder that does not exist, or a special file (a FIFO) by that
+// name. pcemu checks --screendump and a script's screendump steps with it.
 func CheckScreendump(path string) error {
 	if err := checkScreendumpName(path); err != nil {
 		return err
@@ -103,7 +161,7 @@ func CheckScreendump(path string) error {
 	case !st.IsDir():
 		return fmt.Errorf("%s: cannot be written: %s is not a folder", path, dir)
 	}
-	return nil
+	return notRegular(path)
 }
 
 // checkScreendumpName is the part of CheckScreendump that looks at the
