@@ -183,3 +183,53 @@ func fileName(w io.Writer) string {
 	}
 	return "the output"
 }
+
+// waitingOutputs are the output files that must not drop a byte (-D's log,
+// --record's recording) when they are not regular files: a write to a FIFO
+// or a pipe waits while its reader does not read, for ever when nobody
+// does (pcemu opens a FIFO read-write, so that the open itself never
+// waits). When a signal or --timeout ends pcemu, they are closed: a write
+// waiting on one then ends with an error (Go's poller wakes it), so that
+// neither the machine nor pcemu's end waits for the reader.
+type waitingOutputs struct {
+	mu     sync.Mutex
+	files  []*os.File
+	closed bool
+}
+
+// add keeps f to be closed when the host stops pcemu, unless it is a
+// regular file (whose writes do not wait for anyone).
+func (w *waitingOutputs) add(f *os.File) {
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.files = append(w.files, f)
+	if w.closed {
+		f.Close()
+	}
+}
+
+// closeAll closes the files; it is called when the host stops pcemu.
+func (w *waitingOutputs) closeAll() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closed = true
+	for _, f := range w.files {
+		f.Close()
+	}
+}
+
+// cut reports whether f was closed by closeAll: its write errors say only
+// that the output ends where pcemu was stopped.
+func (w *waitingOutputs) cut(f *os.File) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, g := range w.files {
+		if g == f {
+			return w.closed
+		}
+	}
+	return false
+}

@@ -82,7 +82,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// once the machine runs, they end the run.
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	go watchHost(ctx, cancel, sigs, o.timeout)
+	var waiting waitingOutputs // -D's and --record's files, if FIFOs or pipes
+	quit := make(chan struct{})
+	defer close(quit) // after the other deferred calls: pcemu's end is watched too
+	go watchHost(ctx, cancel, sigs, o.timeout, quit, waiting.closeAll)
 	stopped := func(err error, what string) (int, bool) {
 		var h *hostStop
 		if !errors.As(err, &h) {
@@ -186,6 +189,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		files = append(files, f)
+		// The WAV header's sizes are written when the run ends, at the
+		// file's start: a FIFO or pipe cannot take them (and its writes
+		// would wait for a reader).
+		if _, err := f.Seek(0, io.SeekCurrent); err != nil {
+			fmt.Fprintf(stderr, "pcemu: --audio-out %s: cannot be written: the file is not seekable (a FIFO or pipe), and a WAV file's sizes are written into its header at the end\n", o.audioOut)
+			return exitError
+		}
 		cfg.AudioOut = f
 	}
 	// -loadstate: the state's file is read before the machine is made
@@ -282,10 +292,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		m.SetReplay(player)
 	}
 	var recorder *recording.Recorder
+	var recordFile *os.File
 	if o.record != "" {
-		if recorder, err = startRecording(m, o, demo); err != nil {
-			fmt.Fprintf(stderr, "pcemu: %v\n", err)
+		if recorder, recordFile, err = startRecording(ctx, m, o, demo, &waiting); err != nil {
 			m.Close()
+			if st, ok := stopped(err, "--record's file"); ok {
+				return st
+			}
+			fmt.Fprintf(stderr, "pcemu: %v\n", err)
 			return exitError
 		}
 		m.SetRecorder(recorder)
@@ -302,7 +316,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if started && o.traceItems != 0 {
-		stopTrace, err := startTrace(ctx, m, o, stderr, &files)
+		stopTrace, err := startTrace(ctx, m, o, stderr, &files, &waiting)
 		if err != nil {
 			if st, ok := stopped(err, "-D's file"); ok {
 				return st
@@ -329,8 +343,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		m.SetRecorder(nil)
 		recorder.End(m)
 		if err := recorder.Close(); err != nil {
-			fmt.Fprintf(stderr, "pcemu: --record: %v\n", err)
-			status = exitError
+			if waiting.cut(recordFile) {
+				fmt.Fprintf(stderr, "pcemu: --record: %s: cut where pcemu was stopped (its reader had not taken the rest)\n", o.record)
+			} else {
+				fmt.Fprintf(stderr, "pcemu: --record: %v\n", err)
+				status = exitError
+			}
 		}
 	}
 	if player != nil && started {
@@ -425,21 +443,29 @@ func runMachine(ctx context.Context, cancel context.CancelCauseFunc, m *machine.
 }
 
 // watchHost cancels ctx with a *hostStop when a signal arrives or the
-// timeout passes.
-func watchHost(ctx context.Context, cancel context.CancelCauseFunc, sigs <-chan os.Signal, timeout time.Duration) {
+// timeout passes, and then calls stopped (which closes the outputs that
+// may wait for a reader). It watches until quit closes, at pcemu's very
+// end: a signal while pcemu ends (after the machine stopped, ctx done)
+// still frees an output that waits.
+func watchHost(ctx context.Context, cancel context.CancelCauseFunc, sigs <-chan os.Signal, timeout time.Duration, quit <-chan struct{}, stopped func()) {
 	var deadline <-chan time.Time
 	if timeout > 0 {
 		t := time.NewTimer(timeout)
 		defer t.Stop()
 		deadline = t.C
 	}
-	select {
-	case s := <-sigs:
-		sig, _ := s.(syscall.Signal)
-		cancel(&hostStop{sig: sig})
-	case <-deadline:
-		cancel(&hostStop{timeout: timeout})
-	case <-ctx.Done():
+	for {
+		select {
+		case s := <-sigs:
+			sig, _ := s.(syscall.Signal)
+			cancel(&hostStop{sig: sig})
+		case <-deadline:
+			deadline = nil
+			cancel(&hostStop{timeout: timeout})
+		case <-quit:
+			return
+		}
+		stopped()
 	}
 }
 
@@ -549,22 +575,32 @@ func startMonitor(ctx context.Context, cancel context.CancelCauseFunc, m *machin
 }
 
 // startTrace starts the -d log on -D's file (created, or truncated) or
-// standard error; the function returned ends it.
-func startTrace(ctx context.Context, m *machine.Machine, o *options, stderr io.Writer, files *[]*os.File) (func() error, error) {
+// standard error; the function returned ends it. A FIFO or pipe as -D's
+// file is closed when the host stops pcemu (waitingOutputs): the log then
+// ends there.
+func startTrace(ctx context.Context, m *machine.Machine, o *options, stderr io.Writer, files *[]*os.File, waiting *waitingOutputs) (func() error, error) {
 	out := stderr
+	var file *os.File
 	if o.traceLog != "" {
 		f, err := interruptible(ctx, func() (*os.File, error) { return os.Create(o.traceLog) }, closeFile)
 		if err != nil {
 			return nil, err
 		}
 		*files = append(*files, f)
-		out = f
+		waiting.add(f)
+		out, file = f, f
 	}
 	t, err := trace.Start(m, trace.Options{Items: o.traceItems, Out: out, Filter: o.traceAddr, Count: o.traceCount})
 	if err != nil {
 		return nil, err
 	}
-	return t.Stop, nil
+	return func() error {
+		err := t.Stop()
+		if err != nil && file != nil && waiting.cut(file) {
+			return fmt.Errorf("%s: cut where pcemu was stopped (its reader had not taken the rest)", o.traceLog)
+		}
+		return err
+	}, nil
 }
 
 // startGDB serves gdb on addr for the run (-gdb, -s). gdb's kill ends pcemu

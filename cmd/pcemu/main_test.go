@@ -1032,3 +1032,92 @@ func TestDebugLog(t *testing.T) {
 		t.Errorf("-d help: %d %q", status, out)
 	}
 }
+
+// -D's log and --record's recording to a FIFO nobody reads: the pipe
+// fills and the write waits (neither output may drop a byte), but a signal
+// or --timeout still ends pcemu, with its status, and says the output was
+// cut; the wait held the machine, SIGTERM and --timeout for ever. A WAV
+// file must be seekable: --audio-out FIFO is refused before the run.
+func TestOutputsToStalledFIFO(t *testing.T) {
+	fifo := func(t *testing.T, name string) string {
+		p := filepath.Join(t.TempDir(), name)
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skip("mkfifo:", err)
+		}
+		return p
+	}
+	// ended runs pcemu, sends sig after a second (none: --timeout 2s
+	// ends it) and fails if it has not ended 20 s later.
+	ended := func(t *testing.T, sig syscall.Signal, args ...string) (int, string) {
+		t.Helper()
+		if sig == 0 {
+			args = append(args, "--timeout", "2s")
+		}
+		cmd := exec.Command(pcemuBin, args...)
+		cmd.Env = headless()
+		var stderr syncBuffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Process.Kill()
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		if sig != 0 {
+			time.Sleep(time.Second)
+			cmd.Process.Signal(sig)
+		}
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("pcemu %s: still running 20 s after %v; stderr %s", strings.Join(args, " "), sig, stderr.String())
+		}
+		return cmd.ProcessState.ExitCode(), stderr.String()
+	}
+	t.Run("-D", func(t *testing.T) {
+		t.Parallel()
+		for _, sig := range []syscall.Signal{0, syscall.SIGTERM} {
+			log := fifo(t, "log")
+			status, stderr := ended(t, sig, "-hda", loopDisk(t), "-d", "exec", "-D", log)
+			want := 124
+			if sig != 0 {
+				want = 128 + int(sig)
+			}
+			if status != want || !strings.Contains(stderr, "pcemu: -D: writing the log: "+log+": cut where pcemu was stopped") {
+				t.Errorf("%v: exit status %d, want %d; stderr %s", sig, status, want, stderr)
+			}
+		}
+	})
+	t.Run("--record", func(t *testing.T) {
+		t.Parallel()
+		// A recording from a state holds the state file whole: more than
+		// a pipe takes, so the start of the recording waits.
+		dir := t.TempDir()
+		state := filepath.Join(dir, "s.state")
+		sc := filepath.Join(dir, "save.script")
+		os.WriteFile(sc, []byte("sleep 100ms\nsavestate "+state+"\n"), 0o644)
+		img := loopDisk(t)
+		if status, _, stderr := pcemu(t, "-hda", img, "-snapshot", "--script", sc); status != 0 {
+			t.Fatalf("savestate: exit status %d; stderr %s", status, stderr)
+		}
+		for _, sig := range []syscall.Signal{0, syscall.SIGTERM} {
+			rec := fifo(t, "rec")
+			status, stderr := ended(t, sig, "-hda", img, "-snapshot", "-loadstate", state, "--record", rec)
+			want := 124
+			if sig != 0 {
+				want = 128 + int(sig)
+			}
+			if status != want {
+				t.Errorf("%v: exit status %d, want %d; stderr %s", sig, status, want, stderr)
+			}
+		}
+	})
+	t.Run("--audio-out", func(t *testing.T) {
+		t.Parallel()
+		wav := fifo(t, "out.wav")
+		status, stderr := ended(t, syscall.SIGTERM, "-hda", loopDisk(t), "--audio-out", wav)
+		if status != 1 || !strings.Contains(stderr, "pcemu: --audio-out "+wav+": cannot be written: the file is not seekable") {
+			t.Errorf("exit status %d; stderr %s", status, stderr)
+		}
+	})
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -73,7 +75,7 @@ func checkImages(m *machine.Machine, rec *recording.Recording, stderr io.Writer)
 // startRecording begins --record's file: the machine as built and, after
 // -loadstate, the state file whole (so that the recording replays without
 // it), or with --record-state path its name and SHA-256.
-func startRecording(m *machine.Machine, o *options, demo bool) (*recording.Recorder, error) {
+func startRecording(ctx context.Context, m *machine.Machine, o *options, demo bool, waiting *waitingOutputs) (*recording.Recorder, *os.File, error) {
 	st := &recording.Start{Config: m.Config(), Demo: demo, Disks: m.DiskIdentities()}
 	for i, n := range st.Config.HardDisks {
 		st.Config.HardDisks[i] = absName(n)
@@ -84,16 +86,34 @@ func startRecording(m *machine.Machine, o *options, demo bool) (*recording.Recor
 	if o.loadState != "" {
 		b, err := os.ReadFile(o.loadState)
 		if err != nil {
-			return nil, fmt.Errorf("--record: %w", err)
+			return nil, nil, fmt.Errorf("--record: %w", err)
 		}
 		st.State = b
 		if o.recordState == "path" {
 			if st.StateFile, err = filepath.Abs(o.loadState); err != nil {
-				return nil, fmt.Errorf("--record: %w", err)
+				return nil, nil, fmt.Errorf("--record: %w", err)
 			}
 		}
 	}
-	return recording.Create(o.record, st)
+	// A FIFO or pipe is closed when the host stops pcemu (waitingOutputs).
+	f, err := interruptible(ctx, func() (*os.File, error) { return os.Create(o.record) }, closeFile)
+	if err != nil {
+		var h *hostStop
+		if errors.As(err, &h) {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("recording: %w", err)
+	}
+	waiting.add(f)
+	r, err := recording.New(f, st)
+	if err != nil {
+		f.Close()
+		if waiting.cut(f) { // a reader that took nothing, then a signal
+			return nil, nil, context.Cause(ctx)
+		}
+		return nil, nil, fmt.Errorf("recording %s: %w", o.record, err)
+	}
+	return r, f, nil
 }
 
 // absName is an image name with its file made absolute, so that a replay

@@ -69,11 +69,20 @@ func Create(path string, st *Start) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recording: %w", err)
 	}
+	r, err := New(f, st)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("recording %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// New starts a recording in f, which the Recorder closes.
+func New(f io.WriteCloser, st *Start) (*Recorder, error) {
 	r := &Recorder{w: bufio.NewWriter(f), f: f}
 	r.writeStart(st)
 	if err := r.w.Flush(); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("recording %s: %w", path, err)
+		return nil, err
 	}
 	return r, nil
 }
