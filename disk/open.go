@@ -90,7 +90,7 @@ func looksLikeVHD(name string) (bool, error) {
 	}
 	f, size, err := vhd.OpenImageFile(name, false)
 	if err != nil {
-		return false, err
+		return false, fileError(err) // not known to be a VHD: no "vhd: "
 	}
 	defer f.Close()
 	return vhd.HasFooterCookie(f, size), nil

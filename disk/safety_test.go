@@ -49,6 +49,11 @@ func TestSpecialFilesRefused(t *testing.T) {
 			if err == nil || !strings.HasSuffix(err.Error(), c.want) {
 				t.Errorf("%s: %v, want %q", c.name, err, c.want)
 			}
+			// Only a name that is a VHD (by its ending or vhd:) is one
+			// for the message.
+			if isVHD := c.name == "vhd"; err != nil && strings.HasPrefix(err.Error(), "vhd: ") != isVHD {
+				t.Errorf("%s: %v: a \"vhd: \" prefix only for a VHD", c.name, err)
+			}
 		case <-time.After(time.Second):
 			t.Fatalf("%s: still opening after a second", c.name)
 		}

@@ -9,8 +9,8 @@ import (
 )
 
 // openVHD opens a VHD (fixed, dynamic or differencing). Under -snapshot
-// the image is opened read-only and the guest writes to a temporary
-// differencing child of it. Written in place, a VHD that has children
+// the image is opened read-only and the guest writes to the temporary
+// overlay a raw image gets too (overlay.go). Written in place, a VHD that has children
 // beside it gets a warning: the write changes the disk under them, and
 // they are refused afterwards (their parent's time changed).
 func openVHD(d *Disk, name string, o *Options) error {

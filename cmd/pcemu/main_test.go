@@ -324,7 +324,7 @@ func TestLockedImage(t *testing.T) {
 	d.Close()
 
 	// Two -snapshot runs share an image: each reads it under a shared
-	// lock and writes to its own temporary child.
+	// lock and writes to its own temporary overlay.
 	b, err := os.ReadFile(shared.Path(t, "bench/bench0.bin"))
 	if err != nil {
 		t.Fatal(err)
