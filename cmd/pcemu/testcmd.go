@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	terminal "golang.org/x/term"
 
 	"pcemu/cmd/pcemu/internal/suite"
+	"pcemu/disk"
 	"pcemu/machine/recording"
 )
 
@@ -281,6 +283,8 @@ func machineArgs(words []string) ([]string, error) {
 			err = fmt.Errorf("-display %s: scripts run headless (-display none)", v)
 		case f.Name == "monitor" && v != "none" && v != "":
 			err = fmt.Errorf("-monitor %s: a suite has no one at the monitor", v)
+		case slices.Contains([]string{"hda", "hdb", "hdc", "hdd", "fda", "fdb"}, f.Name) && disk.WithoutWriteBack(v) != v:
+			err = fmt.Errorf("-%s %s: scripts never change what they are given (-snapshot); a fat:rw: folder would be written back by every script: use fat:%s", f.Name, v, strings.TrimPrefix(disk.WithoutWriteBack(v), "fat:"))
 		case f.Name == "snapshot" && v != "true":
 			err = errors.New("-snapshot=false: scripts always run with -snapshot, so that no script changes an image")
 		case f.Name == "snapshot" || f.Name == "display":

@@ -327,6 +327,7 @@ func TestSuiteUsageErrors(t *testing.T) {
 		{[]string{"test", "--script", sc, sc}, "--script: pcemu test runs each script itself"},
 		{[]string{"test", "--record", "x.rec", sc}, "--record: pcemu test records every run itself"},
 		{[]string{"test", "--record-state", "embed", sc}, "--record-state: pcemu test records every run itself"},
+		{[]string{"test", "-hdb", "fat:rw:" + dir, sc}, "-hdb fat:rw:" + dir + ": scripts never change what they are given (-snapshot); a fat:rw: folder would be written back by every script: use fat:" + dir},
 		{[]string{"test", "--replay", "x.rec", sc}, "--replay: a recording is replayed by pcemu --replay"},
 		{[]string{"test", "--no-such-flag", sc}, "unknown flag: --no-such-flag"},
 		{[]string{"test", "--out", foreign, sc}, "the folder has files that pcemu test did not make"},
