@@ -190,3 +190,34 @@ func BenchmarkSpeaker(b *testing.B) {
 		})
 	}
 }
+
+// The audio device's reader paces the machine in real-time mode: lead is
+// how long the machine must wait so that it runs no more than audioLead
+// ahead of what the reader has taken; nothing while no reader has read or
+// after one stopped reading (a window that closed its audio); the queue
+// drops its oldest samples beyond its bound.
+func TestSpeakerReaderPacesMachine(t *testing.T) {
+	r := newSpeakerRig()
+	o := r.sp.AddOutput(48000, nil, 48000) // up to a second waits for the reader
+	r.tone(1193)
+	r.run(300e6)
+	if d := r.sp.lead(time.Now()); d != 0 {
+		t.Fatalf("lead %v before any reader read: nobody to wait for", d)
+	}
+	o.Read(nil) // a reader is there
+	queued := func() time.Duration { return time.Duration(o.Buffered()) * time.Second / 48000 }
+	if q, d := queued(), r.sp.lead(time.Now()); q < 290*time.Millisecond || d != q-audioLead {
+		t.Fatalf("%v queued, lead %v: want the queue less %v", q, d, audioLead)
+	}
+	o.Read(make([]int16, 4800)) // the device plays 100 ms
+	if q, d := queued(), r.sp.lead(time.Now()); d != q-audioLead || d > 110*time.Millisecond {
+		t.Fatalf("after 100 ms read: %v queued, lead %v", q, d)
+	}
+	if d := r.sp.lead(time.Now().Add(readerGone + time.Millisecond)); d != 0 {
+		t.Fatalf("lead %v for a reader that stopped reading %v ago", d, readerGone)
+	}
+	r.run(2e9)
+	if n := o.Buffered(); n != 48000 {
+		t.Fatalf("%d samples queued after 2 s unread, want the bound 48000", n)
+	}
+}
