@@ -2,6 +2,7 @@ package freedos
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,6 +135,48 @@ func TestCuteMouse(t *testing.T) {
 			if strings.Contains(m.ScreenText(), "FreeDOS Edit") {
 				t.Errorf("EDIT is still on the screen after File, Exit:\n%s", m.ScreenText())
 			}
+		})
+	}
+}
+
+// `mouse move X Y` in a graphics mode puts the pointer on pixel X, Y:
+// mousetest.com sets the mode (mode 12h, 640x480, and mode 13h, 320x200,
+// where a Microsoft-compatible driver's virtual screen is 640 wide, so
+// it reports X doubled) before CuteMouse's reset, and reads the position
+// and a click back through INT 33h; its lines are read off the graphics
+// screen.
+func TestCuteMouseGraphicsModes(t *testing.T) {
+	for _, tc := range []struct {
+		mode string
+		x, y int
+		want string
+	}{
+		{"12", 100, 200, "MOUSE X=00100 Y=00200 B=0"},
+		{"12", 320, 40, "MOUSE X=00320 Y=00040 B=0"},
+		{"13", 100, 50, "MOUSE X=00200 Y=00050 B=0"},
+		{"13", 160, 100, "MOUSE X=00320 Y=00100 B=0"},
+	} {
+		t.Run(fmt.Sprintf("%sh-%d,%d", tc.mode, tc.x, tc.y), func(t *testing.T) {
+			m := machinetest.Boot(t, machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
+				HardDisks: [4]string{sharedImage(t)}, Floppies: [2]string{mouseFloppy(t)},
+				BootOrder: "c", Snapshot: true})
+			m.WaitFor(`C:\>`, 60*time.Second)
+			m.Type("ctmouse\r")
+			m.WaitFor("Installed at PS/2 port", 10*time.Second)
+			m.Type("a:mousetst " + tc.mode + "\r")
+			m.WaitFor("MOUSE DRIVER, BUTTONS=2", 10*time.Second)
+			if g := m.Machine.Video.Geometry(); g.Text {
+				t.Fatalf("mousetst %s left a text mode: %+v", tc.mode, g)
+			}
+			m.MouseMove(tc.x, tc.y)
+			m.WaitFor(tc.want, time.Second)
+			m.MouseClick("left")
+			// The press's cell: the driver's virtual position / 8.
+			x, y := tc.x, tc.y
+			if tc.mode == "13" {
+				x *= 2
+			}
+			m.WaitFor(fmt.Sprintf("LEFT  %03d %03d #1", x/8, y/8), time.Second)
 		})
 	}
 }

@@ -5,13 +5,31 @@
 ; position and the buttons held) and, on row 23, the last press of each
 ; button from AX=0005h: "LEFT x y #n" on row 22 and "RIGHT x y #n" on
 ; row 23 (the text cell under the pointer: virtual / 8). A key ends it.
+; A video mode in two hex digits on the command line ("mousetst 12") is
+; set with INT 10h AH=00h first, so the pointer moves over a graphics
+; screen (the driver's reset fits its virtual screen to the mode).
 ;
 ; Microsoft Mouse Programmer's Reference, INT 33h functions 00h-05h.
 
         cpu 8086
         org 100h
 
-start:  xor ax, ax
+start:  mov si, 81h                     ; the command tail
+.skip:  lodsb
+        cmp al, ' '
+        je .skip
+        call hexdigit
+        jc .reset
+        mov ah, al
+        lodsb
+        call hexdigit
+        jc .reset
+        mov cl, 4
+        shl ah, cl
+        or al, ah
+        xor ah, ah                      ; AH=00h: set the mode in AL
+        int 10h
+.reset: xor ax, ax
         int 33h
         cmp ax, 0FFFFh
         je .ok
@@ -98,6 +116,24 @@ press:  push si
         mov dh, [si - 1]
         call put_line
 .none:  ret
+
+; hexdigit: AL ('0'-'9', 'A'-'F', 'a'-'f') as its value; CF set if it is
+; not a hex digit.
+hexdigit:
+        sub al, '0'
+        jb .no
+        cmp al, 9
+        jbe .yes
+        or al, 20h                      ; 'A'-'F' -> 'a'-'f' ('A'-'0' = 11h)
+        sub al, 'a' - '0'
+        jb .no
+        cmp al, 5
+        ja .no
+        add al, 10
+.yes:   clc
+        ret
+.no:    stc
+        ret
 
 ; dec5 / dec3: AX as 5 / 3 decimal digits at DI.
 dec5:   push bx
