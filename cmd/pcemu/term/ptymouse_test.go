@@ -19,8 +19,8 @@ import (
 // TestFreeDOSMouseThroughPTY clicks through FreeDOS EDIT's menu from a
 // terminal as a user would: the display turns on xterm's SGR mouse
 // reporting, CuteMouse drives the PS/2 mouse, and a click reported by the
-// terminal on EDIT's "File" opens the menu (its "Open" appears on the
-// terminal), a click on "Exit" leaves EDIT. Leaving the display turns the
+// terminal on EDIT's "File" opens the menu (drawn on the terminal down to
+// its last item), a click on "Exit" leaves EDIT. Leaving the display turns the
 // reporting off again.
 func TestFreeDOSMouseThroughPTY(t *testing.T) {
 	img := shared.Path(t, "images/freedos-hd.vhd")
@@ -86,7 +86,7 @@ func TestFreeDOSMouseThroughPTY(t *testing.T) {
 	send("edit\r")
 	waitFor("File  Edit  Search", time.Minute)
 	click("File")
-	waitFor("Open", time.Minute)
+	waitFor("Exit             Alt+X", time.Minute) // the menu, drawn to its last line
 	click("Exit")
 	if !displaytest.Eventually(time.Minute, func() bool { return !v.contains("Search") && v.contains(`C:\>`) }) {
 		t.Fatalf("EDIT did not leave after File, Exit; the terminal shows\n%s", v.text(30))
