@@ -72,6 +72,12 @@ func (d *Disk) Geometry() ide.Geometry { return d.geo }
 // ReadOnly reports whether the guest's writes fail.
 func (d *Disk) ReadOnly() bool { return d.readOnly }
 
+// WritesInPlace reports whether the guest's writes go to the image file
+// itself (no -snapshot, not a fat: folder): a machine state then holds no
+// writes of this disk and can be loaded only as long as the image has not
+// been written since it was saved (LoadState).
+func (d *Disk) WritesInPlace() bool { return !d.fat && d.lay == nil && !d.readOnly }
+
 // Warnings are what the user should know about the image that did not
 // stop it from opening: it could only be opened for reading, a damaged
 // footer copy, a child that writing it would spoil.

@@ -314,6 +314,10 @@ func (w *Writes) materialize(dst, p *page, k int64) error {
 	return nil
 }
 
+// InPlaceHint is what a refusal to go back says of a disk written in
+// place.
+const InPlaceHint = "the guest writes this image in place: use -snapshot to go back to states"
+
 // LoadState puts the disk back in state s, in place (a debugger going
 // back to a checkpoint): the image must be the one s was saved over, and
 // unchanged; the writes of this run since are dropped. A disk written in
@@ -334,7 +338,7 @@ func (d *Disk) LoadState(s State) error {
 			return fmt.Errorf("%s: %w", d.name, err)
 		}
 		if err := s.Identity.Same(&cur); err != nil {
-			return fmt.Errorf("%w (the guest writes this image in place: use -snapshot to go back to states)", err)
+			return fmt.Errorf("%w (%s)", err, InPlaceHint)
 		}
 		if s.Writes.Sectors() > 0 {
 			return fmt.Errorf("%s: the state has writes over the image, and the guest writes this image in place (use -snapshot)", d.name)

@@ -257,7 +257,7 @@ func (m *Machine) DebugStep() (DebugStop, bool, StopReason, error) {
 		m.atReached()
 		m.catchUp()
 		if m.hist != nil && m.hist.replay == nil {
-			m.liveWhenPlayed()
+			m.historyAfterSlice(true)
 		}
 		if s, ok := m.takeDebugStop(); ok && !s.Breakpoint {
 			return s, true, m.stop, m.err

@@ -53,11 +53,20 @@ func (m *Machine) digest() Digest {
 // where the saved one was.
 type writeHash struct {
 	h hash.Hash // nil until the first write
+
+	// Not part of a state: the writes this process has seen, and a
+	// function told of each (the history's, history.go).
+	count   uint64
+	onWrite func()
 }
 
 func (w *writeHash) add(unit uint8, off int64, p []byte) {
 	if len(p) == 0 {
 		return
+	}
+	w.count++
+	if w.onWrite != nil {
+		w.onWrite()
 	}
 	if w.h == nil {
 		w.h = sha256.New()

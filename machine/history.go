@@ -87,6 +87,9 @@ type history struct {
 	replay *replay // while executing the past again
 	capAt  uint64  // while executing to a count: the slices end there
 
+	inPlace bool   // a disk the guest writes in place (disk.Disk.WritesInPlace)
+	written uint64 // the guest's disk writes (writeHash.count) at the last checkpoint
+
 	inputs   []loggedInput // the session's inputs from the host, in order
 	outer    Recorder      // the recorder set before the history, if any
 	playing  *histPlayer   // the logged inputs being given back, or nil
@@ -124,6 +127,7 @@ type checkpoint struct {
 	entryInstr uint64
 	st         *State
 	size       int64 // bytes of its own (pages and video not shared with the one before)
+	afterWrite bool  // taken after a write to a disk written in place
 }
 
 // StartHistory begins keeping the run's past for reverse execution,
@@ -149,7 +153,19 @@ func (m *Machine) StartHistoryEvery(budget int64, interval uint64) error {
 	if m.player != nil {
 		return errors.New("machine: no reverse execution while a recorded run is replayed")
 	}
-	h := &history{budget: budget, interval: interval, entryInstr: noEntry, outer: m.recorder}
+	h := &history{budget: budget, interval: interval, entryInstr: noEntry, outer: m.recorder, written: m.writes.count}
+	for _, d := range append(m.hd[:], m.fd[:]...) {
+		h.inPlace = h.inPlace || d != nil && d.WritesInPlace()
+	}
+	if h.inPlace {
+		m.writes.onWrite = func() {
+			// The slice ends after the writing instruction, for a
+			// checkpoint there, when one is due (historyAfterSlice).
+			if h.replay == nil && len(h.cps) > 0 && h.writeDue(m.CPU.Instructions) {
+				m.CPU.Stop()
+			}
+		}
+	}
 	m.hist = h
 	m.recorder = histRecorder{h}
 	h.removeHook = m.addInterruptHook(h.interrupt(m.CPU))
@@ -176,6 +192,7 @@ func (m *Machine) stopHistory() (removeHook func()) {
 		return nil
 	}
 	removeHook = h.removeHook
+	m.writes.onWrite = nil
 	if _, ok := m.recorder.(histRecorder); ok {
 		m.recorder = h.outer
 	}
@@ -441,18 +458,51 @@ func (cp *checkpoint) ownSize(before *checkpoint) int64 {
 	return n
 }
 
-// afterSlice is the run loop's look after a slice: a checkpoint when the
-// run has gone an interval past the last one. Called with mu held.
-func (m *Machine) historyAfterSlice() {
+// Disks written in place: a checkpoint saved before the guest wrote such
+// a disk can no longer be loaded (the image has changed under it: disk's
+// LoadState), so neither can any point after it up to the next
+// checkpoint. After such a write the history takes a checkpoint right
+// after the writing instruction (the slice ends there), unless the last
+// checkpoint is one taken so and nearer than interval/writeSpacing
+// instructions (a guest writing all the time would otherwise spend its run
+// saving states): then at the end of the first slice past that, or when a
+// debugger's step or stop comes first. Going back is refused to before the
+// write, and, in a run of writes, to the instructions between a write and
+// the checkpoint after it.
+const writeSpacing = 50
+
+// writeDue says whether a checkpoint after a write may be taken at
+// instruction count n (above): the first after a checkpoint of the
+// interval, then spaced.
+func (h *history) writeDue(n uint64) bool {
+	last := h.cps[len(h.cps)-1]
+	return !last.afterWrite || n >= last.pos.Instructions+h.interval/writeSpacing
+}
+
+// historyAfterSlice is the run loop's look after a slice (and the
+// debugger's after a step): a checkpoint when the run has gone an
+// interval past the last one, or after a write to a disk written in
+// place (above). Called with mu held.
+func (m *Machine) historyAfterSlice(step bool) {
 	h := m.hist
 	if h.replay != nil || m.stop != Running || len(h.cps) == 0 {
 		return
 	}
 	m.liveWhenPlayed()
-	if last := h.cps[len(h.cps)-1]; m.CPU.Instructions >= last.pos.Instructions+h.interval {
+	last := h.cps[len(h.cps)-1]
+	due := m.CPU.Instructions >= last.pos.Instructions+h.interval
+	if h.inPlace && m.writes.count != h.written && last.pos.Before(m.position()) &&
+		(step || m.paused || h.writeDue(m.CPU.Instructions)) {
+		due = true
+	}
+	if due {
+		afterWrite := m.writes.count != h.written
+		h.written = m.writes.count
 		if err := m.checkpoint(); err != nil {
 			m.fail(err)
+			return
 		}
+		h.cps[len(h.cps)-1].afterWrite = afterWrite
 	}
 }
 
@@ -659,6 +709,7 @@ func (m *Machine) loadCheckpoint(cp *checkpoint) error {
 		return fmt.Errorf("reverse execution: loading the checkpoint at %v: %w", cp.pos, err)
 	}
 	h.entries, h.entryInstr = cp.pos.Entries, cp.entryInstr
+	h.written = m.writes.count // re-executed writes are no new ones
 	m.playFrom(cp.inputs)
 	return nil
 }

@@ -2,6 +2,8 @@ package machine_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -242,4 +244,73 @@ func TestReverseReplaysInput(t *testing.T) {
 		runUntilText(t, m, "\nnew\n")
 		m.StopHistory()
 	}
+}
+
+// A disk written in place (no -snapshot): the history keeps a checkpoint
+// right after the guest's write, so the run after it can be stepped back
+// through; going back to before the write is refused, saying why, and the
+// machine stays where it was.
+func TestReverseOverAWriteInPlace(t *testing.T) {
+	code := []byte{
+		0x0E, 0x07, // 7C00 push cs; pop es
+		0xB8, 0x01, 0x03, // 7C02 mov ax, 0301h: write one sector
+		0xB9, 0x02, 0x00, // 7C05 mov cx, 2: cylinder 0, sector 2
+		0xBA, 0x80, 0x00, // 7C08 mov dx, 80h: head 0, the first hard disk
+		0xBB, 0x00, 0x7C, // 7C0B mov bx, 7C00h
+		0xCD, 0x13, // 7C0E int 13h
+		0x90, 0x90, // 7C10 nop; nop
+		0xEB, 0xFE, // 7C12 jmp $
+	}
+	img := make([]byte, 1<<20)
+	copy(img, code)
+	img[510], img[511] = 0x55, 0xAA
+	path := filepath.Join(t.TempDir(), "inplace.img")
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{"raw:" + path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.StartHistory(64 << 20); err != nil {
+		t.Fatal(err)
+	}
+	m.SetBreakpoints([]uint32{0x7C12})
+	if s := runToStop(t, m); !s.Breakpoint {
+		t.Fatalf("stop %v", s)
+	}
+	m.SetBreakpoints(nil)
+	ctx := context.Background()
+	// Back over the two NOPs and the BIOS's return: after the write.
+	for range 3 {
+		if s, err := m.ReverseStep(ctx); err != nil || s.HistoryStart {
+			t.Fatalf("a step back after the write: %v %v at %v", s, err, m.Position())
+		}
+	}
+	// Further back, to before the write: refused, the machine unmoved.
+	at := m.Position()
+	var err2 error
+	for range 200 {
+		if _, err2 = m.ReverseStep(ctx); err2 != nil {
+			break
+		}
+		at = m.Position()
+	}
+	if err2 == nil || !strings.Contains(err2.Error(), "in place") || !strings.Contains(err2.Error(), "-snapshot") {
+		t.Fatalf("going back to before the write: %v", err2)
+	}
+	if m.Position() != at {
+		t.Errorf("a refused step back moved the machine from %v to %v", at, m.Position())
+	}
+	var ip uint16
+	m.Locked(func() { ip = m.CPU.IP })
+	if s, err := m.ReverseContinue(ctx); err == nil || !strings.Contains(err.Error(), "in place") {
+		t.Errorf("reverse continue to before the write: %v %v", s, err)
+	}
+	m.Locked(func() {
+		if m.CPU.IP != ip {
+			t.Errorf("a refused reverse continue moved IP from %04X to %04X", ip, m.CPU.IP)
+		}
+	})
 }

@@ -260,7 +260,7 @@ func (m *Machine) slice(until int64) bool {
 		m.atReached()
 	}
 	if m.hist != nil {
-		m.historyAfterSlice()
+		m.historyAfterSlice(false)
 	}
 	if m.CPU.Halted() {
 		// HLT: nothing happens until the next interrupt, so virtual

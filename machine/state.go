@@ -334,6 +334,9 @@ func (m *Machine) loadDisks(s *State) error {
 		if d != nil {
 			cur := d.Identity()
 			if err := ds.Identity.Same(&cur); err != nil {
+				if d.WritesInPlace() {
+					return fmt.Errorf("%s: %w (%s)", name, err, disk.InPlaceHint)
+				}
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			ps = append(ps, pos{d, ds, name})

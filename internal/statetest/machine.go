@@ -29,7 +29,9 @@ var notState = map[string]bool{
 	"machine.DebugCon.buf": true, "machine.DebugCon.one": true, "machine.DebugCon.Sink": true,
 	"machine.Speaker.outputs": true,
 	"machine.UART.out":        true, "machine.UART.err": true,
-	"machine.writeHash.h":   true, // compared as the digest
+	"machine.writeHash.h": true, // compared as the digest
+	// The writes this process saw, for reverse execution's checkpoints.
+	"machine.writeHash.count": true, "machine.writeHash.onWrite": true,
 	"video.Adapter.changes": true,
 	// The disks behind the drives are compared by their contents.
 	"ide.device.drive": true, "machine.countingFloppy.FloppyImage": true,
