@@ -937,25 +937,7 @@ func TestGDBWritesRecorded(t *testing.T) {
 	}
 	img := bootDisk(t, "gdbwrite", code)
 	rec := filepath.Join(t.TempDir(), "gdb.rec")
-	port := freePort(t)
-	cmd := exec.Command(pcemuBin, "-hda", img, "-snapshot", "-S", "-gdb", fmt.Sprintf("tcp::%d", port), "--record", rec, "--timeout", "60s")
-	cmd.Env = headless()
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		c, err := net.Dial("tcp", fmt.Sprintf("localhost:%d", port))
-		if err == nil {
-			c.Close() // a session lost at once: the machine stays stopped
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pcemu does not listen: %v; stderr %q", err, stderr.String())
-		}
-	}
+	cmd, port, stderr := startStopped(t, "-hda", img, "-snapshot", "--record", rec)
 	// The ROM write comes last: its error ends gdb's batch script, and
 	// gdb detaches, so that the machine runs on to the exit.
 	script := fmt.Sprintf(`set confirm off
@@ -992,6 +974,74 @@ set {unsigned char}0xf0000 = 0x55
 	status, _, rerr := pcemu(t, "--replay", rec, "--timeout", "60s")
 	if status != 0 || !strings.Contains(rerr, "repeated exactly to its end") {
 		t.Errorf("replay of the debugged run: status %d\n%s", status, rerr)
+	}
+}
+
+// startStopped starts pcemu with args and -S -gdb on a free port, and
+// returns once it listens.
+func startStopped(t *testing.T, args ...string) (*exec.Cmd, int, *syncBuffer) {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(pcemuBin, append(args, "-S", "-gdb", fmt.Sprintf("tcp::%d", port), "--timeout", "60s")...)
+	cmd.Env = headless()
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, err := net.Dial("tcp", fmt.Sprintf("localhost:%d", port))
+		if err == nil {
+			c.Close() // a session lost at once: the machine stays stopped
+			return cmd, port, stderr
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pcemu does not listen: %v; stderr %q", err, stderr.String())
+		}
+	}
+}
+
+// Without -snapshot the guest's writes go to the image at once: gdb steps
+// back through the run after a write, and is told why it cannot go back
+// to before it (the machine stays where it was).
+func TestGDBReverseOverAWriteInPlace(t *testing.T) {
+	gdb := shared.Tool(t, "gdb")
+	code := []byte{
+		0x0E, 0x07, // 7C00 push cs; pop es
+		0xB8, 0x01, 0x03, // 7C02 mov ax, 0301h: write one sector
+		0xB9, 0x02, 0x00, // 7C05 mov cx, 2: cylinder 0, sector 2
+		0xBA, 0x80, 0x00, // 7C08 mov dx, 80h
+		0xBB, 0x00, 0x7C, // 7C0B mov bx, 7C00h
+		0xCD, 0x13, // 7C0E int 13h
+		0x90,       // 7C10 nop
+		0xEB, 0xFE, // 7C11 jmp $
+	}
+	img := bootDisk(t, "inplace", code)
+	_, port, stderr := startStopped(t, "-hda", "raw:"+img)
+	script := fmt.Sprintf(`set confirm off
+target remote :%d
+break *0x7c11
+continue
+reverse-stepi
+printf "BACK1 %%04x:%%04x\n", $cs, $eip
+reverse-continue
+printf "STAYED %%04x:%%04x\n", $cs, $eip
+kill
+`, port)
+	path := filepath.Join(t.TempDir(), "s.gdb")
+	os.WriteFile(path, []byte(script), 0o644)
+	out, err := exec.Command(gdb, "-batch", "-nx", "-x", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("gdb: %v\n%s\npcemu: %s", err, out, stderr.String())
+	}
+	for _, want := range []string{"BACK1 0000:7c10", "the guest writes this image in place: use -snapshot to go back to states", "STAYED 0000:7c10"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("gdb's output lacks %q:\n%s", want, out)
+		}
+	}
+	if b, _ := os.ReadFile(img); !bytes.Equal(b[512:512+len(code)], code) {
+		t.Error("the guest's write did not reach the image")
 	}
 }
 
