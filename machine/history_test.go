@@ -11,6 +11,7 @@ import (
 	"pcemu/cpu"
 	"pcemu/internal/shared"
 	"pcemu/machine"
+	"pcemu/machine/script"
 )
 
 // Reverse execution (history.go) on FreeDOS booting: every step back is
@@ -313,4 +314,52 @@ func TestReverseOverAWriteInPlace(t *testing.T) {
 			t.Errorf("a refused reverse continue moved IP from %04X to %04X", ip, m.CPU.IP)
 		}
 	})
+}
+
+// BenchmarkReverse boots FreeDOS to its prompt as BenchmarkFreeDOSBoot
+// does, with a history kept as gdb's session keeps it (a checkpoint every
+// DefaultHistoryInterval instructions, a 256 MiB budget), and reports the
+// boot's host time (ms/boot, beside BenchmarkFreeDOSBoot's without a
+// history: the checkpoints' cost), the memory the checkpoints take at the
+// prompt (MB-checkpoints), and the host time of a reverse-stepi there: the
+// first (a checkpoint loaded and up to an interval executed again) and
+// the nine after it (from the stepping points the first kept).
+func BenchmarkReverse(b *testing.B) {
+	img := shared.Path(b, "images/freedos-hd.vhd")
+	ctx := context.Background()
+	var boot, first, next time.Duration
+	var mem int64
+	for b.Loop() {
+		m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{img}, Snapshot: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		if err := m.StartHistory(256 << 20); err != nil {
+			b.Fatal(err)
+		}
+		if err := script.Wait("boot", `C:\>`, script.Forever).Run(ctx, m, script.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		boot += time.Since(t0)
+		mem += m.HistoryMemory()
+		m.Pause()
+		for i := range 10 {
+			t0 := time.Now()
+			if s, err := m.ReverseStep(ctx); err != nil || s.HistoryStart {
+				b.Fatalf("reverse step: %v %v", s, err)
+			}
+			if i == 0 {
+				first += time.Since(t0)
+			} else {
+				next += time.Since(t0)
+			}
+		}
+		m.Close()
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(boot.Milliseconds())/n, "ms/boot")
+	b.ReportMetric(float64(mem)/n/1e6, "MB-checkpoints")
+	b.ReportMetric(first.Seconds()*1e3/n, "ms/first-step")
+	b.ReportMetric(next.Seconds()*1e3/n/9, "ms/next-step")
 }
