@@ -509,13 +509,14 @@ func (m *Machine) historyAfterSlice(step bool) {
 // historyDiverged is the history's part of a debugger's write
 // (debugwrite.go): the machine was changed where it stands, so the run's
 // future from here is another; the checkpoints from here on go (all of
-// them when the ROM changed, which they do not hold), and one is taken
-// now, which the past up to here does not lead to. Called with mu held.
-func (m *Machine) historyDiverged(rom bool) error {
+// them when the ROM changed, which they do not hold, or a state was
+// loaded: Load), and one is taken now, which the past up to here does not
+// lead to. Called with mu held.
+func (m *Machine) historyDiverged(all bool) error {
 	h := m.hist
 	now := m.position()
 	h.dropFine()
-	for len(h.cps) > 0 && (rom || !h.cps[len(h.cps)-1].pos.Before(now)) {
+	for len(h.cps) > 0 && (all || !h.cps[len(h.cps)-1].pos.Before(now)) {
 		h.size -= h.cps[len(h.cps)-1].size
 		h.cps = h.cps[:len(h.cps)-1]
 	}

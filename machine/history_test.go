@@ -363,3 +363,44 @@ func BenchmarkReverse(b *testing.B) {
 	b.ReportMetric(first.Seconds()*1e3/n, "ms/first-step")
 	b.ReportMetric(next.Seconds()*1e3/n/9, "ms/next-step")
 }
+
+// A state loaded while the history is kept (the monitor's loadvm) has a
+// past of its own, and may have an instruction count the history has
+// passed: the history starts again where it was loaded.
+func TestLoadStartsTheHistoryAgain(t *testing.T) {
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, HardDisks: [4]string{img}, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.StartHistoryEvery(64<<20, 1000); err != nil {
+		t.Fatal(err)
+	}
+	stepForward(t, m, 2000)
+	s, err := m.Save()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepForward(t, m, 3000)
+	if err := m.Load(s); err != nil {
+		t.Fatal(err)
+	}
+	loaded := here(m)
+	if start, _ := m.HistoryStart(); start != loaded.pos {
+		t.Fatalf("after a load the history starts at %v, the machine is at %v", start, loaded.pos)
+	}
+	stepForward(t, m, 10)
+	ctx := context.Background()
+	for range 10 {
+		if st, err := m.ReverseStep(ctx); err != nil || st.HistoryStart {
+			t.Fatalf("a step back after the load: %v %v", st, err)
+		}
+	}
+	if got := here(m); got != loaded {
+		t.Errorf("back to the load: %+v, it was %+v", got, loaded)
+	}
+	if st, err := m.ReverseStep(ctx); err != nil || !st.HistoryStart || here(m) != loaded {
+		t.Errorf("a step back from the load: %v %v at %v", st, err, m.Position())
+	}
+}

@@ -280,6 +280,12 @@ func (m *Machine) Load(s *State) error {
 	if m.recorder != nil {
 		m.recorder.Input(at, Input{Kind: InputLoad, State: s})
 	}
+	if m.hist != nil {
+		// The state's past is not the history's (its instruction count
+		// may even be one the history has passed): the history starts
+		// again here.
+		return m.historyDiverged(true)
+	}
 	return nil
 }
 
