@@ -28,6 +28,28 @@ main:
         mov ax, 0003h
         int 10h
 
+        ; The ROM fonts with recalculation: the BDA's rows and character
+        ; height agree with the rows the CRTC shows (vertical display end
+        ; / character height) for the 8- and 14-line fonts.
+        mov ax, 1112h
+        mov bl, 0
+        int 10h
+        call bda_rows
+        CHECK8 "AX=1112h 8-line font: BDA rows - 1 = 49", al, 49
+        CHECK16 "AX=1112h: BDA character height 8", bx, 8
+        call crtc_rows
+        CHECK16 "AX=1112h: the CRTC shows 50 rows", ax, 50
+        mov ax, 1111h
+        mov bl, 0
+        int 10h
+        call bda_rows
+        CHECK8 "AX=1111h 14-line font: BDA rows - 1 = 27", al, 27
+        CHECK16 "AX=1111h: BDA character height 14", bx, 14
+        call crtc_rows
+        CHECK16 "AX=1111h: the CRTC shows 28 rows", ax, 28
+        mov ax, 0003h
+        int 10h
+
         ; AX=1110h: 16 glyphs of 14 lines for 80h-8Fh into map 0, recalc.
         mov ax, 1110h
         mov bx, (GLYPH_H << 8) | 0
@@ -128,6 +150,47 @@ main:
         jmp finish
 
 ; Glyphs made by formula, 14 lines each: no ROM's design.
+; bda_rows: AL = BDA 0484h (rows - 1), BX = BDA 0485h (character height).
+bda_rows:
+        push ds
+        mov ax, 40h
+        mov ds, ax
+        mov al, [84h]
+        mov bx, [85h]
+        pop ds
+        ret
+
+; crtc_rows: AX = the text rows the CRTC shows: (vertical display end + 1)
+; / (maximum scan line + 1); the end's bits 8 and 9 are CR07h bits 1 and 6.
+crtc_rows:
+        push bx
+        push cx
+        push dx
+        CRTCGET 07h
+        mov bl, al
+        CRTCGET 12h
+        xor ah, ah
+        test bl, 02h
+        jz .b9
+        or ah, 01h
+.b9:    test bl, 40h
+        jz .end
+        or ah, 02h
+.end:   inc ax
+        mov cx, ax
+        CRTCGET 09h
+        and al, 1Fh
+        inc al
+        mov bl, al
+        xor bh, bh
+        mov ax, cx
+        xor dx, dx
+        div bx
+        pop dx
+        pop cx
+        pop bx
+        ret
+
 font_a:
 %assign c 0
 %rep 16
