@@ -193,3 +193,41 @@ kill
 		t.Errorf("reverse-continue with nothing to meet did not reach the start of the history (power-on)")
 	}
 }
+
+// gdb's other kinds: hbreak (Z1), rwatch (Z3) and awatch (Z4), on the BIOS
+// data area's tick count, which the BIOS's timer interrupt (Go behind
+// the ROM) reads and writes.
+func TestGDBHardwareBreakAndWatchKinds(t *testing.T) {
+	m, srv := freeDOS(t, Options{})
+	out := gdbRun(t, m, fmt.Sprintf(`
+set confirm off
+set pagination off
+target remote %s
+hbreak *0x7c00
+continue
+printf "HB %%04x:%%04x\n", $cs, $eip
+delete
+rwatch *(unsigned short *)0x46c
+continue
+printf "RW %%04x\n", $cs
+delete
+awatch *(unsigned short *)0x46c
+continue
+printf "AW %%04x\n", $cs
+kill
+`, srv.Addr()))
+	t.Logf("gdb's session:\n%s", out)
+	if got := field(t, out, "HB"); got != "0000:7c00" {
+		t.Errorf("hbreak stopped at %s", got)
+	}
+	for _, name := range []string{"RW", "AW"} {
+		if got := field(t, out, name); got != "f000" {
+			t.Errorf("%s stopped in segment %s, want the BIOS's f000", name, got)
+		}
+	}
+	for _, want := range []string{"Hardware assisted breakpoint 1", "Hardware read watchpoint 2: *(unsigned short *)0x46c", "Value = ", "Hardware access (read/write) watchpoint 3: *(unsigned short *)0x46c"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("gdb's output lacks %q", want)
+		}
+	}
+}
