@@ -236,16 +236,18 @@ type CPU struct {
 	// every use; nothing in it is architectural state.
 	blocks          *blockCache // made on first need (coldBlocks)
 	coldBlocks      int
-	single          block   // the one-instruction block for uncached code
-	short           block   // the first instructions of a block, when fewer may run
-	blkCode         uintptr // the running block's first inst (uintptr: these change per block, so no GC write barrier)
-	blkCount        uint64  // Instructions before the running block
-	blkEnd          uint64  // and after it
-	blkCS           uint16  // CS of the running block
-	blkSrc          uintptr // the memory the running block was decoded from
-	blkLin, blkSize uint32  // the running block's bytes (self-modifying code)
-	blkIP           uint16  // IP of the running block's first byte
-	runs            uint64  // runs started (exec): tells runBlock that a device ran the CPU inside an instruction
+	single          block               // the one-instruction block for uncached code
+	short           block               // the first instructions of a block, when fewer may run
+	decoded         [maxBlockInsts]inst // fillBlock and shortBlock make a block's instructions here
+	instPool        []inst              // room for the instructions of blocks to come (block.go's setInsts)
+	blkCode         uintptr             // the running block's first inst (uintptr: these change per block, so no GC write barrier)
+	blkCount        uint64              // Instructions before the running block
+	blkEnd          uint64              // and after it
+	blkCS           uint16              // CS of the running block
+	blkSrc          uintptr             // the memory the running block was decoded from
+	blkLin, blkSize uint32              // the running block's bytes (self-modifying code)
+	blkIP           uint16              // IP of the running block's first byte
+	runs            uint64              // runs started (exec): tells runBlock that a device ran the CPU inside an instruction
 
 	// Interrupt and control state between instructions.
 	events     uint16 // evINTR, evNMI, evTrap, evHalted...: one test per instruction

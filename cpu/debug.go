@@ -129,7 +129,7 @@ func (c *CPU) breakAt(lin uint32) *block {
 }
 
 // stopBlock runs no instruction: its kEnd leaves IP where it is.
-var stopBlock = block{code: [maxBlockInsts + 1]inst{{kind: kEnd}}}
+var stopBlock = block{code: &inst{kind: kEnd}}
 
 // breaksIn reports whether a breakpoint is set at linear address lin;
 // fillBlock ends a block before such an instruction.

@@ -79,7 +79,7 @@ func (c *CPU) runBlock() error {
 enter: // b starts at CS:IP and the run has room for all of it
 	ip := c.IP
 	c.blkIP, c.blkLin, c.blkSize = ip, b.lin, uint32(b.size)
-	c.blkCode = uintptr(unsafe.Pointer(&b.code[0]))
+	c.blkCode = uintptr(unsafe.Pointer(b.code))
 	c.blkCS = c.Segs[CS]
 again:
 	// The block's instructions are counted at once; an instruction that
@@ -87,7 +87,7 @@ again:
 	c.blkCount = c.Instructions
 	c.Instructions += uint64(b.n)
 	c.blkEnd = c.Instructions
-	in := &b.code[0]
+	in := b.code
 	for ; ; in = (*inst)(unsafe.Add(unsafe.Pointer(in), unsafe.Sizeof(inst{}))) {
 		var x, y, v uint16 // word ALU operands; a transfer's target
 		switch in.kind {
@@ -489,8 +489,9 @@ follow:
 
 // follow returns the block at CS:IP when the run may go straight on into
 // it: no event pending and room for all of it. Otherwise exec looks. A
-// block of RAM found in the cache is taken here (blockAt's first case,
-// written out); everything else is blockAt's.
+// block found in the cache (of RAM, or of the ROM and other plain memory)
+// is taken here, checked against the memory it was decoded from (blockAt's
+// cache hit, written out); everything else is blockAt's.
 func (c *CPU) follow() *block {
 	if c.stopAt <= c.Instructions+maxBlockInsts {
 		// An event is pending, or the limit is near: any block may not fit.
@@ -503,9 +504,8 @@ func (c *CPU) follow() *block {
 		return nil
 	}
 	ip := c.IP
-	lin := uint32(c.Segs[CS])<<4 + uint32(ip)
-	if b := c.cached(lin); b != nil && lin+maxBlockBytes <= c.ramEnd &&
-		b.lin == lin && b.size != 0 && uint32(ip)+uint32(b.size) <= 0x10000 && b.unchanged(unsafe.Add(c.memBase, lin)) {
+	lin := (uint32(c.Segs[CS])<<4 + uint32(ip)) & c.addrMask
+	if b := c.cached(lin); b != nil && b.lin == lin && b.size != 0 && uint32(ip)+uint32(b.size) <= 0x10000 && b.unchanged(b.src) {
 		return b
 	}
 	return c.blockAt(uint32(c.Segs[CS])<<4, ip)
@@ -522,12 +522,13 @@ func (c *CPU) shortBlock(b *block) *block {
 		n = uint8(c.stopAt - c.Instructions)
 	}
 	s := &c.short
-	s.lin, s.size, s.n, s.src, s.raw, s.words, s.tail = b.lin, b.size, n, b.src, b.raw, b.words, b.tail
-	for i := range n {
-		s.code[i] = b.code[i]
-		s.code[i].kind = withFlags(&b.code[i]) // the flags a cut block leaves are seen
+	s.lin, s.size, s.src, s.raw, s.words, s.tail = b.lin, b.size, b.src, b.raw, b.words, b.tail
+	code := c.decoded[:n]
+	for i, in := range b.insts()[:n] {
+		code[i] = in
+		code[i].kind = withFlags(&in) // the flags a cut block leaves are seen
 	}
-	s.code[n] = inst{kind: kEnd, start: b.code[n-1].end, end: b.code[n-1].end}
+	c.setInsts(s, code)
 	return s
 }
 
@@ -716,7 +717,7 @@ func (c *CPU) rewroteByte(la uint32) bool {
 // short or the single one: a debugger's), from its first inst.
 func (c *CPU) running() *block {
 	for _, b := range [...]*block{c.cached(c.blkLin), &c.short, &c.single} {
-		if b != nil && uintptr(unsafe.Pointer(&b.code[0])) == c.blkCode {
+		if b != nil && uintptr(unsafe.Pointer(b.code)) == c.blkCode {
 			return b
 		}
 	}

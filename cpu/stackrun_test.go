@@ -95,8 +95,8 @@ func TestStackRunsFused(t *testing.T) {
 	src := make([]byte, maxBlockBytes)
 	copy(src, code)
 	c.fillBlock(&b, 0, unsafe.Pointer(&src[0]), maxBlockInsts, maxBlockBytes)
-	if b.code[0].kind != kPushRun || b.code[0].op != 7 || b.code[7].kind != kPopRun || b.code[7].op != 2 {
+	if code := b.insts(); code[0].kind != kPushRun || code[0].op != 7 || code[7].kind != kPopRun || code[7].op != 2 {
 		t.Errorf("kinds %d/%d %d/%d, want a push run of 7 and a pop run of 2",
-			b.code[0].kind, b.code[0].op, b.code[7].kind, b.code[7].op)
+			code[0].kind, code[0].op, code[7].kind, code[7].op)
 	}
 }

@@ -16,6 +16,7 @@ var notState = map[string]bool{
 	"cpu.CPU.events": true, "cpu.CPU.stopAt": true, "cpu.CPU.noOverrun": true,
 	"cpu.CPU.bus": true, "cpu.CPU.bulk": true, "cpu.CPU.bmem": true, "cpu.CPU.code": true, "cpu.CPU.ic": true,
 	"cpu.CPU.csBase": true, "cpu.CPU.blocks": true, "cpu.CPU.coldBlocks": true, "cpu.CPU.single": true, "cpu.CPU.short": true,
+	"cpu.CPU.decoded": true, "cpu.CPU.instPool": true,
 	"cpu.CPU.blkCount": true, "cpu.CPU.blkEnd": true, "cpu.CPU.blkCS": true, "cpu.CPU.blkIP": true,
 	"cpu.CPU.blkLin": true, "cpu.CPU.blkSize": true, "cpu.CPU.runs": true,
 	"cpu.CPU.opStart": true, "cpu.CPU.segOvr": true, "cpu.CPU.rep": true, "cpu.CPU.mod": true, "cpu.CPU.reg": true,
