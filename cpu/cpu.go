@@ -244,7 +244,6 @@ type CPU struct {
 	blkCount        uint64              // Instructions before the running block
 	blkEnd          uint64              // and after it
 	blkCS           uint16              // CS of the running block
-	blkSrc          uintptr             // the memory the running block was decoded from
 	blkLin, blkSize uint32              // the running block's bytes (self-modifying code)
 	blkIP           uint16              // IP of the running block's first byte
 	runs            uint64              // runs started (exec): tells runBlock that a device ran the CPU inside an instruction

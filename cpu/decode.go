@@ -181,6 +181,8 @@ const (
 	kRet // imm: bytes to release
 	kLoop
 	kJcxz
+	kInt  // INT imm8; imm: the vector
+	kIret // IRET
 )
 
 // twoByteMap in inst.op of a kMap instruction: an 80286 0Fh opcode, whose
@@ -202,7 +204,7 @@ func terminates(in *inst) bool {
 		return in.kind == kMap
 	}
 	switch in.opc {
-	case 0x9A, 0xEA, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF, 0xF4:
+	case 0x9A, 0xEA, 0xCA, 0xCB, 0xCC, 0xCE, 0xF4:
 		return true
 	case 0xC0, 0xC1, 0xC8, 0xC9: // 8086: RET and RETF aliases
 		return true
@@ -524,6 +526,10 @@ func (c *CPU) classify(in *inst) {
 		k, in.op, in.imm = kLoop, opc&3, uint16(int8(in.imm))
 	case opc == 0xE3:
 		k, in.imm = kJcxz, uint16(int8(in.imm))
+	case opc == 0xCD:
+		k = kInt
+	case opc == 0xCF:
+		k = kIret
 	case opc == 0xE8:
 		k = kCall
 	case opc == 0xE9:

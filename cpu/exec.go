@@ -438,6 +438,19 @@ again:
 				v += in.imm
 			}
 			goto transfer
+		case kInt:
+			c.here(in)
+			c.softInt(uint8(in.imm))
+			if c.runs != runs {
+				return nil // the interrupt hook ran the CPU
+			}
+			goto follow
+		case kIret:
+			c.here(in)
+			retIP, cs, flags := c.popFrame()
+			c.IP, c.Segs[CS] = retIP, cs
+			c.SetFlags(flags)
+			goto follow
 		case kMap:
 			c.here(in)
 			if err := c.execMap(in, c.opStart); err != nil {
@@ -716,7 +729,10 @@ func (c *CPU) rewroteByte(la uint32) bool {
 // running finds the running block (nil if it is none of the cache's, the
 // short or the single one: a debugger's), from its first inst.
 func (c *CPU) running() *block {
-	for _, b := range [...]*block{c.cached(c.blkLin), &c.short, &c.single} {
+	if b := c.cached(c.blkLin); b != nil && uintptr(unsafe.Pointer(b.code)) == c.blkCode {
+		return b // the usual case, without making the list below
+	}
+	for _, b := range [...]*block{&c.short, &c.single} {
 		if b != nil && uintptr(unsafe.Pointer(b.code)) == c.blkCode {
 			return b
 		}

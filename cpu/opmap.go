@@ -179,18 +179,11 @@ func (c *CPU) execMap(in *inst, ip uint16) error {
 		c.retFar(op == 0xCA)
 	case 0xCC: // INT 3
 		c.softInt(3)
-	case 0xCD: // INT imm8
-		c.IP++ // past the immediate, which the decoder read
-		c.softInt(uint8(in.imm))
 	case 0xCE: // INTO
 		c.syncFlags()
 		if c.flags&FlagOF != 0 {
 			c.softInt(4)
 		}
-	case 0xCF: // IRET
-		ip, cs, flags := c.popFrame()
-		c.IP, c.Segs[CS] = ip, cs
-		c.SetFlags(flags)
 
 	// D0-DF
 	case 0xD4:
