@@ -488,7 +488,7 @@ again:
 		continue
 	transfer:
 		c.IP = v
-		if v == ip && c.stopAt-c.Instructions >= uint64(b.n) && c.Instructions < c.stopAt {
+		if v == ip && c.Instructions+uint64(b.n) <= c.stopAt { // (Instructions never nears 2^64)
 			goto again
 		}
 		goto follow
