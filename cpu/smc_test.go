@@ -8,7 +8,10 @@ package cpu
 // may already hold the old byte. These tests run long Run calls, so that
 // the loop's own path (not Step) decides.
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 func runUntilHalt(t *testing.T, c *CPU) {
 	t.Helper()
@@ -169,5 +172,83 @@ func TestRewriteSameBytes(t *testing.T) {
 		if c.Regs[AX] != 0x43 || c.Regs[BX] != 1 || c.Regs[CX] != 2 {
 			t.Errorf("model %d: AX=%04X BX=%04X CX=%04X, want 0043 0001 0002", m, c.Regs[AX], c.Regs[BX], c.Regs[CX])
 		}
+	}
+}
+
+// romBusCode is a bus with 64 KiB of RAM in the CPU's slice and a ROM
+// at F0000h that the CPU reads code from directly (CodeMemory); the test
+// changes the ROM's bytes behind the CPU's back, as a machine state load
+// or shadowing would.
+type romBusCode struct {
+	testBus
+	rom [0x10000]byte
+}
+
+func (b *romBusCode) Read8(a uint32) uint8 {
+	if a >= 0xF0000 && a < 0x100000 {
+		return b.rom[a-0xF0000]
+	}
+	return 0xFF
+}
+
+func (b *romBusCode) CodeBytes(a uint32) []byte {
+	if a >= 0xF0000 && a < 0x100000 {
+		return b.rom[a-0xF0000:]
+	}
+	return nil
+}
+
+// TestCodeMemoryBlocksSeeChanges: a block of code outside the RAM slice
+// (CodeMemory) is cached and entered straight from the block before it
+// (runBlock's follow); when the memory it was decoded from changes, the
+// next entry runs the new bytes.
+func TestCodeMemoryBlocksSeeChanges(t *testing.T) {
+	for _, m := range []Model{Model8086, Model80186, Model80286} {
+		bus := &romBusCode{}
+		ram := make([]byte, 0x10000)
+		c := New(m, ram, bus)
+		//   0000:0100 9A 00 00 00 F0   call far F000:0000
+		//   0000:0105 49               dec cx
+		//   0000:0106 75 F8            jnz 0100h
+		//   0000:0108 F4               hlt
+		//   F000:0000 40               inc ax (then 43: inc bx)
+		//   F000:0001 CB               retf
+		copy(ram[0x100:], []byte{0x9A, 0x00, 0x00, 0x00, 0xF0, 0x49, 0x75, 0xF8, 0xF4})
+		copy(bus.rom[:], []byte{0x40, 0xCB})
+		run := func() {
+			c.Segs = [4]uint16{0, 0, 0, 0}
+			c.IP, c.Regs[SP], c.Regs[CX] = 0x100, 0x1000, 3
+			c.events &^= evHalted
+			runUntilHalt(t, c)
+		}
+		run()
+		bus.rom[0] = 0x43
+		run()
+		if c.Regs[AX] != 3 || c.Regs[BX] != 3 {
+			t.Errorf("model %d: AX=%d BX=%d, want 3 and 3 (INC AX three times, then INC BX)", m, c.Regs[AX], c.Regs[BX])
+		}
+	}
+}
+
+// TestBlockRefillKeepsItsRoom: decoding a block again where one was
+// (the cache's entry reused) takes no new memory once the entry has room
+// for it, so a program that keeps displacing its own blocks allocates
+// nothing per instruction.
+func TestBlockRefillKeepsItsRoom(t *testing.T) {
+	c, ram, _ := newTest(t, Model80286)
+	for i := range maxBlockBytes {
+		ram[0x100+i] = 0x40 // INC AX: a full block
+	}
+	var b block
+	src := unsafe.Pointer(&ram[0x100])
+	c.fillBlock(&b, 0x100, src, maxBlockInsts, maxBlockBytes)
+	if b.n != maxBlockInsts {
+		t.Fatalf("block of %d instructions, want %d", b.n, maxBlockInsts)
+	}
+	if a := testing.AllocsPerRun(100, func() {
+		c.fillBlock(&b, 0x100, src, maxBlockInsts, maxBlockBytes)
+		c.fillBlock(&b, 0x100, src, 3, maxBlockBytes)
+	}); a != 0 {
+		t.Errorf("%v allocations per refill, want 0", a)
 	}
 }
