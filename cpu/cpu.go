@@ -43,14 +43,15 @@
 //
 // # Speed
 //
-// exec runs decoded blocks: straight runs of instructions decoded once
-// (block.go), each run by a switch on its kind with its operands
+// exec runs decoded blocks: straight runs of up to 32 instructions decoded
+// once (block.go), each run by a switch on its kind with its operands
 // pre-decoded. RAM is read and written directly; the ALU's flags are
 // deferred until read (alu.go), and not made at all where the next
 // instruction of the block overwrites them unread (decode.go's liveFlags).
 // A block that jumps back to its own start runs again without a lookup;
 // one that ends goes straight on into the next while no event is pending
-// (runBlock's follow), the cache's entry taken without a call. A store
+// (runBlock's follow), the cache's entry taken without a call, in RAM or
+// in the ROM (INT n and IRET, kinds of the loop, lead there and back). A store
 // into the running block ends it only if it changed the bytes the block
 // was decoded from. Runs of PUSH or POP are fused into one step
 // (decode.go's fuse), REP MOVS/STOS in RAM move their whole run at once
