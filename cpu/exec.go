@@ -447,9 +447,7 @@ again:
 			goto follow
 		case kIret:
 			c.here(in)
-			retIP, cs, flags := c.popFrame()
-			c.IP, c.Segs[CS] = retIP, cs
-			c.SetFlags(flags)
+			c.iret()
 			goto follow
 		case kMap:
 			c.here(in)

@@ -94,6 +94,13 @@ func (c *CPU) popFrame() (ip, cs, flags uint16) {
 	return c.IP, c.Segs[CS], c.pop16()
 }
 
+// iret is IRET: IP, CS and FLAGS from the stack.
+func (c *CPU) iret() {
+	ip, cs, flags := c.popFrame()
+	c.IP, c.Segs[CS] = ip, cs
+	c.SetFlags(flags)
+}
+
 // ShutdownBus may be implemented by a Bus that watches for the 80286's
 // shutdown cycle (the AT resets the CPU on it).
 type ShutdownBus interface {
