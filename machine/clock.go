@@ -75,29 +75,34 @@ func (c *VirtualClock) Skip(t int64) {
 // time jumps forward so that the guest's clocks keep real time. Without
 // real-time mode it does nothing: the run is a pure function of its inputs.
 func (c *VirtualClock) Pace() {
-	if d := c.pace(); d > 0 {
+	d, to := c.pace()
+	if to != 0 {
+		c.Skip(to)
+	}
+	if d > 0 {
 		c.sleep(d)
 	}
 }
 
-// pace is Pace without the sleep: it moves virtual time forward when it is
-// behind the host and returns how long to sleep when it is ahead (0: not
-// ahead). The run loop calls it with the machine's mutex held, because it
-// changes the clock that Stats reads, and sleeps after letting go.
-func (c *VirtualClock) pace() time.Duration {
+// pace is Pace without its effects: how long to sleep when the emulation
+// is ahead (0: not ahead), and the virtual time to jump to when it is more
+// than a frame behind (0: none). The run loop calls it with the machine's
+// mutex held and makes the jump an input (machine.go), so that a recorded
+// run and its replay do the same at the jump; it sleeps after letting go.
+func (c *VirtualClock) pace() (sleep time.Duration, catchUp int64) {
 	if !c.realTime {
-		return 0
+		return 0, 0
 	}
 	host := c.hostNow().Sub(c.hostStart).Nanoseconds()
 	switch now := c.Now(); {
 	case now > host+int64(time.Millisecond):
-		return time.Duration(now - host)
+		return time.Duration(now - host), 0
 	case now < host-int64(20*time.Millisecond) && !c.noCatchUp:
 		// More than a frame behind: catch up rather than run the
 		// guest in slow motion.
-		c.Skip(host)
+		return 0, host
 	}
-	return 0
+	return 0, 0
 }
 
 // RealTime reports whether the clock is paced to the host.

@@ -218,12 +218,17 @@ func (m *Machine) runUntil(ctx context.Context, until int64) (StopReason, error)
 			// audio device: the machine never runs further ahead of
 			// the sound being played than the device's queue. When
 			// virtual time jumps to catch up with the host, the jump
-			// is an input (it is the host's doing).
-			at := m.instant()
-			ahead = max(m.Clock.pace(), m.Speaker.lead(m.Clock.hostNow()))
-			if now := m.Clock.Now(); now != at.Time && m.recorder != nil {
-				m.recorder.Input(at, Input{Kind: InputClock, Time: now})
+			// is an input (it is the host's doing), taken as every
+			// input is, so that a replay, which applies it at the
+			// same instant, does what the recorded run did: the
+			// feeders act at the new time at once (a key waiting
+			// for its time goes in before the next instruction, not
+			// after it).
+			sleep, catchUp := m.Clock.pace()
+			if catchUp != 0 {
+				m.input(Input{Kind: InputClock, Time: catchUp})
 			}
+			ahead = max(sleep, m.Speaker.lead(m.Clock.hostNow()))
 			reason, err = m.stop, m.err
 		}
 		m.mu.Unlock()
