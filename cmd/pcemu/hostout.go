@@ -19,8 +19,9 @@ import (
 // buffer, a goroutine of its own writes it to the file, and what does not
 // fit is dropped, with one warning, until the reader takes data again.
 
-// hostOutputMax bounds what waits for a slow reader: a second of a fast
-// guest's chatter, far beyond what a live reader falls behind by.
+// hostOutputMax bounds what waits for a slow reader (in the buffer and in
+// the goroutine's hands): a second of a fast guest's chatter, far beyond
+// what a live reader falls behind by.
 const hostOutputMax = 1 << 20
 
 // hostOutputPiece is the most one write to the file carries: a pipe's
@@ -40,6 +41,7 @@ type hostOutput struct {
 	mu      sync.Mutex
 	buf     []byte // written by the machine, waiting for the goroutine
 	spare   []byte // the goroutine's last chunk, reused
+	taken   int    // bytes of the goroutine's chunk not yet in the file
 	dropped int64  // bytes dropped since the reader last took some
 	stalled bool   // the warning was given
 	err     error  // the file's write error: output stops
@@ -76,7 +78,7 @@ func (o *hostOutput) Write(p []byte) (int, error) {
 	switch {
 	case o.err != nil:
 		// Output has stopped; the error was reported.
-	case len(o.buf)+len(p) > hostOutputMax:
+	case len(o.buf)+o.taken+len(p) > hostOutputMax:
 		if !o.stalled {
 			fmt.Fprintf(o.log, "pcemu: %s: the reader of %s does not keep up: output is dropped until it reads again\n", o.name, fileName(o.w))
 			o.stalled = true
@@ -96,7 +98,7 @@ func (o *hostOutput) run() {
 		<-o.more
 		o.mu.Lock()
 		chunk := o.buf
-		o.buf, o.spare = o.spare[:0], nil
+		o.buf, o.spare, o.taken = o.spare[:0], nil, len(chunk)
 		closing := o.closing
 		o.mu.Unlock()
 		for rest := chunk; len(rest) > 0 && !o.failed(); {
@@ -106,6 +108,7 @@ func (o *hostOutput) run() {
 			_, err := o.w.Write(rest[:n])
 			rest = rest[n:]
 			o.mu.Lock()
+			o.taken = len(rest)
 			if err != nil && o.err == nil {
 				o.err = err
 				if !o.gaveUp {
@@ -120,7 +123,7 @@ func (o *hostOutput) run() {
 			wake(o.took)
 		}
 		o.mu.Lock()
-		o.spare = chunk
+		o.spare, o.taken = chunk, 0
 		more := len(o.buf) > 0 || o.closing
 		closing = o.closing && len(o.buf) == 0
 		o.mu.Unlock()
