@@ -74,24 +74,32 @@ func TestSpeakerThroughAudioDisk(t *testing.T) {
 	// port 61h bit 1 toggled every 33 and 11 refresh periods.
 	want := []float64{machine.PITHz / 2712, machine.PITHz / 2280, machine.PITHz / 1810, machine.PITHz / 1356,
 		machine.PITHz / 597, machine.PITHz / 239, 1e9 / (2 * 33 * 15085), 1e9 / (2 * 11 * 15085)}
-	var got []float64
+	// The pieces must hold the program's sounds in order, each within 1%
+	// of its frequency. A host too busy to keep up cuts a sound into
+	// pieces, and real time's catch-up jump leaves a piece of the
+	// speaker held still between toggles, measured at no sound's
+	// frequency (74 and 125 Hz in a passage of 1,004 Hz, seen in a suite
+	// run at load 2): such pieces are skipped and logged, but a sound
+	// missing, out of order or off by more than 1% fails.
+	var got, other []float64
+	next := 0
 	for _, sp := range wavcheck.Tones(s, 500, 2000, rate*25/1000) {
 		if sp.End-sp.Start < rate*30/1000 {
 			continue // a piece too short to measure
 		}
 		f := wavcheck.Dominant(s[sp.Start:sp.End], rate, 50, 10000)
-		if n := len(got); n > 0 && math.Abs(f-got[n-1]) < got[n-1]/100 {
-			continue // the same sound, cut by an underrun
+		switch {
+		case next < len(want) && math.Abs(f-want[next]) <= want[next]/100:
+			got = append(got, f)
+			next++
+		case next > 0 && math.Abs(f-want[next-1]) <= want[next-1]/100:
+			// the same sound, cut by an underrun
+		default:
+			other = append(other, f)
 		}
-		got = append(got, f)
 	}
-	t.Logf("device rate %d Hz, %d samples; sounds at %.1f Hz", rate, len(s), got)
-	if len(got) != len(want) {
-		t.Fatalf("%d sounds played, want %d: %.1f Hz", len(got), len(want), got)
-	}
-	for i, f := range got {
-		if math.Abs(f-want[i]) > want[i]/100 {
-			t.Errorf("sound %d at %.2f Hz, want %.2f within 1%%", i+1, f, want[i])
-		}
+	t.Logf("device rate %d Hz, %d samples; sounds at %.1f Hz; other pieces at %.1f Hz", rate, len(s), got, other)
+	if next != len(want) {
+		t.Fatalf("%d of the %d sounds played in order (%.1f Hz), want %.1f Hz; other pieces at %.1f Hz", next, len(want), got, want, other)
 	}
 }
