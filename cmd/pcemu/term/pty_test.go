@@ -34,45 +34,60 @@ func screenOf(master *os.File, rows, cols int) *vt {
 	return v
 }
 
+// ptyRun is FreeDOS (-snapshot) running with the terminal display on a
+// pseudo-terminal, as pcemu runs in an SSH session.
+type ptyRun struct {
+	m           *machine.Machine
+	v           *vt // what the terminal shows
+	displayDone chan error
+	wg          sync.WaitGroup // both goroutines; reason and runErr are set once it is done
+	reason      machine.StopReason
+	runErr      error
+}
+
+// startFreeDOSOnPTY boots FreeDOS and runs the display on slave, the
+// machine and the display in goroutines of their own that the test's
+// cleanup ends (before the machine is closed).
+func startFreeDOSOnPTY(t *testing.T, master, slave *os.File) *ptyRun {
+	t.Helper()
+	img := shared.Path(t, "images/freedos-hd.vhd")
+	m, err := machine.New(machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
+		HardDisks: [4]string{img}, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	r := &ptyRun{m: m, v: screenOf(master, 30, 100), displayDone: make(chan error, 1)}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	r.wg.Add(2)
+	go func() {
+		defer r.wg.Done()
+		r.reason, r.runErr = m.Run(ctx)
+	}()
+	go func() {
+		defer r.wg.Done()
+		r.displayDone <- Run(ctx, m, Options{In: slave, Out: slave, Image: "freedos-hd.vhd", Color: Color16})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		r.wg.Wait()
+	})
+	return r
+}
+
 // TestFreeDOSThroughPTY boots FreeDOS and uses it through a pseudo-terminal
 // as a user in an SSH session would: the prompt appears on the terminal,
 // "ver" typed at the terminal runs, its output is on the terminal and on
 // the machine's screen alike, Ctrl+] q powers the machine off and the
 // terminal gets its settings back.
 func TestFreeDOSThroughPTY(t *testing.T) {
-	img := shared.Path(t, "images/freedos-hd.vhd")
 	master, slave := displaytest.OpenPTY(t, 30, 100)
 	before, err := displaytest.Termios(slave)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := machine.New(machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
-		HardDisks: [4]string{img}, Snapshot: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	v := screenOf(master, 30, 100)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var wg sync.WaitGroup
-	var reason machine.StopReason
-	var runErr error
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		reason, runErr = m.Run(ctx)
-	}()
-	displayDone := make(chan error, 1)
-	go func() {
-		defer wg.Done()
-		displayDone <- Run(ctx, m, Options{In: slave, Out: slave, Image: "freedos-hd.vhd", Color: Color16})
-	}()
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
+	r := startFreeDOSOnPTY(t, master, slave)
+	m, v := r.m, r.v
 
 	if !displaytest.Eventually(2*time.Minute, func() bool { return v.contains(`C:\>`) }) {
 		t.Fatalf("no C:\\> on the terminal; it shows\n%s\nthe machine shows\n%s", v.text(30), m.ScreenText())
@@ -115,16 +130,16 @@ func TestFreeDOSThroughPTY(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-displayDone:
+	case err := <-r.displayDone:
 		if err != nil {
 			t.Errorf("Run: %v", err)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("Ctrl+] q did not end the display")
 	}
-	wg.Wait()
-	if reason != machine.PowerOff {
-		t.Errorf("machine stopped with %v (%v), want power off", reason, runErr)
+	r.wg.Wait()
+	if r.reason != machine.PowerOff {
+		t.Errorf("machine stopped with %v (%v), want power off", r.reason, r.runErr)
 	}
 	after, err := displaytest.Termios(slave)
 	if err != nil {

@@ -3,17 +3,12 @@
 package term
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"pcemu/cmd/pcemu/internal/displaytest"
-	"pcemu/cpu"
-	"pcemu/internal/shared"
-	"pcemu/machine"
 )
 
 // TestFreeDOSMouseThroughPTY clicks through FreeDOS EDIT's menu from a
@@ -23,33 +18,9 @@ import (
 // its last item), a click on "Exit" leaves EDIT. Leaving the display turns the
 // reporting off again.
 func TestFreeDOSMouseThroughPTY(t *testing.T) {
-	img := shared.Path(t, "images/freedos-hd.vhd")
 	master, slave := displaytest.OpenPTY(t, 30, 100)
-	m, err := machine.New(machine.Config{Model: cpu.Model80286, MemorySize: 4 << 20,
-		HardDisks: [4]string{img}, Snapshot: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	v := screenOf(master, 30, 100)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		m.Run(ctx)
-	}()
-	displayDone := make(chan error, 1)
-	go func() {
-		defer wg.Done()
-		displayDone <- Run(ctx, m, Options{In: slave, Out: slave, Image: "freedos-hd.vhd", Color: Color16})
-	}()
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
+	r := startFreeDOSOnPTY(t, master, slave)
+	m, v := r.m, r.v
 	send := func(s string) {
 		t.Helper()
 		if _, err := master.Write([]byte(s)); err != nil {
@@ -94,7 +65,7 @@ func TestFreeDOSMouseThroughPTY(t *testing.T) {
 
 	send("\x1dq")
 	select {
-	case err := <-displayDone:
+	case err := <-r.displayDone:
 		if err != nil {
 			t.Errorf("Run: %v", err)
 		}
